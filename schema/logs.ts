@@ -1,0 +1,48 @@
+// Append-only logs: the event log (one row per mutation, written in the mutation's
+// transaction) and the login log (one row per sign-in attempt).
+import { boolean, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz } from './common.js';
+import { organizations } from './organizations.js';
+import { users } from './users.js';
+
+export const eventLogs = pgTable(
+  'event_logs',
+  {
+    id: id(),
+    occurredAt: tstz('occurred_at').notNull().defaultNow(),
+    action: text('action').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    user2Id: uuid('user2_id').references(() => users.id, { onDelete: 'set null' }),
+    // Devices and messages arrive with the core graph; their ids are kept without a foreign
+    // key until those tables exist.
+    deviceId: uuid('device_id'),
+    messageId: uuid('message_id'),
+    email: text('email'),
+    ip: text('ip'),
+    geo: jsonb('geo').$type<Record<string, unknown>>(),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('event_logs_occurred_at_idx').on(t.occurredAt, t.id),
+    index('event_logs_actor_idx').on(t.actorUserId),
+    index('event_logs_organization_idx').on(t.organizationId),
+  ],
+);
+
+export const loginLogs = pgTable(
+  'login_logs',
+  {
+    id: id(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    success: boolean('success').notNull(),
+    ip: text('ip'),
+    deviceId: uuid('device_id'),
+    userAgent: text('user_agent'),
+    location: text('location'),
+    // Why an attempt failed (invalid_credentials, blocked, …); null on success.
+    failureReason: text('failure_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('login_logs_user_idx').on(t.userId, t.createdAt)],
+);

@@ -1,0 +1,69 @@
+// Users and what they own directly: contacts (emails, phones, app/mobile connectors).
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz } from './common.js';
+
+export const userState = pgEnum('user_state', ['active', 'blocked', 'disabled']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    // Integer id for the dialects that expose integers (GitLab, the accounts API).
+    databaseId: integer('database_id').generatedAlwaysAsIdentity().notNull(),
+    username: text('username').notNull(),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    displayName: text('display_name'),
+    state: userState('state').notNull().default('active'),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    bio: text('bio'),
+    location: text('location'),
+    website: text('website'),
+    // Social handles (skype, linkedin, twitter, …) as a small map: their set differs by dialect.
+    social: jsonb('social').$type<Record<string, string>>().notNull().default({}),
+    projectsLimit: integer('projects_limit').notNull().default(10),
+    canCreateGroup: boolean('can_create_group').notNull().default(true),
+    external: boolean('external').notNull().default(false),
+    analystConsent: boolean('analyst_consent').notNull().default(false),
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    confirmedAt: tstz('confirmed_at'),
+    lastSignInAt: tstz('last_sign_in_at'),
+    currentSignInAt: tstz('current_sign_in_at'),
+  },
+  (t) => [
+    uniqueIndex('users_database_id_key').on(t.databaseId),
+    // Usernames are unique regardless of case ("Alice" and "alice" are one account).
+    uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+  ],
+);
+
+export const contactType = pgEnum('contact_type', ['email', 'phone', 'app', 'mobile']);
+export const contactState = pgEnum('contact_state', ['active', 'disabled']);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    databaseId: integer('database_id').generatedAlwaysAsIdentity().notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: contactType('type').notNull(),
+    label: text('label'),
+    value: text('value').notNull(),
+    validatedAt: tstz('validated_at'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    state: contactState('state').notNull().default('active'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('contacts_database_id_key').on(t.databaseId),
+    index('contacts_user_id_idx').on(t.userId),
+    // One email address per system among active contacts (case-insensitive).
+    uniqueIndex('contacts_active_email_key')
+      .on(sql`lower(${t.value})`)
+      .where(sql`${t.type} = 'email' AND ${t.state} = 'active'`),
+  ],
+);

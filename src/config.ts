@@ -1,0 +1,113 @@
+// Configuration: read from the environment once, validated, frozen. A bad value stops the
+// start with a message naming the variable (see main.ts), never a half-configured server.
+import { z } from 'zod';
+
+const bool = (dflt: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? dflt : ['true', '1', 'yes'].includes(v)));
+
+const int = (dflt: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return dflt;
+      if (!/^\d+$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+const envSchema = z.object({
+  PORT: int(4000, 0, 65535),
+  HOST: z.string().min(1).default('localhost'),
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must start with postgres:// or postgresql://',
+  }),
+  DATABASE_POOL_MAX: int(10, 1, 200),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/, 'must be a valid username')
+    .default('admin'),
+  ADMIN_EMAIL: z
+    .string()
+    // Deliberately loose: "admin@localhost" (no TLD) is the documented default.
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+    .default('admin@localhost'),
+  ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, { message: 'must be at least 8 characters' }),
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || (v.length >= 20 && v.length <= 256 && !/\s/.test(v)), {
+    message: 'must be 20 to 256 characters without whitespace',
+  }),
+  JWT_PRIVATE_KEY: optionalString.refine((v) => v === undefined || v.includes('BEGIN PRIVATE KEY'), {
+    message: 'must be an Ed25519 private key in PKCS#8 PEM form',
+  }),
+  JWT_ISSUER: z.string().min(1).default('identity-graph-gateway'),
+  ACCESS_TOKEN_TTL: int(3600, 60, 60 * 60 * 24 * 30),
+  BODY_LIMIT: int(1024 * 1024, 1024, 100 * 1024 * 1024),
+  TRUST_PROXY: bool(false),
+  INTROSPECTION: bool(true),
+  GRAPHIQL: bool(true),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  databasePoolMax: number;
+  dataDir: string;
+  logLevel: string;
+  admin: { username: string; email: string; password?: string; token?: string };
+  jwt: { privateKeyPem?: string; issuer: string; accessTokenTtlSeconds: number };
+  bodyLimit: number;
+  trustProxy: boolean;
+  introspection: boolean;
+  graphiql: boolean;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    admin: { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, token: e.ADMIN_TOKEN },
+    jwt: { privateKeyPem: e.JWT_PRIVATE_KEY, issuer: e.JWT_ISSUER, accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL },
+    bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    introspection: e.INTROSPECTION,
+    graphiql: e.GRAPHIQL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}

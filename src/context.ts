@@ -1,0 +1,42 @@
+// The per-request context: who is calling (one Principal for every credential style), fresh
+// DataLoaders, the database handle and the request's identity for logs and audit rows.
+import type { Config } from './config.js';
+import type { AccessTokens } from './core/auth/jwt.js';
+import { ANONYMOUS, type Principal } from './core/auth/principal.js';
+import type { Database } from './core/db.js';
+import { unauthenticated } from './core/errors.js';
+import { authenticate } from './modules/auth/auth.service.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/** Long-lived parts shared by every request of one process. */
+export interface AppDeps {
+  db: Database;
+  config: Config;
+  accessTokens: AccessTokens;
+}
+
+export interface RequestMeta {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface Context extends RequestMeta {
+  db: Database;
+  deps: AppDeps;
+  principal: Principal;
+  loaders: Loaders;
+}
+
+/** The token of an `Authorization: Bearer …` header; other schemes are refused, not ignored. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined || authorization.trim() === '') return undefined;
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
+  if (!match) throw unauthenticated('Unsupported Authorization header: use "Bearer <token>"');
+  return match[1];
+}
+
+export async function createContext(deps: AppDeps, meta: RequestMeta, token: string | undefined): Promise<Context> {
+  const principal = token === undefined ? ANONYMOUS : await authenticate(deps, token);
+  return { ...meta, db: deps.db, deps, principal, loaders: createLoaders(deps.db) };
+}

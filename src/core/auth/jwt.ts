@@ -1,0 +1,87 @@
+// Access tokens: EdDSA (Ed25519) JWTs signed with jose. The key pair comes from
+// JWT_PRIVATE_KEY or is generated once and stored in the database, so restarts and every
+// other process sharing the database accept the same tokens.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { eq } from 'drizzle-orm';
+import { signingKeys } from '../../../schema/auth.js';
+import type { Database } from '../db.js';
+import { unauthenticated } from '../errors.js';
+
+const PURPOSE = 'access_token';
+const ALG = 'EdDSA';
+const AUDIENCE = 'graphql';
+
+export interface AccessTokenClaims {
+  userId: string;
+  expiresAt: Date;
+}
+
+export class AccessTokens {
+  private constructor(
+    private readonly privateKey: KeyObject,
+    private readonly publicKey: KeyObject,
+    readonly kid: string,
+    private readonly issuer: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  static async load(db: Database, opts: { privateKeyPem?: string; issuer: string; ttlSeconds: number }): Promise<AccessTokens> {
+    let privateKey: KeyObject;
+    if (opts.privateKeyPem) {
+      privateKey = createPrivateKey(opts.privateKeyPem);
+      if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('JWT_PRIVATE_KEY must be an Ed25519 key');
+    } else {
+      privateKey = await loadOrCreateStoredKey(db);
+    }
+    const publicKey = createPublicKey(privateKey);
+    const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+    return new AccessTokens(privateKey, publicKey, kid, opts.issuer, opts.ttlSeconds);
+  }
+
+  async sign(userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + this.ttlSeconds;
+    const token = await new SignJWT({ typ: 'access' })
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(this.issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(this.privateKey);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Verifies signature, algorithm (only EdDSA: "none" and HMAC tricks fail), issuer, audience, expiry. */
+  async verify(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, { algorithms: [ALG], issuer: this.issuer, audience: AUDIENCE });
+      if (typeof payload.sub !== 'string' || payload.typ !== 'access' || typeof payload.exp !== 'number') {
+        throw unauthenticated('Invalid access token');
+      }
+      return { userId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired');
+      if (err instanceof joseErrors.JOSEError) throw unauthenticated('Invalid access token');
+      throw err;
+    }
+  }
+}
+
+async function loadOrCreateStoredKey(db: Database): Promise<KeyObject> {
+  const existing = await db.select().from(signingKeys).where(eq(signingKeys.purpose, PURPOSE));
+  if (existing[0]) return createPrivateKey(existing[0].privateKeyPem);
+  const pair = generateKeyPairSync('ed25519');
+  const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const kid = await calculateJwkThumbprint(await exportJWK(pair.publicKey));
+  // Two processes may race on first start: the insert that loses is ignored and both read
+  // back the winner's key.
+  await db
+    .insert(signingKeys)
+    .values({ purpose: PURPOSE, kid, algorithm: ALG, privateKeyPem: privatePem, publicKeyPem: publicPem })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(signingKeys).where(eq(signingKeys.purpose, PURPOSE));
+  return createPrivateKey(row!.privateKeyPem);
+}

@@ -1,0 +1,126 @@
+// The one Database type, over either driver: PGlite (embedded, the zero-setup default) or a
+// PostgreSQL server through postgres.js. Both run the same Drizzle migrations from schema/.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger as DrizzleLogger } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import * as tables from '../../schema/index.js';
+
+export type Schema = typeof tables;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type DriverName = 'pglite' | 'postgres';
+
+export interface DbHandle {
+  db: Database;
+  driver: DriverName;
+  /** Statements sent since open; tests use it to prove that loaders keep counts flat. */
+  readonly statementCount: number;
+  migrate(): Promise<void>;
+  /** Throws unless the database answers and every migration in schema/migrations is applied. */
+  checkReady(): Promise<void>;
+  close(): Promise<void>;
+  /** PGlite only: the whole data directory as a tarball (for test snapshots). */
+  dumpDataDir?: () => Promise<Blob>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolMax?: number;
+  /** PGlite only: start from a dumped data directory (tests use a migrated snapshot). */
+  loadDataDir?: Blob;
+  /** PGlite only: keep everything in memory (tests). */
+  memory?: boolean;
+}
+
+/** Walks up from this module to the directory holding package.json: works from src/ and dist/src/. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+export const migrationsFolder = () => join(projectRoot(), 'schema', 'migrations');
+
+function journalEntryCount(): number {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+// Serializes migrations across processes that share one PostgreSQL server.
+const MIGRATION_LOCK_KEY = 7_240_001;
+
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  let statements = 0;
+  const logger: DrizzleLogger = { logQuery: () => void statements++ };
+
+  if (opts.databaseUrl) {
+    const url = opts.databaseUrl;
+    const client = postgres(url, { max: opts.poolMax ?? 10, onnotice: () => {}, connection: { application_name: 'identity-graph-gateway' } });
+    const db = drizzlePostgres(client, { schema: tables, logger }) as unknown as Database;
+    return {
+      db,
+      driver: 'postgres',
+      get statementCount() {
+        return statements;
+      },
+      async migrate() {
+        // A single-connection client holds the advisory lock for the whole run, so two
+        // gateways starting together do not apply the same migration twice.
+        const one = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          await one`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+          await migratePostgres(drizzlePostgres(one), { migrationsFolder: migrationsFolder() });
+          await one`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+        } finally {
+          await one.end({ timeout: 5 });
+        }
+      },
+      checkReady: () => checkReady(db),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const dataDir = opts.loadDataDir || opts.memory ? undefined : resolve(opts.dataDir ?? './data');
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
+    loadDataDir: opts.loadDataDir,
+  });
+  const db = drizzlePglite(client, { schema: tables, logger }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    get statementCount() {
+      return statements;
+    },
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() }),
+    checkReady: () => checkReady(db),
+    close: () => client.close(),
+    dumpDataDir: () => client.dumpDataDir('gzip'),
+  };
+}
+
+async function checkReady(db: Database): Promise<void> {
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+  const applied = Number(row!.n);
+  const expected = journalEntryCount();
+  if (applied < expected) throw new Error(`${expected - applied} migration(s) not applied`);
+}
+
+/** Rows of a db.execute() result: postgres.js returns an array, PGlite an object with rows. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

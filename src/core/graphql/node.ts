@@ -1,0 +1,30 @@
+// Relay's Node interface and opaque global ids: base64url("Type:uuid"). Clients must treat
+// them as opaque; the type prefix lets node(id) find the right table.
+import { Field, ID, InterfaceType } from 'type-graphql';
+
+@InterfaceType({ description: 'An object with a globally unique, opaque ID.' })
+export abstract class Node {
+  @Field(() => ID, { description: 'Globally unique, opaque ID of the object.' })
+  id!: string;
+}
+
+export const toGlobalId = (type: string, id: string): string => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The type and uuid inside a global id, or null when it is not one of ours. */
+export function fromGlobalId(globalId: string): { type: string; id: string } | null {
+  if (globalId.length > 200 || !/^[A-Za-z0-9_-]+$/.test(globalId)) return null;
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const sep = decoded.indexOf(':');
+  if (sep <= 0) return null;
+  const type = decoded.slice(0, sep);
+  const id = decoded.slice(sep + 1);
+  return UUID.test(id) ? { type, id: id.toLowerCase() } : null;
+}
+
+/** The uuid of a global id of the expected type, or null. */
+export function idOfType(globalId: string, type: string): string | null {
+  const parsed = fromGlobalId(globalId);
+  return parsed && parsed.type === type ? parsed.id : null;
+}

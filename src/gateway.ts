@@ -1,0 +1,51 @@
+// Assembles one gateway process from a configuration: used by main.ts and by the tests, so
+// both run exactly the same start-up path.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { AccessTokens } from './core/auth/jwt.js';
+import { openDatabase, type DbHandle } from './core/db.js';
+import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
+import { createServer } from './server.js';
+import type { AppDeps } from './context.js';
+
+export interface Gateway {
+  app: FastifyInstance;
+  database: DbHandle;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** An already-open database (tests); otherwise opened from the configuration. */
+  database?: DbHandle;
+  print?: (line: string) => void;
+}
+
+export async function startGateway(config: Config, logger: Logger, opts: StartOptions = {}): Promise<Gateway> {
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax }));
+  try {
+    await database.migrate();
+    await bootstrap(database.db, config, opts.print);
+    const accessTokens = await AccessTokens.load(database.db, {
+      privateKeyPem: config.jwt.privateKeyPem,
+      issuer: config.jwt.issuer,
+      ttlSeconds: config.jwt.accessTokenTtlSeconds,
+    });
+    const deps: AppDeps = { db: database.db, config, accessTokens };
+    const app = await createServer({ config, database, deps, logger });
+    await app.ready();
+    return {
+      app,
+      database,
+      deps,
+      async close() {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,55 @@
+// Thin resolvers for sign-in and personal API tokens: arguments in, service call, payload out.
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { TokenScope } from '../../core/auth/principal.js';
+import { idOfType } from '../../core/graphql/node.js';
+import { payload } from '../../core/graphql/payload.js';
+import { notFound } from '../../core/errors.js';
+import type { Context } from '../../context.js';
+import { User } from '../users/user.type.js';
+import {
+  CreatePersonalAccessTokenInput,
+  CreatePersonalAccessTokenPayload,
+  LoginInput,
+  LoginPayload,
+  PersonalAccessToken,
+  RevokePersonalAccessTokenInput,
+  RevokePersonalAccessTokenPayload,
+} from './auth.types.js';
+import { createPersonalAccessToken, login, revokePersonalAccessToken } from './auth.service.js';
+
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => LoginPayload, { description: 'Signs in with a username or email and a password; returns a bearer access token.' })
+  login(@Arg('input', () => LoginInput, { description: 'Username or email, and password.' }) input: LoginInput, @Ctx() ctx: Context): Promise<LoginPayload> {
+    return payload(async () => {
+      const r = await login(ctx, input);
+      // The rest of this response is read as the user who just signed in (their own email…).
+      ctx.principal = r.principal;
+      return { accessToken: r.accessToken, expiresAt: r.expiresAt, user: User.from(r.user) };
+    });
+  }
+
+  @Mutation(() => CreatePersonalAccessTokenPayload, { description: 'Creates a personal API token for yourself (instance admins: for anyone). The secret is returned once.' })
+  createPersonalAccessToken(
+    @Arg('input', () => CreatePersonalAccessTokenInput, { description: 'Owner, name, scopes and expiry of the token.' }) input: CreatePersonalAccessTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreatePersonalAccessTokenPayload> {
+    return payload(async () => {
+      const r = await createPersonalAccessToken(ctx, { ...input, scopes: input.scopes as unknown as TokenScope[] });
+      return { token: r.token, personalAccessToken: PersonalAccessToken.from(r.personalAccessToken) };
+    });
+  }
+
+  @Mutation(() => RevokePersonalAccessTokenPayload, { description: 'Revokes a personal API token: it stops working at once. Revoking twice is harmless.' })
+  revokePersonalAccessToken(
+    @Arg('input', () => RevokePersonalAccessTokenInput, { description: 'The token to revoke.' }) input: RevokePersonalAccessTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevokePersonalAccessTokenPayload> {
+    return payload(async () => {
+      const id = idOfType(input.id, 'PersonalAccessToken');
+      if (!id) throw notFound('Personal access token not found');
+      return { personalAccessToken: PersonalAccessToken.from(await revokePersonalAccessToken(ctx, id)) };
+    });
+  }
+}

@@ -1,0 +1,170 @@
+// Sign-in, credentials → Principal, and personal API tokens. Owns the rules: who may create
+// or revoke a token, what an expired or revoked one gets, what each attempt writes to the logs.
+import { hashPassword, needsRehash, verifyPassword } from '../../core/auth/passwords.js';
+import { assertCan } from '../../core/auth/policy.js';
+import { TOKEN_SCOPES, type Principal, type TokenScope } from '../../core/auth/principal.js';
+import { hashToken, newPersonalToken, PERSONAL_TOKEN_PREFIX } from '../../core/auth/secrets.js';
+import type { Database } from '../../core/db.js';
+import { DomainError, notFound, unauthenticated, validation } from '../../core/errors.js';
+import type { AppDeps, RequestMeta } from '../../context.js';
+import { insertLoginLog } from '../logs/log.repo.js';
+import { recordEvent } from '../logs/event-log.service.js';
+import { findUserByEmail, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
+
+interface Caller extends RequestMeta {
+  db: Database;
+  deps: AppDeps;
+  principal: Principal;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+export const looksLikeJwt = (token: string) => JWT_SHAPE.test(token);
+
+/** Turns a bearer credential into a Principal, or throws UNAUTHENTICATED. */
+export async function authenticate(deps: AppDeps, token: string): Promise<Principal> {
+  if (token.length > 4096) throw unauthenticated('Invalid token');
+  if (!token.startsWith(PERSONAL_TOKEN_PREFIX) && looksLikeJwt(token)) {
+    const claims = await deps.accessTokens.verify(token);
+    const [user] = await findUsersByIds(deps.db, [claims.userId]);
+    if (!user || user.state !== 'active') throw unauthenticated('Invalid access token');
+    return { kind: 'user', userId: user.id, username: user.username, isInstanceAdmin: user.isAdmin, credential: { type: 'access_token', expiresAt: claims.expiresAt } };
+  }
+  const found = await findTokenWithUserByHash(deps.db, hashToken(token));
+  if (!found) throw unauthenticated('Invalid token');
+  const { token: row, user } = found;
+  const now = new Date();
+  if (row.revokedAt) throw unauthenticated('Token has been revoked');
+  if (row.expiresAt && row.expiresAt <= now) throw unauthenticated('Token has expired');
+  if (user.state !== 'active') throw unauthenticated('Invalid token');
+  await touchTokenLastUsed(deps.db, row.id, now);
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    isInstanceAdmin: user.isAdmin,
+    credential: { type: 'personal_access_token', tokenId: row.id, organizationId: row.organizationId, scopes: row.scopes as TokenScope[] },
+  };
+}
+
+export interface LoginResult {
+  accessToken: string;
+  expiresAt: Date;
+  user: UserRow;
+  principal: Principal;
+}
+
+// argon2 work grows with the input; nobody's password is longer than this.
+const MAX_PASSWORD_LENGTH = 1024;
+
+/** Signs in by username or email. Every attempt, good or bad, writes a login-log row. */
+export async function login(c: Caller, input: { login: string; password: string }): Promise<LoginResult> {
+  const name = input.login.trim();
+  if (name.length === 0 || name.length > 255) throw validation('login', 'Login must be 1 to 255 characters');
+  if (input.password.length === 0 || input.password.length > MAX_PASSWORD_LENGTH) {
+    throw validation('password', `Password must be 1 to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  const user = name.includes('@') ? await findUserByEmail(c.db, name) : await findUserByUsername(c.db, name);
+  const passwordOk = await verifyPassword(user?.passwordHash, input.password);
+
+  let failure: 'INVALID_CREDENTIALS' | 'ACCOUNT_BLOCKED' | 'ACCOUNT_DISABLED' | null = null;
+  if (!user || !passwordOk) failure = 'INVALID_CREDENTIALS';
+  else if (user.state === 'blocked') failure = 'ACCOUNT_BLOCKED';
+  else if (user.state === 'disabled') failure = 'ACCOUNT_DISABLED';
+
+  const now = new Date();
+  await c.db.transaction(async (tx) => {
+    await insertLoginLog(tx, {
+      userId: user?.id ?? null,
+      success: failure === null,
+      ip: c.ip,
+      userAgent: c.userAgent?.slice(0, 512) ?? null,
+      failureReason: failure?.toLowerCase() ?? null,
+      createdAt: now,
+    });
+    if (failure === null) await recordSignIn(tx, user!.id, now);
+  });
+  if (failure !== null) throw new DomainError(failure);
+
+  if (needsRehash(user!.passwordHash!)) await updatePasswordHash(c.db, user!.id, await hashPassword(input.password));
+  const { token, expiresAt } = await c.deps.accessTokens.sign(user!.id);
+  return {
+    accessToken: token,
+    expiresAt,
+    user: { ...user!, lastSignInAt: user!.currentSignInAt, currentSignInAt: now },
+    principal: { kind: 'user', userId: user!.id, username: user!.username, isInstanceAdmin: user!.isAdmin, credential: { type: 'access_token', expiresAt } },
+  };
+}
+
+export interface CreateTokenInput {
+  username: string;
+  name: string;
+  scopes: TokenScope[];
+  expiresAt?: Date | null;
+}
+
+export async function createPersonalAccessToken(c: Caller, input: CreateTokenInput): Promise<{ token: string; personalAccessToken: TokenRow }> {
+  const p = c.principal;
+  if (p.kind !== 'user') throw unauthenticated();
+  const target = await findUserByUsername(c.db, input.username);
+  // Non-admins learn nothing about other accounts: the same answer whether or not they exist.
+  if (!target && !p.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'You can only create tokens for yourself');
+  if (!target) throw notFound('User not found');
+  assertCan(p, 'personalAccessToken:create', { userId: target.id }, 'You can only create tokens for yourself');
+
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 255) throw validation('name', 'Name must be 1 to 255 characters');
+  const scopes = [...new Set(input.scopes)];
+  if (scopes.length === 0) throw validation('scopes', 'At least one scope is required');
+  if (scopes.some((s) => !TOKEN_SCOPES.includes(s))) throw validation('scopes', `Scopes must be among: ${TOKEN_SCOPES.join(', ')}`);
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw validation('expiresAt', 'Expiry must be in the future');
+
+  // A token created with an organization-bound token stays inside that organization.
+  const organizationId = p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  return issueToken(c.db, { principal: p, ip: c.ip }, { userId: target.id, organizationId, name, scopes, expiresAt: input.expiresAt ?? null });
+}
+
+/** Stores a token's hash and its event-log row in one transaction; returns the plaintext once. */
+export async function issueToken(
+  db: Database,
+  actor: { principal: Principal; ip: string | null },
+  t: { userId: string; organizationId: string | null; name: string; scopes: TokenScope[]; expiresAt: Date | null; plaintext?: string },
+): Promise<{ token: string; personalAccessToken: TokenRow }> {
+  const token = t.plaintext ?? newPersonalToken();
+  const row = await db.transaction(async (tx) => {
+    const created = await insertToken(tx, {
+      userId: t.userId,
+      organizationId: t.organizationId,
+      name: t.name,
+      scopes: t.scopes,
+      expiresAt: t.expiresAt,
+      tokenHash: hashToken(token),
+    });
+    await recordEvent(tx, actor, {
+      action: 'personalAccessToken:create',
+      user2Id: t.userId,
+      organizationId: t.organizationId,
+      data: { tokenId: created.id, name: t.name, scopes: t.scopes },
+    });
+    return created;
+  });
+  return { token, personalAccessToken: row };
+}
+
+export async function revokePersonalAccessToken(c: Caller, tokenId: string): Promise<TokenRow> {
+  const p = c.principal;
+  if (p.kind !== 'user') throw unauthenticated();
+  const row = await findTokenById(c.db, tokenId);
+  // Someone else's token answers exactly like a missing one.
+  if (!row) throw notFound('Personal access token not found');
+  try {
+    assertCan(p, 'personalAccessToken:revoke', { userId: row.userId });
+  } catch {
+    throw notFound('Personal access token not found');
+  }
+  return c.db.transaction(async (tx) => {
+    const revoked = await revokeToken(tx, row.id, new Date());
+    await recordEvent(tx, { principal: p, ip: c.ip }, { action: 'personalAccessToken:revoke', user2Id: row.userId, organizationId: row.organizationId, data: { tokenId: row.id } });
+    return revoked!;
+  });
+}

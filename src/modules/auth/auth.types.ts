@@ -1,0 +1,127 @@
+// GraphQL types of sign-in and personal API tokens.
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { UserError } from '../../core/graphql/payload.js';
+import { User } from '../users/user.type.js';
+import type { TokenRow } from './token.repo.js';
+
+export enum TokenScopeEnum {
+  API = 'api',
+  READ_API = 'read_api',
+}
+registerEnumType(TokenScopeEnum, {
+  name: 'TokenScope',
+  description: 'What a personal API token may do.',
+  valuesConfig: {
+    API: { description: 'Everything its user may do: queries and mutations.' },
+    READ_API: { description: 'Queries only; mutations are refused with INSUFFICIENT_SCOPE.' },
+  },
+});
+
+@InputType({ description: 'Credentials for signing in.' })
+export class LoginInput {
+  @Field({ description: 'Username or email address.' })
+  login!: string;
+
+  @Field({ description: 'Password.' })
+  password!: string;
+}
+
+@ObjectType({ description: 'The result of a sign-in attempt.' })
+export class LoginPayload {
+  @Field(() => String, { nullable: true, description: 'A bearer access token (JWT) on success.' })
+  accessToken?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the access token expires.' })
+  expiresAt?: Date | null;
+
+  @Field(() => User, { nullable: true, description: 'The signed-in user.' })
+  user?: User | null;
+
+  @Field(() => [UserError], { description: 'Why sign-in failed (INVALID_CREDENTIALS, ACCOUNT_BLOCKED, …).' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ implements: Node, description: 'A personal API token. The secret itself is shown only once, at creation.' })
+export class PersonalAccessToken extends Node {
+  uuid!: string;
+  userUuid!: string;
+
+  @Field({ description: 'What the token is for.' })
+  name!: string;
+
+  @Field(() => [TokenScopeEnum], { description: 'What the token may do.' })
+  scopes!: TokenScopeEnum[];
+
+  @Field(() => Date, { nullable: true, description: 'When the token stops working; null for never.' })
+  expiresAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the token was last used (to the minute).' })
+  lastUsedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the token was revoked, if it was.' })
+  revokedAt!: Date | null;
+
+  @Field({ description: 'When the token was created.' })
+  createdAt!: Date;
+
+  @Field({ description: 'Whether the token can be used now: neither revoked nor expired.' })
+  active!: boolean;
+
+  static from(row: TokenRow): PersonalAccessToken {
+    const t = new PersonalAccessToken();
+    t.id = toGlobalId('PersonalAccessToken', row.id);
+    t.uuid = row.id;
+    t.userUuid = row.userId;
+    t.name = row.name;
+    t.scopes = row.scopes as TokenScopeEnum[];
+    t.expiresAt = row.expiresAt;
+    t.lastUsedAt = row.lastUsedAt;
+    t.revokedAt = row.revokedAt;
+    t.createdAt = row.createdAt;
+    t.active = !row.revokedAt && (!row.expiresAt || row.expiresAt > new Date());
+    return t;
+  }
+}
+
+@InputType({ description: 'A new personal API token.' })
+export class CreatePersonalAccessTokenInput {
+  @Field({ description: 'Whose token: yourself, or anyone for instance admins.' })
+  username!: string;
+
+  @Field({ description: 'What the token is for (1 to 255 characters).' })
+  name!: string;
+
+  @Field(() => [TokenScopeEnum], { description: 'What the token may do; at least one.' })
+  scopes!: TokenScopeEnum[];
+
+  @Field(() => Date, { nullable: true, description: 'When the token stops working; omitted or null for never.' })
+  expiresAt?: Date | null;
+}
+
+@ObjectType({ description: 'The result of creating a personal API token.' })
+export class CreatePersonalAccessTokenPayload {
+  @Field(() => String, { nullable: true, description: 'The secret token. Shown this once: store it now.' })
+  token?: string | null;
+
+  @Field(() => PersonalAccessToken, { nullable: true, description: 'The stored token (without its secret).' })
+  personalAccessToken?: PersonalAccessToken | null;
+
+  @Field(() => [UserError], { description: 'Why creation failed.' })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'The token to revoke.' })
+export class RevokePersonalAccessTokenInput {
+  @Field({ description: 'Global ID of the token.' })
+  id!: string;
+}
+
+@ObjectType({ description: 'The result of revoking a personal API token.' })
+export class RevokePersonalAccessTokenPayload {
+  @Field(() => PersonalAccessToken, { nullable: true, description: 'The revoked token.' })
+  personalAccessToken?: PersonalAccessToken | null;
+
+  @Field(() => [UserError], { description: 'Why revocation failed.' })
+  userErrors!: UserError[];
+}

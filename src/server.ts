@@ -1,0 +1,154 @@
+// HTTP: /graphql on Apollo Server (through its fastify integration), the self-hosted GraphiQL,
+// health and readiness probes. Fastify is chosen for its routing, body limits, JSON Schema
+// validation (the REST dialects need it), pino logging with request ids, and inject() in tests.
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { hasScope } from './core/auth/principal.js';
+import type { DbHandle } from './core/db.js';
+import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
+import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
+import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
+import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
+import { buildSchema } from './schema.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+// Fastify's own 4xx errors, in our stable codes.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_VALIDATION: 'BAD_USER_INPUT',
+};
+
+function errorBody(request: FastifyRequest, code: string, message: string) {
+  // GraphQL callers get GraphQL's error shape; other paths get a flat one.
+  return request.url.startsWith(GRAPHQL_PATH) ? { errors: [{ message, extensions: { code } }] } : { code, message, requestId: request.id };
+}
+
+export interface ServerOptions {
+  config: Config;
+  database: DbHandle;
+  deps: AppDeps;
+  logger: Logger;
+}
+
+export async function createServer({ config, database, deps, logger }: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger and fastify's logger type differ only in generics.
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Idle keep-alive sockets close at shutdown; in-flight requests finish first.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError || error.code?.startsWith('FST_ERR_CTP') ? 'BAD_REQUEST' : 'BAD_REQUEST');
+      const message = code === 'PAYLOAD_TOO_LARGE' ? `Request body is larger than ${config.bodyLimit} bytes` : code === 'BAD_REQUEST' ? 'Malformed request body' : error.message;
+      return reply.code(status).send(errorBody(request, code, message));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
+
+  const apollo = new ApolloServer<Context>({
+    schema: await buildSchema(),
+    introspection: config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin(logger), scopePlugin(), statusPlugin()],
+  });
+  await apollo.start();
+  // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after that.
+  // (Apollo's fastify drain plugin is not used: it calls fastify.close() itself, a cycle.)
+  app.addHook('onClose', async () => apollo.stop());
+
+  const graphql = fastifyApolloHandler(apollo, {
+    context: async (request: FastifyRequest) => {
+      try {
+        return await createContext(deps, { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }, bearerToken(request.headers.authorization));
+      } catch (err) {
+        if (err instanceof DomainError) {
+          throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status, headers: wwwAuthenticate(err) } } });
+        }
+        throw err;
+      }
+    },
+  });
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: GRAPHQL_PATH,
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method === 'GET' && config.graphiql && wantsGraphiql(request.headers.accept, request.query)) {
+        return reply.type('text/html; charset=utf-8').header('content-security-policy', GRAPHIQL_CSP).send(graphiqlHtml());
+      }
+      return graphql.call(app, request, reply);
+    },
+  });
+  if (config.graphiql) registerGraphiqlAssets(app);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await database.checkReady();
+      return { status: 'ready' };
+    } catch (err) {
+      request.log.warn({ err }, 'not ready');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  return app;
+}
+
+function wwwAuthenticate(err: DomainError): HeaderMap | undefined {
+  if (err.code !== 'UNAUTHENTICATED') return undefined;
+  return new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]);
+}
+
+/** Read-only API tokens may query but not mutate. */
+function scopePlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation === 'mutation' && contextValue.principal.kind === 'user' && !hasScope(contextValue.principal, 'api')) {
+            throw new GraphQLError(ERROR_CODES.INSUFFICIENT_SCOPE.message, { extensions: { code: 'INSUFFICIENT_SCOPE', http: { status: 403 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Placeholder for response status adjustments (kept as a seam for the GraphQL-over-HTTP audit). */
+function statusPlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
+  return {};
+}
