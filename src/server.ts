@@ -82,7 +82,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin(logger), scopePlugin(), statusPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin(logger), scopePlugin()],
   });
   await apollo.start();
   // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after that.
@@ -97,6 +97,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
         if (err instanceof DomainError) {
           throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status, headers: wwwAuthenticate(err) } } });
         }
+        // Failed before Apollo's request pipeline, so its error-logging plugin never sees it.
+        request.log.error({ err }, 'could not build the request context');
         throw err;
       }
     },
@@ -109,7 +111,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       if (request.method === 'GET' && config.graphiql && wantsGraphiql(request.headers.accept, request.query)) {
         return reply.type('text/html; charset=utf-8').header('content-security-policy', GRAPHIQL_CSP).send(graphiqlHtml());
       }
-      return graphql.call(app, request, reply);
+      const body = await graphql.call(app, request, reply);
+      return legacyJsonStatus(reply, body);
     },
   });
   if (config.graphiql) registerGraphiqlAssets(app);
@@ -148,7 +151,23 @@ function scopePlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
   };
 }
 
-/** Placeholder for response status adjustments (kept as a seam for the GraphQL-over-HTTP audit). */
-function statusPlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
-  return {};
+// Errors of a well-formed GraphQL request: the document does not parse or validate, the
+// variables do not coerce, or the operation name matches nothing.
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * GraphQL over HTTP: with `application/json` responses (the legacy media type), request errors
+ * SHOULD come with 200 so old clients read the body; `application/graphql-response+json` keeps
+ * Apollo's 400. Decided on the content type Apollo negotiated, so both agree.
+ */
+function legacyJsonStatus(reply: FastifyReply, body: unknown): unknown {
+  if (reply.statusCode !== 400 || typeof body !== 'string') return body;
+  if (!String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return body;
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    if (parsed.data === undefined && parsed.errors?.length && parsed.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) reply.code(200);
+  } catch {
+    // Not a GraphQL response body: leave it as it is.
+  }
+  return body;
 }

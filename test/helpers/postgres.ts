@@ -35,3 +35,8 @@ export async function createDatabaseFromTemplate(serverUrl: string, template: st
     },
   };
 }
+
+/** An empty database (no migrations), for tests of the start-up path itself. */
+export async function createEmptyDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  return createDatabaseFromTemplate(serverUrl, 'template0');
+}
