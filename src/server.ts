@@ -81,6 +81,9 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (drain HTTP, then close the database); Apollo's own handler
+    // would stop the server and re-raise the signal, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin(logger), scopePlugin()],
   });
