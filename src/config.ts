@@ -50,9 +50,12 @@ const envSchema = z.object({
     .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
     .default('admin@localhost'),
   ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, { message: 'must be at least 8 characters' }),
-  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || (v.length >= 20 && v.length <= 256 && !/\s/.test(v)), {
-    message: 'must be 20 to 256 characters without whitespace',
-  }),
+  ADMIN_TOKEN: optionalString
+    .refine((v) => v === undefined || (v.length >= 20 && v.length <= 256 && !/\s/.test(v)), {
+      message: 'must be 20 to 256 characters without whitespace',
+    })
+    // Bearer values shaped like a JWT (three dot-separated parts) are verified as JWTs.
+    .refine((v) => v === undefined || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(v), { message: 'must not look like a JWT (a.b.c)' }),
   JWT_PRIVATE_KEY: optionalString.refine((v) => v === undefined || v.includes('BEGIN PRIVATE KEY'), {
     message: 'must be an Ed25519 private key in PKCS#8 PEM form',
   }),

@@ -1,0 +1,48 @@
+// Configuration is read once and validated; defaults give a working zero-config start.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults with no environment at all', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, host: 'localhost', databaseUrl: undefined, dataDir: './data', bodyLimit: 1048576, graphiql: true, introspection: true });
+    expect(c.admin).toEqual({ username: 'admin', email: 'admin@localhost', password: undefined, token: undefined });
+    expect(c.jwt.accessTokenTtlSeconds).toBe(3600);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u@h/db',
+      GRAPHIQL: 'false',
+      TRUST_PROXY: '1',
+      ADMIN_TOKEN: 'x'.repeat(20),
+      ACCESS_TOKEN_TTL: '600',
+      BODY_LIMIT: '2048',
+    });
+    expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgresql://u@h/db', graphiql: false, trustProxy: true, bodyLimit: 2048 });
+    expect(c.admin.token).toHaveLength(20);
+    expect(c.jwt.accessTokenTtlSeconds).toBe(600);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', ADMIN_PASSWORD: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 4000 });
+  });
+
+  it('reports every bad variable at once, by name', () => {
+    try {
+      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', ADMIN_TOKEN: 'short', GRAPHIQL: 'maybe', ADMIN_PASSWORD: '123', JWT_PRIVATE_KEY: 'nope', ADMIN_USERNAME: 'has space' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const v of ['PORT', 'DATABASE_URL', 'ADMIN_TOKEN', 'GRAPHIQL', 'ADMIN_PASSWORD', 'JWT_PRIVATE_KEY', 'ADMIN_USERNAME']) expect(problems).toContain(v);
+      expect(problems).not.toContain('short');
+    }
+  });
+
+  it('refuses an ADMIN_TOKEN that looks like a JWT (it would be read as one)', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: 'aaaaaaaaaa.bbbbbbbbbb.cccccccccc' })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,51 @@
+// GraphiQL in a real browser with the network cut off: it renders from this server alone and
+// runs a query. Skips (saying why) where no Chromium is installed; .ci/run installs Debian's.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasBrowser = existsSync(CHROMIUM);
+if (!hasBrowser) console.warn(`[graphiql.browser] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+describe.skipIf(!hasBrowser)('GraphiQL in Chromium, offline', () => {
+  let t: TestGateway;
+  let base: string;
+  beforeAll(async () => {
+    t = await startTestGateway('pglite');
+    base = await t.gw.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => t?.close());
+
+  it('renders with no external request and runs a query', { timeout: 60_000 }, async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      const external: string[] = [];
+      await page.route('**/*', (route) => {
+        const url = new URL(route.request().url());
+        if (url.origin === base) return route.continue();
+        external.push(url.href);
+        return route.abort();
+      });
+      const consoleErrors: string[] = [];
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+
+      await page.goto(`${base}/graphql`);
+      await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+      await page.click('.graphiql-execute-button');
+      await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('viewer'), null, { timeout: 30_000 });
+      const result = await page.textContent('.result-window');
+      expect(result).toContain('"viewer": null');
+      if (process.env.GRAPHIQL_SCREENSHOT) await page.screenshot({ path: process.env.GRAPHIQL_SCREENSHOT });
+      expect(external).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
