@@ -1,5 +1,8 @@
 // Every table module, for drizzle-kit and for the typed query builder.
 export * from './users.js';
 export * from './organizations.js';
+export * from './groups.js';
+export * from './messages.js';
 export * from './auth.js';
 export * from './logs.js';
+export * from './outbox.js';

@@ -3,7 +3,8 @@
 import { boolean, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './common.js';
 import { organizations } from './organizations.js';
-import { users } from './users.js';
+import { messages } from './messages.js';
+import { devices, users } from './users.js';
 
 export const eventLogs = pgTable(
   'event_logs',
@@ -13,10 +14,8 @@ export const eventLogs = pgTable(
     action: text('action').notNull(),
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     user2Id: uuid('user2_id').references(() => users.id, { onDelete: 'set null' }),
-    // Devices and messages arrive with the core graph; their ids are kept without a foreign
-    // key until those tables exist.
-    deviceId: uuid('device_id'),
-    messageId: uuid('message_id'),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
     email: text('email'),
     ip: text('ip'),
     geo: jsonb('geo').$type<Record<string, unknown>>(),
@@ -25,7 +24,9 @@ export const eventLogs = pgTable(
   },
   (t) => [
     index('event_logs_occurred_at_idx').on(t.occurredAt, t.id),
-    index('event_logs_actor_idx').on(t.actorUserId),
+    // "Most recent events of one user" (and of one message) without a sort.
+    index('event_logs_actor_idx').on(t.actorUserId, t.occurredAt, t.id),
+    index('event_logs_message_idx').on(t.messageId, t.occurredAt),
     index('event_logs_organization_idx').on(t.organizationId),
   ],
 );
@@ -37,7 +38,7 @@ export const loginLogs = pgTable(
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     success: boolean('success').notNull(),
     ip: text('ip'),
-    deviceId: uuid('device_id'),
+    deviceId: uuid('device_id').references(() => devices.id, { onDelete: 'set null' }),
     userAgent: text('user_agent'),
     location: text('location'),
     // Why an attempt failed (invalid_credentials, blocked, …); null on success.

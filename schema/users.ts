@@ -56,6 +56,9 @@ export const contacts = pgTable(
     validatedAt: tstz('validated_at'),
     isPrimary: boolean('is_primary').notNull().default(false),
     state: contactState('state').notNull().default('active'),
+    // sha256 of the code sent to prove ownership (email/SMS); cleared once validated.
+    validationCodeHash: text('validation_code_hash'),
+    validationSentAt: tstz('validation_sent_at'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -65,5 +68,70 @@ export const contacts = pgTable(
     uniqueIndex('contacts_active_email_key')
       .on(sql`lower(${t.value})`)
       .where(sql`${t.type} = 'email' AND ${t.state} = 'active'`),
+    // At most one primary contact of each type per user.
+    uniqueIndex('contacts_primary_key')
+      .on(t.userId, t.type)
+      .where(sql`${t.isPrimary} AND ${t.state} = 'active'`),
   ],
+);
+
+export const publicKeyKind = pgEnum('public_key_kind', ['ssh', 'labelled']);
+
+export const publicKeys = pgTable(
+  'public_keys',
+  {
+    id: id(),
+    databaseId: integer('database_id').generatedAlwaysAsIdentity().notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: publicKeyKind('kind').notNull(),
+    // GitLab's title, Itsyouonline's label.
+    label: text('label').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('public_keys_database_id_key').on(t.databaseId),
+    index('public_keys_user_id_idx').on(t.userId, t.createdAt),
+    // An SSH key belongs to one account system-wide (GitLab: "has already been taken").
+    uniqueIndex('public_keys_ssh_fingerprint_key').on(t.fingerprint).where(sql`${t.kind} = 'ssh'`),
+    uniqueIndex('public_keys_user_label_key').on(t.userId, t.kind, t.label),
+  ],
+);
+
+export const deviceState = pgEnum('device_state', ['active', 'revoked']);
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    state: deviceState('state').notNull().default('active'),
+    // The device's public keys (Seald: encryption and signing), when it registered any.
+    encryptionPublicKey: text('encryption_public_key'),
+    signingPublicKey: text('signing_public_key'),
+    createdAt: createdAt(),
+    lastSeenAt: tstz('last_seen_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [index('devices_user_id_idx').on(t.userId, t.createdAt)],
+);
+
+export const identities = pgTable(
+  'identities',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    externalUid: text('external_uid').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('identities_provider_uid_key').on(t.provider, t.externalUid), index('identities_user_id_idx').on(t.userId)],
 );

@@ -1,11 +1,14 @@
-// The per-request context: who is calling (one Principal for every credential style), fresh
-// DataLoaders, the database handle and the request's identity for logs and audit rows.
+// The per-request context: who is calling (one Principal for every credential style), the
+// per-request authorization cache, fresh DataLoaders, the database handle and the request's
+// identity for logs and audit rows.
 import type { Config } from './config.js';
 import type { AccessTokens } from './core/auth/jwt.js';
+import { Authz } from './core/auth/policy.js';
 import { ANONYMOUS, type Principal } from './core/auth/principal.js';
 import type { Database } from './core/db.js';
 import { unauthenticated } from './core/errors.js';
 import { authenticate } from './modules/auth/auth.service.js';
+import { findEffectiveRoles, findWithinSubtree } from './modules/organizations/organization.repo.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** Long-lived parts shared by every request of one process. */
@@ -25,6 +28,7 @@ export interface Context extends RequestMeta {
   db: Database;
   deps: AppDeps;
   principal: Principal;
+  authz: Authz;
   loaders: Loaders;
 }
 
@@ -36,7 +40,20 @@ export function bearerToken(authorization: string | undefined): string | undefin
   return match[1];
 }
 
+export const createAuthz = (db: Database, principal: Principal) =>
+  new Authz(
+    principal,
+    (userId, ids) => findEffectiveRoles(db, userId, ids),
+    (root, ids) => findWithinSubtree(db, root, ids),
+  );
+
 export async function createContext(deps: AppDeps, meta: RequestMeta, token: string | undefined): Promise<Context> {
   const principal = token === undefined ? ANONYMOUS : await authenticate(deps, token);
-  return { ...meta, db: deps.db, deps, principal, loaders: createLoaders(deps.db) };
+  return { ...meta, db: deps.db, deps, principal, authz: createAuthz(deps.db, principal), loaders: createLoaders(deps.db) };
+}
+
+/** Switches the rest of a request to another principal (after login, the signed-in user). */
+export function actAs(ctx: Context, principal: Principal): void {
+  ctx.principal = principal;
+  ctx.authz = createAuthz(ctx.db, principal);
 }

@@ -1,19 +1,38 @@
 // The GraphQL schema, built from every module's resolver classes (type-graphql: the classes
 // and decorators are the schema). The printed SDL is committed at schema/schema.graphql.
+// A module joins the graph by exporting `resolvers` (and `nodeFetchers` for node(id)) from
+// its index.ts and being listed here.
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchema as buildTypeGraphQLSchema } from 'type-graphql';
-import { AuthResolver } from './modules/auth/auth.resolver.js';
-import { NodeResolver } from './modules/node/node.resolver.js';
-import { UserResolver } from './modules/users/user.resolver.js';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { buildSchema as buildTypeGraphQLSchema, type NonEmptyArray } from 'type-graphql';
+import * as auth from './modules/auth/index.js';
+import * as groups from './modules/groups/index.js';
+import * as invitations from './modules/invitations/index.js';
+import * as logs from './modules/logs/index.js';
+import * as messages from './modules/messages/index.js';
+import { createNodeResolver } from './modules/node/node.resolver.js';
+import type { NodeFetchers } from './modules/node/node.registry.js';
+import * as organizations from './modules/organizations/index.js';
+import * as users from './modules/users/index.js';
+
+interface GraphModule {
+  resolvers: readonly Function[];
+  nodeFetchers: NodeFetchers;
+}
+
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs];
 
 let cached: Promise<GraphQLSchema> | undefined;
 
 export function buildSchema(): Promise<GraphQLSchema> {
+  const fetchers = Object.assign({}, ...modules.map((m) => m.nodeFetchers));
   cached ??= buildTypeGraphQLSchema({
-    resolvers: [NodeResolver, UserResolver, AuthResolver],
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    resolvers: [createNodeResolver(fetchers), ...modules.flatMap((m) => m.resolvers)] as unknown as NonEmptyArray<Function>,
+    scalarsMap: [
+      { type: Date, scalar: DateTimeResolver },
+      { type: Object, scalar: JSONObjectResolver },
+    ],
     // Input rules live in the services (one place for GraphQL and REST), not in class-validator.
     validate: false,
   });

@@ -126,7 +126,7 @@ describe.each(DRIVERS)('authentication on %s', (driver) => {
       expect(viewer.body.data.viewer.username).toBe('alice');
       expect(viewer.body.data.viewer.personalAccessTokens.find((x: { name: string }) => x.name === 'laptop').lastUsedAt).not.toBeNull();
 
-      const events = await t.db.db.select().from(eventLogs).where(eq(eventLogs.action, 'personalAccessToken:create'));
+      const events = await t.db.db.select().from(eventLogs).where(eq(eventLogs.action, 'personalAccessToken.create'));
       expect(events.some((e) => e.user2Id === stored[0]!.userId && e.actorUserId === stored[0]!.userId)).toBe(true);
     });
 

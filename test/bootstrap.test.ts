@@ -33,7 +33,7 @@ describe.each(DRIVERS)('bootstrap on %s', (driver) => {
       expect(org!.slug).toBe('default');
       const [m] = await handle.db.select().from(memberships);
       expect(m).toMatchObject({ userId: admin!.id, organizationId: org!.id, role: 'owner' });
-      expect((await handle.db.select().from(eventLogs).where(eq(eventLogs.action, 'instance:bootstrap'))).length).toBe(1);
+      expect((await handle.db.select().from(eventLogs).where(eq(eventLogs.action, 'instance.bootstrap'))).length).toBe(1);
 
       // A second start: nothing new, nothing printed, the password file untouched.
       const again: string[] = [];

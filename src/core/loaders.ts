@@ -25,3 +25,17 @@ export function listLoader<K, R>(load: (keys: readonly K[]) => Promise<R[]>, key
     return keys.map((k) => byKey.get(k) ?? []);
   });
 }
+
+/** One loader per distinct argument set (page size, filters), each batching over parent keys. */
+export function loaderFamily<A, K, V>(make: (args: A) => DataLoader<K, V>): (args: A) => DataLoader<K, V> {
+  const family = new Map<string, DataLoader<K, V>>();
+  return (args: A) => {
+    const key = JSON.stringify(args);
+    let loader = family.get(key);
+    if (!loader) {
+      loader = make(args);
+      family.set(key, loader);
+    }
+    return loader;
+  };
+}

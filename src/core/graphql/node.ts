@@ -1,6 +1,7 @@
 // Relay's Node interface and opaque global ids: base64url("Type:uuid"). Clients must treat
 // them as opaque; the type prefix lets node(id) find the right table.
 import { Field, ID, InterfaceType } from 'type-graphql';
+import { notFound } from '../errors.js';
 
 @InterfaceType({ description: 'An object with a globally unique, opaque ID.' })
 export abstract class Node {
@@ -28,3 +29,12 @@ export function idOfType(globalId: string, type: string): string | null {
   const parsed = fromGlobalId(globalId);
   return parsed && parsed.type === type ? parsed.id : null;
 }
+
+/** The uuid inside a global id of the given type; NOT_FOUND when it is not one (for inputs). */
+export function requireId(globalId: string, type: string, what = type): string {
+  const id = idOfType(globalId, type);
+  if (!id) throw notFound(`${what} not found`);
+  return id;
+}
+
+export const optionalId = (globalId: string | null | undefined, type: string) => (globalId == null ? globalId : requireId(globalId, type));

@@ -4,7 +4,7 @@ import type { TokenScope } from '../../core/auth/principal.js';
 import { idOfType } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { notFound } from '../../core/errors.js';
-import type { Context } from '../../context.js';
+import { actAs, type Context } from '../../context.js';
 import { User } from '../users/user.type.js';
 import {
   CreatePersonalAccessTokenInput,
@@ -25,7 +25,7 @@ export class AuthResolver {
     return payload(async () => {
       const r = await login(ctx, input);
       // The rest of this response is read as the user who just signed in (their own email…).
-      ctx.principal = r.principal;
+      actAs(ctx, r.principal);
       return { accessToken: r.accessToken, expiresAt: r.expiresAt, user: User.from(r.user) };
     });
   }

@@ -141,7 +141,7 @@ export async function issueToken(
       tokenHash: hashToken(token),
     });
     await recordEvent(tx, actor, {
-      action: 'personalAccessToken:create',
+      action: 'personalAccessToken.create',
       user2Id: t.userId,
       organizationId: t.organizationId,
       data: { tokenId: created.id, name: t.name, scopes: t.scopes },
@@ -164,7 +164,7 @@ export async function revokePersonalAccessToken(c: Caller, tokenId: string): Pro
   }
   return c.db.transaction(async (tx) => {
     const revoked = await revokeToken(tx, row.id, new Date());
-    await recordEvent(tx, { principal: p, ip: c.ip }, { action: 'personalAccessToken:revoke', user2Id: row.userId, organizationId: row.organizationId, data: { tokenId: row.id } });
+    await recordEvent(tx, { principal: p, ip: c.ip }, { action: 'personalAccessToken.revoke', user2Id: row.userId, organizationId: row.organizationId, data: { tokenId: row.id } });
     return revoked!;
   });
 }

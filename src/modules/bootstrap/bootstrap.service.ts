@@ -47,7 +47,7 @@ export async function bootstrap(
       await insertContact(tx, { userId: user.id, type: 'email', value: admin.email, isPrimary: true, validatedAt: new Date() });
       const org = await insertOrganization(tx, { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' });
       await insertMembership(tx, { userId: user.id, organizationId: org.id, role: 'owner' });
-      await recordEvent(tx, actor, { action: 'instance:bootstrap', user2Id: user.id, organizationId: org.id });
+      await recordEvent(tx, actor, { action: 'instance.bootstrap', user2Id: user.id, organizationId: org.id });
       createdAdmin = true;
     }
     if (admin.token && !(await findTokenByHash(tx, hashToken(admin.token)))) {

@@ -1,4 +1,5 @@
-// Writes the event-log row of a change, inside the change's own transaction.
+// Writes the event-log row of a change, inside the change's own transaction. Actions are
+// named `entity.verb` in camelCase (organization.create, message.read, login).
 import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
 import { insertEventLog, type NewEventLog } from './log.repo.js';

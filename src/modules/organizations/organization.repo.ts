@@ -1,14 +1,47 @@
-// SQL for organizations and memberships.
-import { eq, sql } from 'drizzle-orm';
+// SQL for organizations, their tree, and memberships. Plain functions of (db, params); no
+// permission checks — callers pass the visibility scope the service decided on.
+import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizations } from '../../../schema/organizations.js';
-import type { Database } from '../../core/db.js';
+import { contacts, users } from '../../../schema/users.js';
+import type { Role } from '../../core/auth/policy.js';
+import { rowsOf, type Database } from '../../core/db.js';
+import type { PageRequest } from '../../core/graphql/connection.js';
+import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
+import type { UserRow } from '../users/user.repo.js';
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type MembershipRow = typeof memberships.$inferSelect;
 
+/** Who may see which organizations: everything (instance admins) or a user's subtree. */
+export type OrganizationScope = { all: true; withinOrganizationId?: string | null } | { all: false; userId: string; withinOrganizationId?: string | null };
+
+// Organizations in the subtree of the given roots (roots included).
+const subtreeOf = (roots: SQL) => sql`(
+  with recursive sub(id) as (
+    ${roots}
+    union
+    select c.id from ${organizations} c join sub on c.parent_id = sub.id
+  ) select id from sub)`;
+
+function scopeWhere(scope: OrganizationScope): SQL | undefined {
+  const parts: SQL[] = [];
+  if (!scope.all) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select organization_id from ${memberships} where user_id = ${scope.userId}`)}`);
+  if (scope.withinOrganizationId) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select ${scope.withinOrganizationId}::uuid`)}`);
+  return parts.length ? and(...parts) : undefined;
+}
+
 export async function insertOrganization(db: Database, values: typeof organizations.$inferInsert): Promise<OrganizationRow> {
   const [row] = await db.insert(organizations).values(values).returning();
   return row!;
+}
+
+export async function updateOrganization(db: Database, id: string, values: Partial<typeof organizations.$inferInsert>): Promise<OrganizationRow | undefined> {
+  const [row] = await db.update(organizations).set(values).where(eq(organizations.id, id)).returning();
+  return row;
+}
+
+export async function deleteOrganization(db: Database, id: string): Promise<void> {
+  await db.delete(organizations).where(eq(organizations.id, id));
 }
 
 export async function findOrganizationBySlug(db: Database, slug: string): Promise<OrganizationRow | undefined> {
@@ -19,9 +52,202 @@ export async function findOrganizationBySlug(db: Database, slug: string): Promis
   return row;
 }
 
+export const findOrganizationsByIds = (db: Database, ids: readonly string[]) => db.select().from(organizations).where(inArray(organizations.id, [...ids]));
+
+export const findChildrenByParentIds = (db: Database, parentIds: readonly string[]) =>
+  db
+    .select()
+    .from(organizations)
+    .where(inArray(organizations.parentId, [...parentIds]))
+    .orderBy(organizations.slug, organizations.id);
+
+export async function countChildren(db: Database, id: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(organizations).where(eq(organizations.parentId, id));
+  return Number(row!.n);
+}
+
+/** Every ancestor of each organization, nearest first, in one recursive query. */
+export async function findAncestorsByIds(db: Database, ids: readonly string[]): Promise<{ organizationId: string; depth: number; ancestor: OrganizationRow }[]> {
+  const rows = rowsOf<{ start: string; depth: number; id: string }>(
+    await db.execute(sql`
+      with recursive up(start, id, depth) as (
+        select o.id, o.parent_id, 1 from ${organizations} o where o.id = any(${sqlUuidArray(ids)}) and o.parent_id is not null
+        union all
+        select up.start, p.parent_id, up.depth + 1 from up join ${organizations} p on p.id = up.id where p.parent_id is not null and up.depth < 100
+      ) select start, id, depth from up`),
+  );
+  if (rows.length === 0) return [];
+  const byId = new Map((await findOrganizationsByIds(db, [...new Set(rows.map((r) => r.id))])).map((o) => [o.id, o]));
+  return rows.map((r) => ({ organizationId: r.start, depth: Number(r.depth), ancestor: byId.get(r.id)! })).filter((r) => r.ancestor);
+}
+
+/** Whether `candidateParentId` is `id` itself or one of its descendants (a move there makes a cycle). */
+export async function isSelfOrDescendant(db: Database, id: string, candidateParentId: string): Promise<boolean> {
+  const rows = rowsOf<{ hit: boolean }>(await db.execute(sql`select ${candidateParentId}::uuid in ${subtreeOf(sql`select ${id}::uuid`)} as hit`));
+  return Boolean(rows[0]?.hit);
+}
+
+export type OrganizationOrderField = 'slug' | 'name' | 'createdAt';
+
+export interface OrganizationFilter {
+  slugContains?: string | null;
+  /** Only direct children of this organization; `null` for root organizations only. */
+  parentId?: string | null;
+}
+
+function filterWhere(f: OrganizationFilter): SQL | undefined {
+  const parts: SQL[] = [];
+  if (f.slugContains) parts.push(sql`${organizations.slug} ilike ${'%' + f.slugContains.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.parentId === null) parts.push(isNull(organizations.parentId));
+  else if (f.parentId !== undefined) parts.push(eq(organizations.parentId, f.parentId));
+  return parts.length ? and(...parts) : undefined;
+}
+
+export function organizationKeyset(field: OrganizationOrderField, direction: 'asc' | 'desc'): Keyset {
+  const col = field === 'slug' ? organizations.slug : field === 'name' ? organizations.name : organizations.createdAt;
+  return { columns: [col, organizations.id], direction };
+}
+
+export async function listOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter, keyset: Keyset, page: PageRequest): Promise<OrganizationRow[]> {
+  return db
+    .select()
+    .from(organizations)
+    .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)))
+    .orderBy(...keysetOrder(keyset, page))
+    .limit(page.size + 1);
+}
+
+export async function countOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(organizations)
+    .where(and(scopeWhere(scope), filterWhere(filter)));
+  return Number(row!.n);
+}
+
+/** Roles of a user in each organization, inherited from ancestors: the strongest along the chain. */
+export async function findEffectiveRoles(db: Database, userId: string, organizationIds: readonly string[]): Promise<Map<string, Role>> {
+  const rows = rowsOf<{ target: string; role: Role }>(
+    await db.execute(sql`
+      with recursive chain(target, id, depth) as (
+        select o.id, o.id, 0 from ${organizations} o where o.id = any(${sqlUuidArray(organizationIds)})
+        union all
+        select chain.target, o.parent_id, chain.depth + 1 from chain join ${organizations} o on o.id = chain.id where o.parent_id is not null and chain.depth < 100
+      )
+      select chain.target, m.role from chain join ${memberships} m on m.organization_id = chain.id and m.user_id = ${userId}`),
+  );
+  const rank: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
+  const out = new Map<string, Role>();
+  for (const r of rows) {
+    const prev = out.get(r.target);
+    if (!prev || rank[r.role] > rank[prev]) out.set(r.target, r.role);
+  }
+  return out;
+}
+
+/** Which of the organizations lie in the subtree of `rootId` (itself included). */
+export async function findWithinSubtree(db: Database, rootId: string, organizationIds: readonly string[]): Promise<Set<string>> {
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`select id from ${subtreeOf(sql`select ${rootId}::uuid`)} as s(id) where id = any(${sqlUuidArray(organizationIds)})`),
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+// ---- memberships ----
+
 export async function insertMembership(db: Database, values: typeof memberships.$inferInsert): Promise<MembershipRow> {
   const [row] = await db.insert(memberships).values(values).returning();
   return row!;
 }
 
-export const findMembershipsByUser = (db: Database, userId: string) => db.select().from(memberships).where(eq(memberships.userId, userId));
+export async function findMembership(db: Database, organizationId: string, userId: string): Promise<MembershipRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+  return row;
+}
+
+export const findMembershipsByIds = (db: Database, ids: readonly string[]) => db.select().from(memberships).where(inArray(memberships.id, [...ids]));
+
+export async function updateMembershipRole(db: Database, id: string, role: Role): Promise<MembershipRow | undefined> {
+  const [row] = await db.update(memberships).set({ role }).where(eq(memberships.id, id)).returning();
+  return row;
+}
+
+export async function deleteMembership(db: Database, id: string): Promise<void> {
+  await db.delete(memberships).where(eq(memberships.id, id));
+}
+
+export async function countOwners(db: Database, organizationId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner')));
+  return Number(row!.n);
+}
+
+export const findMembershipsByUserIds = (db: Database, userIds: readonly string[]) =>
+  db
+    .select()
+    .from(memberships)
+    .where(inArray(memberships.userId, [...userIds]))
+    .orderBy(memberships.id);
+
+export interface MembershipWithUser {
+  membership: MembershipRow;
+  user: UserRow;
+  /** The member's primary email, loaded in the same statement (null when none). */
+  email: string | null;
+}
+
+/**
+ * The first N memberships (by id, i.e. creation: ids are time-ordered) of each organization,
+ * with their users and primary emails, in ONE statement: top-N-per-parent via row_number().
+ */
+export async function findMembershipPagesByOrganizationIds(
+  db: Database,
+  organizationIds: readonly string[],
+  opts: { role?: Role | null; page: PageRequest },
+): Promise<MembershipWithUser[]> {
+  const { page } = opts;
+  const forward = page.direction === 'forward';
+  const cursorId = page.cursor ? String(page.cursor[0]) : null;
+  const ranked = db.$with('ranked').as(
+    db
+      .select({
+        id: memberships.id,
+        rn: sql<number>`row_number() over (partition by ${memberships.organizationId} order by ${memberships.id} ${sql.raw(forward ? 'asc' : 'desc')})`.as('rn'),
+      })
+      .from(memberships)
+      .where(
+        and(
+          inArray(memberships.organizationId, [...organizationIds]),
+          opts.role ? eq(memberships.role, opts.role) : undefined,
+          cursorId ? (forward ? sql`${memberships.id} > ${cursorId}::uuid` : sql`${memberships.id} < ${cursorId}::uuid`) : undefined,
+        ),
+      ),
+  );
+  const rows = await db
+    .with(ranked)
+    .select({ membership: memberships, user: users, email: contacts.value })
+    .from(ranked)
+    .innerJoin(memberships, eq(memberships.id, ranked.id))
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(contacts, and(eq(contacts.userId, users.id), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')))
+    .where(sql`${ranked.rn} <= ${page.size + 1}`)
+    .orderBy(memberships.organizationId, ranked.rn);
+  return rows;
+}
+
+export async function countMembershipsByOrganizationIds(db: Database, organizationIds: readonly string[], role?: Role | null): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ organizationId: memberships.organizationId, n: count() })
+    .from(memberships)
+    .where(and(inArray(memberships.organizationId, [...organizationIds]), role ? eq(memberships.role, role) : undefined))
+    .groupBy(memberships.organizationId);
+  return new Map(rows.map((r) => [r.organizationId, Number(r.n)]));
+}
+
+/** A uuid[] parameter that both drivers bind the same way. */
+export const sqlUuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;

@@ -18,7 +18,7 @@ export class UserResolver {
   @FieldResolver(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })
   async email(@Root() user: User, @Ctx() ctx: Context): Promise<string | null> {
     if (!can(ctx.principal, 'user:readPrivate', { userId: user.uuid })) return null;
-    return (await ctx.loaders.primaryEmailByUserId.load(user.uuid))?.value ?? null;
+    return ctx.loaders.primaryEmailByUserId.load(user.uuid);
   }
 
   @FieldResolver(() => Boolean, { nullable: true, description: 'Whether the user is an instance administrator. Visible to the user and instance admins.' })

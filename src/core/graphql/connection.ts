@@ -1,0 +1,158 @@
+// Relay cursor connections from one generic helper: edges { cursor node }, nodes, pageInfo,
+// totalCount. Cursors are opaque keyset positions (the sort value and the primary key), never
+// offsets, so page 1,000 costs what page 1 does.
+import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { DomainError } from '../errors.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ObjectType({ description: 'Where a page sits in its list.' })
+export class PageInfo {
+  @Field({ description: 'Whether there are items after this page.' })
+  hasNextPage!: boolean;
+
+  @Field({ description: 'Whether there are items before this page.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page.' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page.' })
+  endCursor!: string | null;
+}
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `Items from the start (after \`after\`); at most ${MAX_PAGE_SIZE}.` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor: items after this one.' })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Items from the end (before \`before\`); at most ${MAX_PAGE_SIZE}.` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor: items before this one.' })
+  before?: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number | Promise<number>;
+}
+
+/** A named connection type for one node type (type-graphql's generic-types pattern). */
+export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`, { description: `An edge to a ${name}.` })
+  class EdgeType {
+    @Field({ description: 'Opaque cursor of this item.' })
+    cursor!: string;
+
+    @Field(() => nodeType, { description: `The ${name}.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items.` })
+  class ConnectionClass {
+    @Field(() => [EdgeType], { description: 'Items with their cursors.' })
+    edges!: EdgeType[];
+
+    @Field(() => [nodeType], { description: 'Items of the page.' })
+    nodes!: T[];
+
+    @Field(() => PageInfo, { description: 'Where the page sits in the list.' })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: 'Number of items in the whole list (counted only when asked for).' })
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}
+
+/** The page a request asks for, validated: direction, size, and decoded cursor. */
+export interface PageRequest {
+  /** `forward` for first/after, `backward` for last/before. */
+  direction: 'forward' | 'backward';
+  /** Rows wanted; the repository fetches one more to know whether another page exists. */
+  size: number;
+  cursor: unknown[] | null;
+}
+
+export function pageRequest(args: ConnectionArgs, dflt = DEFAULT_PAGE_SIZE): PageRequest {
+  if (args.first != null && args.last != null) throw new DomainError('BAD_USER_INPUT', 'Use either first or last, not both');
+  const n = args.last ?? args.first ?? dflt;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) throw new DomainError('BAD_USER_INPUT', `Page size must be 0 to ${MAX_PAGE_SIZE}`);
+  const backward = args.last != null || (args.before != null && args.first == null);
+  const raw = backward ? args.before : args.after;
+  return { direction: backward ? 'backward' : 'forward', size: n, cursor: raw ? decodeCursor(raw) : null };
+}
+
+export const encodeCursor = (values: unknown[]): string => Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+
+export function decodeCursor(cursor: string): unknown[] {
+  try {
+    if (cursor.length > 512) throw new Error('too long');
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => x !== null && !['string', 'number', 'boolean'].includes(typeof x))) throw new Error('shape');
+    return v;
+  } catch {
+    throw new DomainError('BAD_USER_INPUT', 'Invalid cursor');
+  }
+}
+
+/**
+ * Builds the connection from rows fetched in the page's direction with one extra row.
+ * `keyOf` gives the keyset position of a row (sort values then primary key).
+ */
+export function toConnection<R, T>(
+  rows: R[],
+  page: PageRequest,
+  keyOf: (row: R) => unknown[],
+  toNode: (row: R) => T,
+  count: () => Promise<number>,
+): Connection<T> {
+  const hasMore = rows.length > page.size;
+  const pageRows = rows.slice(0, page.size);
+  if (page.direction === 'backward') pageRows.reverse();
+  const edges = pageRows.map((r) => ({ cursor: encodeCursor(keyOf(r)), node: toNode(r) }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: page.direction === 'forward' ? hasMore : page.cursor !== null,
+      hasPreviousPage: page.direction === 'backward' ? hasMore : page.cursor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    // Counted lazily: only a query that selects totalCount pays for it.
+    get totalCount() {
+      counted ??= count();
+      return counted;
+    },
+  };
+}
+
+/** Cursor values as keys compare: dates travel as ISO strings. */
+export const keyValue = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : v);
+
+/** The same connection with each node mapped (rows → GraphQL objects); totalCount stays lazy. */
+export function mapConnection<R, T>(c: Connection<R>, f: (r: R) => T): Connection<T> {
+  const edges = c.edges.map((e) => ({ cursor: e.cursor, node: f(e.node) }));
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: c.pageInfo,
+    get totalCount() {
+      return c.totalCount;
+    },
+  };
+}

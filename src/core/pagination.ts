@@ -1,0 +1,34 @@
+// Keyset pagination in SQL for repositories: the ORDER BY and the row-value comparison that
+// continues after (or before) a cursor. Orderings always end with the primary key.
+import { asc, desc, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { PageRequest } from './graphql/connection.js';
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface Keyset {
+  /** Sort columns, primary key last. */
+  columns: PgColumn[];
+  direction: SortDirection;
+}
+
+/** ORDER BY for the page's direction (reversed when paging backward). */
+export function keysetOrder(k: Keyset, page: PageRequest): SQL[] {
+  const ascending = (k.direction === 'asc') === (page.direction === 'forward');
+  return k.columns.map((c) => (ascending ? asc(c) : desc(c)));
+}
+
+/** `(a, b) > (x, y)` (or `<`) after the cursor; undefined on the first page. */
+export function keysetAfter(k: Keyset, page: PageRequest): SQL | undefined {
+  if (!page.cursor) return undefined;
+  if (page.cursor.length !== k.columns.length) return sql`false`;
+  const ascending = (k.direction === 'asc') === (page.direction === 'forward');
+  const cols = sql.join(k.columns.map((c) => sql`${c}`), sql`, `);
+  const vals = sql.join(page.cursor.map((v, i) => sql`${v}::${sql.raw(pgTypeOf(k.columns[i]!))}`), sql`, `);
+  return ascending ? sql`(${cols}) > (${vals})` : sql`(${cols}) < (${vals})`;
+}
+
+function pgTypeOf(c: PgColumn): string {
+  const t = c.getSQLType();
+  return /^[a-z_ ()0-9]+$/i.test(t) ? t : 'text';
+}

@@ -1,0 +1,7 @@
+// Batched loads of the messages module, one query per batch.
+import type { Database } from '../../core/db.js';
+
+export const createMessagesLoaders = (db: Database) => {
+  void db;
+  return {};
+};

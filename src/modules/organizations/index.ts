@@ -1,0 +1,18 @@
+// What the organizations module adds to the graph.
+import type { NodeFetchers } from '../node/node.registry.js';
+import { readableOrganization } from './organization.service.js';
+import { Membership, Organization } from './organization.type.js';
+import { MembershipResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
+
+export const resolvers = [OrganizationResolver, MembershipResolver, UserOrganizationsResolver] as const;
+
+export const nodeFetchers: NodeFetchers = {
+  Organization: async (ctx, id) => {
+    const row = await readableOrganization(ctx, id);
+    return row ? Organization.from(row) : null;
+  },
+  Membership: async (ctx, id) => {
+    const m = await ctx.loaders.membershipById.load(id);
+    return m && (await ctx.authz.can('membership:read', { organizationId: m.organizationId })) ? Membership.from(m) : null;
+  },
+};

@@ -1,0 +1,62 @@
+// Batched loads for organizations: by id, children, ancestors, and membership pages (the
+// first N members of each organization in one statement, users and emails included).
+import DataLoader from 'dataloader';
+import type { Role } from '../../core/auth/policy.js';
+import type { Database } from '../../core/db.js';
+import type { PageRequest } from '../../core/graphql/connection.js';
+import { listLoader, loaderFamily, rowLoader } from '../../core/loaders.js';
+import type { UserRow } from '../users/user.repo.js';
+import {
+  countMembershipsByOrganizationIds,
+  findAncestorsByIds,
+  findChildrenByParentIds,
+  findMembershipPagesByOrganizationIds,
+  findMembershipsByIds,
+  findMembershipsByUserIds,
+  findOrganizationsByIds,
+  type MembershipWithUser,
+  type OrganizationRow,
+} from './organization.repo.js';
+
+export function createOrganizationLoaders(
+  db: Database,
+  /** Lets the membership loader hand the users it joined to the user loaders. */
+  prime: (user: UserRow, email: string | null) => void,
+) {
+  return {
+    organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),
+    childrenByParentId: listLoader((ids: readonly string[]) => findChildrenByParentIds(db, ids), (o) => o.parentId!),
+    ancestorsById: new DataLoader<string, OrganizationRow[]>(async (ids) => {
+      const rows = await findAncestorsByIds(db, ids);
+      return ids.map((id) =>
+        rows
+          .filter((r) => r.organizationId === id)
+          .sort((a, b) => a.depth - b.depth)
+          .map((r) => r.ancestor),
+      );
+    }),
+    membershipById: rowLoader((ids: readonly string[]) => findMembershipsByIds(db, ids), (m) => m.id),
+    membershipsByUserId: listLoader((ids: readonly string[]) => findMembershipsByUserIds(db, ids), (m) => m.userId),
+    membershipPage: loaderFamily(
+      (args: { role: Role | null; page: PageRequest }) =>
+        new DataLoader<string, MembershipWithUser[]>(async (orgIds) => {
+          const rows = await findMembershipPagesByOrganizationIds(db, orgIds, args);
+          const byOrg = new Map<string, MembershipWithUser[]>();
+          for (const r of rows) {
+            prime(r.user, r.email);
+            const list = byOrg.get(r.membership.organizationId);
+            if (list) list.push(r);
+            else byOrg.set(r.membership.organizationId, [r]);
+          }
+          return orgIds.map((id) => byOrg.get(id) ?? []);
+        }),
+    ),
+    membershipCount: loaderFamily(
+      (role: Role | null) =>
+        new DataLoader<string, number>(async (orgIds) => {
+          const counts = await countMembershipsByOrganizationIds(db, orgIds, role);
+          return orgIds.map((id) => counts.get(id) ?? 0);
+        }),
+    ),
+  };
+}

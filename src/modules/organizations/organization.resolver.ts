@@ -1,0 +1,199 @@
+// Thin resolvers for organizations and memberships: arguments in, service call, object out.
+// Relations load through the per-request loaders.
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import type { Role } from '../../core/auth/policy.js';
+import { DomainError } from '../../core/errors.js';
+import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../core/graphql/connection.js';
+import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
+import { payload } from '../../core/graphql/payload.js';
+import { userById } from '../users/user.service.js';
+import { User } from '../users/user.type.js';
+import {
+  changeMemberRole,
+  createOrganization,
+  deleteOrganizationService,
+  listVisibleOrganizations,
+  membershipsOf,
+  organizationBySlug,
+  readableOrganization,
+  removeMember,
+  updateOrganizationService,
+} from './organization.service.js';
+import {
+  ChangeMemberRoleInput,
+  CreateOrganizationInput,
+  UpdateOrganizationInput,
+  DeleteOrganizationInput,
+  DeleteOrganizationPayload,
+  MemberInput,
+  Membership,
+  MembershipConnection,
+  MembershipPayload,
+  MembershipRole,
+  MembershipsArgs,
+  Organization,
+  OrganizationConnection,
+  OrganizationPayload,
+  OrganizationsArgs,
+} from './organization.type.js';
+
+
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization, { nullable: true, description: 'An organization by global ID or slug; null when missing or not visible to you.' })
+  async organization(
+    @Ctx() ctx: Context,
+    @Arg('id', () => String, { nullable: true, description: 'Global ID.' }) id?: string | null,
+    @Arg('slug', () => String, { nullable: true, description: 'Slug (case-insensitive).' }) slug?: string | null,
+  ): Promise<Organization | null> {
+    if ((id == null) === (slug == null)) throw new DomainError('BAD_USER_INPUT', 'Give exactly one of id and slug');
+    const uuid = id != null ? idOfType(id, 'Organization') : null;
+    const row = id != null ? (uuid ? await readableOrganization(ctx, uuid) : null) : await organizationBySlug(ctx, slug!);
+    return row ? Organization.from(row) : null;
+  }
+
+  @Query(() => OrganizationConnection, { description: 'Organizations visible to you (instance admins: all), keyset-paginated.' })
+  async organizations(@Args(() => OrganizationsArgs) args: OrganizationsArgs, @Ctx() ctx: Context) {
+    const parentId = args.filter?.parent != null ? requireId(args.filter.parent, 'Organization', 'Parent organization') : args.filter?.rootsOnly ? null : undefined;
+    const c = await listVisibleOrganizations(
+      ctx,
+      args,
+      { slugContains: args.filter?.slugContains ?? null, parentId },
+      { field: args.orderBy?.field ?? 'slug', direction: args.orderBy?.direction ?? 'asc' },
+    );
+    return mapConnection(c, Organization.from);
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: 'The parent organization; null for a root (or a parent you cannot see).' })
+  async parent(@Root() org: Organization, @Ctx() ctx: Context): Promise<Organization | null> {
+    if (!org.row.parentId) return null;
+    const row = await readableOrganization(ctx, org.row.parentId);
+    return row ? Organization.from(row) : null;
+  }
+
+  @FieldResolver(() => OrganizationConnection, { description: 'Direct sub-organizations, by slug.' })
+  async children(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    const page = pageRequest(args);
+    const all = (await ctx.authz.can('organization:read', { organizationId: org.uuid })) ? await ctx.loaders.childrenByParentId.load(org.uuid) : [];
+    // Sub-organizations are few per parent; the page is cut from the batched list.
+    const after = page.cursor ? String(page.cursor[1]) : null;
+    const ordered = page.direction === 'forward' ? all : [...all].reverse();
+    const start = after ? ordered.findIndex((o) => o.id === after) + 1 : 0;
+    const rows = ordered.slice(start, start + page.size + 1);
+    return mapConnection(
+      toConnection(rows, page, (r) => [r.slug, r.id], (r) => r, async () => all.length),
+      Organization.from,
+    );
+  }
+
+  @FieldResolver(() => [Organization], { description: 'Every ancestor, nearest first (only those you can see).' })
+  async ancestors(@Root() org: Organization, @Ctx() ctx: Context): Promise<Organization[]> {
+    const rows = await ctx.loaders.ancestorsById.load(org.uuid);
+    const visible = await Promise.all(rows.map(async (r) => ((await ctx.authz.can('organization:read', { organizationId: r.id })) ? r : null)));
+    return visible.filter((r) => r !== null).map((r) => Organization.from(r!));
+  }
+
+  @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
+  async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context) {
+    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null }), Membership.from);
+  }
+
+  @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })
+  async owners(@Root() org: Organization, @Ctx() ctx: Context): Promise<User[]> {
+    const c = await membershipsOf(ctx, org.row, { first: 100, role: 'owner' });
+    const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.userId)));
+    return users.filter((u) => u !== null).map((u) => User.from(u!));
+  }
+
+  @FieldResolver(() => MembershipRole, { nullable: true, description: 'Your role here, inherited from ancestors; null when you are not a member.' })
+  viewerRole(@Root() org: Organization, @Ctx() ctx: Context): Promise<Role | null> {
+    return ctx.authz.roleIn(org.uuid);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether you may change this organization.' })
+  viewerCanUpdate(@Root() org: Organization, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.authz.can('organization:update', { organizationId: org.uuid });
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether you may manage members and invitations here.' })
+  viewerCanManageMembers(@Root() org: Organization, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.authz.can('membership:manage', { organizationId: org.uuid });
+  }
+
+  @Mutation(() => OrganizationPayload, { description: 'Creates an organization (you become its owner) or, with parentId, a sub-organization (owners of the parent).' })
+  createOrganization(@Arg('input', () => CreateOrganizationInput, { description: 'Slug, name, optional parent.' }) input: CreateOrganizationInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const parentId = optionalId(input.parentId, 'Organization');
+      return { organization: Organization.from(await createOrganization(ctx, { ...input, parentId })) };
+    });
+  }
+
+  @Mutation(() => OrganizationPayload, { description: 'Changes an organization’s slug, name or parent (owners), or its quota (instance admins).' })
+  updateOrganization(@Arg('input', () => UpdateOrganizationInput, { description: 'What to change.' }) input: UpdateOrganizationInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const id = requireId(input.id, 'Organization');
+      const parentId = optionalId(input.parentId, 'Organization');
+      return { organization: Organization.from(await updateOrganizationService(ctx, { ...input, id, parentId })) };
+    });
+  }
+
+  @Mutation(() => DeleteOrganizationPayload, { description: 'Deletes an organization without sub-organizations (owners).' })
+  deleteOrganization(@Arg('input', () => DeleteOrganizationInput, { description: 'The organization.' }) input: DeleteOrganizationInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      await deleteOrganizationService(ctx, requireId(input.id, 'Organization'));
+      return { deletedId: input.id };
+    });
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Removes a member (admins; owners for owners). The last owner stays.' })
+  removeMember(@Arg('input', () => MemberInput, { description: 'Organization and user.' }) input: MemberInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const org = await removeMember(ctx, requireId(input.organizationId, 'Organization'), requireId(input.userId, 'User'));
+      return { membership: null, organization: Organization.from(org) };
+    });
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Changes a member’s role (admins; only owners grant or take ownership).' })
+  changeMemberRole(@Arg('input', () => ChangeMemberRoleInput, { description: 'Organization, user and role.' }) input: ChangeMemberRoleInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const r = await changeMemberRole(ctx, requireId(input.organizationId, 'Organization'), requireId(input.userId, 'User'), input.role as Role);
+      return { membership: Membership.from(r.membership), organization: Organization.from(r.org) };
+    });
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The member.' })
+  async user(@Root() m: Membership, @Ctx() ctx: Context): Promise<User | null> {
+    const row = await userById(ctx, m.userUuid);
+    return row ? User.from(row) : null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: 'The organization.' })
+  async organization(@Root() m: Membership, @Ctx() ctx: Context): Promise<Organization | null> {
+    const row = await readableOrganization(ctx, m.organizationUuid);
+    return row ? Organization.from(row) : null;
+  }
+}
+
+@Resolver(() => User)
+export class UserOrganizationsResolver {
+  @FieldResolver(() => [Membership], { description: 'The user’s memberships (only in organizations you can see).' })
+  async memberships(@Root() user: User, @Ctx() ctx: Context): Promise<Membership[]> {
+    const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);
+    const visible = await Promise.all(rows.map(async (m) => ((await ctx.authz.can('organization:read', { organizationId: m.organizationId })) ? m : null)));
+    return visible.filter((m) => m !== null).map((m) => Membership.from(m!));
+  }
+
+  @FieldResolver(() => [Organization], { description: 'Organizations the user is a member of (only those you can see).' })
+  async organizations(@Root() user: User, @Ctx() ctx: Context): Promise<Organization[]> {
+    const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);
+    const orgs = await Promise.all(rows.map((m) => readableOrganization(ctx, m.organizationId)));
+    return orgs.filter((o) => o !== null).map((o) => Organization.from(o!));
+  }
+}
+
+void Int;

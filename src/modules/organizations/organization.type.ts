@@ -1,0 +1,234 @@
+// GraphQL types of organizations and memberships.
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
+import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { UserError } from '../../core/graphql/payload.js';
+import { ArgsType } from 'type-graphql';
+import type { MembershipRow, OrganizationRow } from './organization.repo.js';
+
+export enum MembershipRole {
+  OWNER = 'owner',
+  ADMIN = 'admin',
+  MEMBER = 'member',
+}
+registerEnumType(MembershipRole, {
+  name: 'MembershipRole',
+  description: 'A member’s role in an organization; roles hold in every sub-organization too.',
+  valuesConfig: {
+    OWNER: { description: 'Manages the organization and its sub-organizations.' },
+    ADMIN: { description: 'Manages members, invitations and groups.' },
+    MEMBER: { description: 'Reads the organization, its members and groups.' },
+  },
+});
+
+@ObjectType({ description: 'Usage quota of an organization (the accounts API’s limit / usage / override).' })
+export class Quota {
+  @Field(() => Float, { nullable: true, description: 'The limit; null for unlimited.' })
+  limit!: number | null;
+
+  @Field(() => Float, { description: 'Usage so far.' })
+  usage!: number;
+
+  @Field(() => Float, { nullable: true, description: 'What is left; null for unlimited.' })
+  remaining!: number | null;
+
+  @Field({ description: 'Whether usage may go past the limit.' })
+  overridden!: boolean;
+}
+
+@ObjectType({ implements: Node, description: 'An organization (tenant); organizations nest to any depth.' })
+export class Organization extends Node {
+  uuid!: string;
+  row!: OrganizationRow;
+
+  @Field({ description: 'Unique, URL-safe identifier (letters, digits, `-`, `_`, `.`).' })
+  slug!: string;
+
+  @Field({ description: 'Display name.' })
+  name!: string;
+
+  @Field(() => Quota, { description: 'Usage quota.' })
+  quota!: Quota;
+
+  @Field({ description: 'When the organization was created.' })
+  createdAt!: Date;
+
+  static from(row: OrganizationRow): Organization {
+    const o = new Organization();
+    o.id = toGlobalId('Organization', row.id);
+    o.uuid = row.id;
+    o.row = row;
+    o.slug = row.slug;
+    o.name = row.name;
+    o.createdAt = row.createdAt;
+    o.quota = {
+      limit: row.quotaLimit,
+      usage: row.quotaUsage,
+      remaining: row.quotaLimit === null ? null : Math.max(0, row.quotaLimit - row.quotaUsage),
+      overridden: row.quotaOverride,
+    };
+    return o;
+  }
+}
+
+@ObjectType({ implements: Node, description: 'A user’s membership in an organization.' })
+export class Membership extends Node {
+  uuid!: string;
+  userUuid!: string;
+  organizationUuid!: string;
+
+  @Field(() => MembershipRole, { description: 'The member’s role.' })
+  role!: MembershipRole;
+
+  @Field({ description: 'When the user joined.' })
+  createdAt!: Date;
+
+  static from(row: MembershipRow): Membership {
+    const m = new Membership();
+    m.id = toGlobalId('Membership', row.id);
+    m.uuid = row.id;
+    m.userUuid = row.userId;
+    m.organizationUuid = row.organizationId;
+    m.role = row.role as MembershipRole;
+    m.createdAt = row.createdAt;
+    return m;
+  }
+}
+
+export const OrganizationConnection = ConnectionType(Organization, 'Organization');
+export const MembershipConnection = ConnectionType(Membership, 'Membership');
+
+export enum OrganizationOrderField {
+  SLUG = 'slug',
+  NAME = 'name',
+  CREATED_AT = 'createdAt',
+}
+registerEnumType(OrganizationOrderField, { name: 'OrganizationOrderField', description: 'What organizations are sorted by.' });
+
+export enum OrderDirection {
+  ASC = 'asc',
+  DESC = 'desc',
+}
+registerEnumType(OrderDirection, { name: 'OrderDirection', description: 'Sort direction.' });
+
+@InputType({ description: 'How to sort organizations (the id breaks ties).' })
+export class OrganizationOrder {
+  @Field(() => OrganizationOrderField, { description: 'Sort key.' })
+  field!: OrganizationOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: 'Direction.' })
+  direction!: OrderDirection;
+}
+
+@InputType({ description: 'Which organizations to list.' })
+export class OrganizationFilterInput {
+  @Field(() => String, { nullable: true, description: 'Slug contains this (case-insensitive).' })
+  slugContains?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only direct children of this organization (global ID).' })
+  parent?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only organizations without a parent.' })
+  rootsOnly?: boolean | null;
+}
+
+@ArgsType()
+export class OrganizationsArgs extends ConnectionArgs {
+  @Field(() => OrganizationFilterInput, { nullable: true, description: 'Filter.' })
+  filter?: OrganizationFilterInput | null;
+
+  @Field(() => OrganizationOrder, { nullable: true, description: 'Order; default slug ascending.' })
+  orderBy?: OrganizationOrder | null;
+}
+
+@ArgsType()
+export class MembershipsArgs extends ConnectionArgs {
+  @Field(() => MembershipRole, { nullable: true, description: 'Only members with this role.' })
+  role?: MembershipRole | null;
+}
+
+@InputType({ description: 'A new organization, or a sub-organization when `parentId` is given.' })
+export class CreateOrganizationInput {
+  @Field({ description: 'Unique slug: 1–64 of letters, digits, `-`, `_`, `.`.' })
+  slug!: string;
+
+  @Field({ description: 'Display name (1–255 characters).' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Global ID of the parent organization.' })
+  parentId?: string | null;
+}
+
+@InputType({ description: 'Changes to an organization; omitted fields stay as they are.' })
+export class UpdateOrganizationInput {
+  @Field({ description: 'Global ID of the organization.' })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'New slug.' })
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New name.' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Move under this parent (global ID); cycles are refused.' })
+  parentId?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'New quota limit (instance admins only).' })
+  quotaLimit?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Allow usage past the limit (instance admins only).' })
+  quotaOverride?: boolean | null;
+}
+
+@InputType({ description: 'The organization to delete.' })
+export class DeleteOrganizationInput {
+  @Field({ description: 'Global ID of the organization.' })
+  id!: string;
+}
+
+@InputType({ description: 'A member of an organization.' })
+export class MemberInput {
+  @Field({ description: 'Global ID of the organization.' })
+  organizationId!: string;
+
+  @Field({ description: 'Global ID of the user.' })
+  userId!: string;
+}
+
+@InputType({ description: 'A member’s new role.' })
+export class ChangeMemberRoleInput extends MemberInput {
+  @Field(() => MembershipRole, { description: 'The new role.' })
+  role!: MembershipRole;
+}
+
+@ObjectType({ description: 'The result of creating or updating an organization.' })
+export class OrganizationPayload {
+  @Field(() => Organization, { nullable: true, description: 'The organization.' })
+  organization?: Organization | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of deleting an organization.' })
+export class DeleteOrganizationPayload {
+  @Field(() => String, { nullable: true, description: 'Global ID of the deleted organization.' })
+  deletedId?: string | null;
+
+  @Field(() => [UserError], { description: 'Why the deletion failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of changing a membership.' })
+export class MembershipPayload {
+  @Field(() => Membership, { nullable: true, description: 'The membership (null once removed).' })
+  membership?: Membership | null;
+
+  @Field(() => Organization, { nullable: true, description: 'The organization.' })
+  organization?: Organization | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
+
+void Int;
