@@ -23,6 +23,8 @@ export interface DbHandle {
   driver: DriverName;
   /** Statements sent since open; tests use it to prove that loaders keep counts flat. */
   readonly statementCount: number;
+  /** The last few statements' SQL text (no parameters), to tell which ones a count includes. */
+  readonly recentStatements: readonly string[];
   migrate(): Promise<void>;
   /** Throws unless the database answers and every migration in schema/migrations is applied. */
   checkReady(): Promise<void>;
@@ -64,7 +66,14 @@ const MIGRATION_LOCK_KEY = 7_240_001;
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   let statements = 0;
-  const logger: DrizzleLogger = { logQuery: () => void statements++ };
+  const recent: string[] = [];
+  const logger: DrizzleLogger = {
+    logQuery: (query) => {
+      statements++;
+      recent.push(query);
+      if (recent.length > 50) recent.shift();
+    },
+  };
 
   if (opts.databaseUrl) {
     const url = opts.databaseUrl;
@@ -76,6 +85,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       get statementCount() {
         return statements;
       },
+      recentStatements: recent,
       async migrate() {
         // A single-connection client holds the advisory lock for the whole run, so two
         // gateways starting together do not apply the same migration twice.
@@ -106,6 +116,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     get statementCount() {
       return statements;
     },
+    recentStatements: recent,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() }),
     checkReady: () => checkReady(db),
     close: () => client.close(),

@@ -1,0 +1,208 @@
+// Organizations and memberships: visibility (inherited down the tree, deny by default),
+// create/update/move/delete rules, membership management, and batched loading.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventLogs } from '../schema/logs.js';
+import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { seed, type Seed } from './helpers/seed.js';
+
+const CREATE = `mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id slug name viewerRole parent { slug } } userErrors { code field message } } }`;
+const UPDATE = `mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { slug name parent { slug } quota { limit usage remaining overridden } } userErrors { code field message } } }`;
+const DELETE = `mutation($i: DeleteOrganizationInput!) { deleteOrganization(input: $i) { deletedId userErrors { code field } } }`;
+
+describe.each(DRIVERS)('organizations on %s', (driver) => {
+  let t: TestGateway;
+  let s: Seed;
+  const tok: Record<string, string> = {};
+  beforeAll(async () => {
+    t = await startTestGateway(driver);
+    s = seed(t);
+    for (const name of ['olive', 'adam', 'mia', 'nina', 'sam']) {
+      await s.user(name);
+      tok[name] = await t.login(name, `${name}-password`);
+    }
+  });
+  afterAll(() => t.close());
+
+  const org = async (slug: string, token: string, parentId?: string) => {
+    const r = await t.gql(CREATE, { i: { slug, name: `Org ${slug}`, parentId } }, { token });
+    return r.body.data?.createOrganization ?? r.body;
+  };
+
+  it('lets a user create an organization and become its owner', async () => {
+    const r = await org('acme', tok.olive!);
+    expect(r.userErrors).toEqual([]);
+    expect(r.organization).toMatchObject({ slug: 'acme', name: 'Org acme', viewerRole: 'OWNER', parent: null });
+    const events = await t.db.db.select().from(eventLogs).where(eq(eventLogs.action, 'organization.create'));
+    expect(events.some((e) => (e.data as { slug: string }).slug === 'acme')).toBe(true);
+  });
+
+  it('validates slugs and names, and reports a taken slug (any case) as CONFLICT', async () => {
+    for (const slug of ['', 'has space', 'semi;colon', 'x'.repeat(65), '../etc']) {
+      const r = await org(slug, tok.olive!);
+      expect(r.userErrors, slug).toEqual([expect.objectContaining({ code: 'VALIDATION_FAILED', field: 'slug' })]);
+    }
+    const taken = await org('ACME', tok.adam!);
+    expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'slug' })]);
+    const noName = await t.gql(CREATE, { i: { slug: 'ok-slug', name: '  ' } }, { token: tok.olive });
+    expect(noName.body.data.createOrganization.userErrors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'name' });
+  });
+
+  it('needs a signed-in caller', async () => {
+    const r = await t.gql(CREATE, { i: { slug: 'anon', name: 'x' } });
+    expect(r.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('hides organizations from non-members: missing and forbidden answer alike', async () => {
+    const mine = await t.gql(`{ organization(slug: "acme") { slug } }`, {}, { token: tok.olive });
+    expect(mine.body.data.organization.slug).toBe('acme');
+    const theirs = await t.gql(`{ organization(slug: "acme") { slug } }`, {}, { token: tok.sam });
+    const missing = await t.gql(`{ organization(slug: "no-such-org") { slug } }`, {}, { token: tok.sam });
+    expect(theirs.body).toEqual(missing.body);
+    expect(theirs.body.data.organization).toBeNull();
+    const list = await t.gql(`{ organizations(first: 50) { nodes { slug } totalCount } }`, {}, { token: tok.sam });
+    expect(list.body.data.organizations).toEqual({ nodes: [], totalCount: 0 });
+    const anon = await t.gql(`{ organizations { nodes { slug } } }`);
+    expect(anon.body.data.organizations.nodes).toEqual([]);
+  });
+
+  it('builds sub-organizations to any depth; roles are inherited down the tree', async () => {
+    const acme = (await t.gql(`{ organization(slug: "acme") { id } }`, {}, { token: tok.olive })).body.data.organization.id;
+    const eng = await org('acme.eng', tok.olive!, acme);
+    expect(eng.userErrors).toEqual([]);
+    expect(eng.organization.parent).toEqual({ slug: 'acme' });
+    const web = await org('acme.eng.web', tok.olive!, eng.organization.id);
+    expect(web.organization.viewerRole).toBe('OWNER'); // inherited from acme
+    const deep = await t.gql(`{ organization(slug: "acme.eng.web") { ancestors { slug } parent { parent { slug } } } }`, {}, { token: tok.olive });
+    expect(deep.body.data.organization).toEqual({ ancestors: [{ slug: 'acme.eng' }, { slug: 'acme' }], parent: { parent: { slug: 'acme' } } });
+    const kids = await t.gql(`{ organization(slug: "acme") { children { nodes { slug } totalCount } } }`, {}, { token: tok.olive });
+    expect(kids.body.data.organization.children).toEqual({ nodes: [{ slug: 'acme.eng' }], totalCount: 1 });
+
+    // A member of acme.eng sees acme.eng and acme.eng.web, but not acme.
+    const engRow = (await t.db.db.query.organizations.findFirst({ where: (o, { eq }) => eq(o.slug, 'acme.eng') }))!;
+    const mia = (await t.db.db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'mia') }))!;
+    await s.member(engRow, mia, 'member');
+    const seen = await t.gql(`{ organizations(first: 10) { nodes { slug viewerRole } } }`, {}, { token: tok.mia });
+    expect(seen.body.data.organizations.nodes).toEqual([
+      { slug: 'acme.eng', viewerRole: 'MEMBER' },
+      { slug: 'acme.eng.web', viewerRole: 'MEMBER' },
+    ]);
+    const parentHidden = await t.gql(`{ organization(slug: "acme.eng") { parent { slug } ancestors { slug } } }`, {}, { token: tok.mia });
+    expect(parentHidden.body.data.organization).toEqual({ parent: null, ancestors: [] });
+    // Members cannot create sub-organizations; owners (inherited) can.
+    const denied = await t.gql(CREATE, { i: { slug: 'mia-sub', name: 'x', parentId: eng.organization.id } }, { token: tok.mia });
+    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('updates, moves (refusing cycles) and deletes', async () => {
+    const ids = (await t.gql(`{ a: organization(slug: "acme") { id } e: organization(slug: "acme.eng") { id } w: organization(slug: "acme.eng.web") { id } }`, {}, { token: tok.olive })).body.data;
+    const renamed = await t.gql(UPDATE, { i: { id: ids.w.id, name: 'Web team' } }, { token: tok.olive });
+    expect(renamed.body.data.updateOrganization.organization.name).toBe('Web team');
+    const cycle = await t.gql(UPDATE, { i: { id: ids.a.id, parentId: ids.w.id } }, { token: tok.olive });
+    expect(cycle.body.data.updateOrganization.userErrors[0]).toMatchObject({ code: 'PRECONDITION_FAILED', field: 'parentId' });
+    const self = await t.gql(UPDATE, { i: { id: ids.e.id, parentId: ids.e.id } }, { token: tok.olive });
+    expect(self.body.data.updateOrganization.userErrors[0].code).toBe('PRECONDITION_FAILED');
+    const moved = await t.gql(UPDATE, { i: { id: ids.w.id, parentId: ids.a.id } }, { token: tok.olive });
+    expect(moved.body.data.updateOrganization.organization.parent).toEqual({ slug: 'acme' });
+
+    const quotaByOwner = await t.gql(UPDATE, { i: { id: ids.a.id, quotaLimit: 10 } }, { token: tok.olive });
+    expect(quotaByOwner.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const quota = await t.gql(UPDATE, { i: { id: ids.a.id, quotaLimit: 10 } }, { token: ADMIN.token });
+    expect(quota.body.data.updateOrganization.organization.quota).toEqual({ limit: 10, usage: 0, remaining: 10, overridden: false });
+
+    const hasChildren = await t.gql(DELETE, { i: { id: ids.a.id } }, { token: tok.olive });
+    expect(hasChildren.body.data.deleteOrganization.userErrors[0]).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    const notOwner = await t.gql(DELETE, { i: { id: ids.w.id } }, { token: tok.sam });
+    expect(notOwner.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    const gone = await t.gql(DELETE, { i: { id: ids.w.id } }, { token: tok.olive });
+    expect(gone.body.data.deleteOrganization).toEqual({ deletedId: ids.w.id, userErrors: [] });
+    expect((await t.gql(`{ organization(slug: "acme.eng.web") { id } }`, {}, { token: tok.olive })).body.data.organization).toBeNull();
+    const unknown = await t.gql(UPDATE, { i: { id: 'bm9wZQ', name: 'x' } }, { token: tok.olive });
+    expect(unknown.body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('manages members: roles, owner rules, the last owner stays', async () => {
+    const acme = (await t.db.db.query.organizations.findFirst({ where: (o, { eq }) => eq(o.slug, 'acme') }))!;
+    const users = Object.fromEntries((await t.db.db.query.users.findMany()).map((u) => [u.username, u]));
+    await s.member(acme, users.adam!, 'admin');
+    await s.member(acme, users.nina!, 'member');
+    const oid = s.gid('Organization', acme);
+    const change = (token: string, username: string, role: string) =>
+      t.gql(`mutation($i: ChangeMemberRoleInput!) { changeMemberRole(input: $i) { membership { role user { username } } userErrors { code field } } }`, {
+        i: { organizationId: oid, userId: s.gid('User', users[username]!), role },
+      }, { token });
+    const remove = (token: string, username: string) =>
+      t.gql(`mutation($i: MemberInput!) { removeMember(input: $i) { organization { slug } userErrors { code field } } }`, { i: { organizationId: oid, userId: s.gid('User', users[username]!) } }, { token });
+
+    expect((await change(tok.adam!, 'nina', 'ADMIN')).body.data.changeMemberRole.membership).toEqual({ role: 'ADMIN', user: { username: 'nina' } });
+    expect((await change(tok.adam!, 'nina', 'OWNER')).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await change(tok.nina!, 'olive', 'MEMBER')).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await change(tok.olive!, 'olive', 'MEMBER')).body.data.changeMemberRole.userErrors[0].code).toBe('PRECONDITION_FAILED');
+    expect((await remove(tok.olive!, 'olive')).body.data.removeMember.userErrors[0].code).toBe('PRECONDITION_FAILED');
+    expect((await remove(tok.sam!, 'nina')).body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect((await remove(tok.adam!, 'nina')).body.data.removeMember).toEqual({ organization: { slug: 'acme' }, userErrors: [] });
+    expect((await remove(tok.adam!, 'nina')).body.errors[0].extensions.code).toBe('NOT_FOUND');
+
+    const members = await t.gql(`{ organization(slug: "acme") { memberships(first: 10) { nodes { role user { username email } } totalCount } owners { username } } }`, {}, { token: tok.adam });
+    expect(members.body.data.organization.memberships.nodes).toEqual([
+      { role: 'OWNER', user: { username: 'olive', email: null } },
+      { role: 'ADMIN', user: { username: 'adam', email: 'adam@example.com' } },
+    ]);
+    expect(members.body.data.organization.memberships.totalCount).toBe(2);
+    expect(members.body.data.organization.owners).toEqual([{ username: 'olive' }]);
+    const byRole = await t.gql(`{ organization(slug: "acme") { memberships(role: ADMIN) { nodes { user { username } } } } }`, {}, { token: tok.adam });
+    expect(byRole.body.data.organization.memberships.nodes).toEqual([{ user: { username: 'adam' } }]);
+  });
+
+  it('paginates with keyset cursors forward and backward, capped at 100', async () => {
+    const admin = ADMIN.token;
+    for (let i = 0; i < 7; i++) await s.org(`page-${i}`);
+    const filter = { slugContains: 'page-' };
+    const q = `query($f: OrganizationFilterInput, $first: Int, $after: String, $last: Int, $before: String) {
+      organizations(filter: $f, first: $first, after: $after, last: $last, before: $before) { nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount } }`;
+    const p1 = (await t.gql(q, { f: filter, first: 3 }, { token: admin })).body.data.organizations;
+    expect(p1.nodes.map((n: { slug: string }) => n.slug)).toEqual(['page-0', 'page-1', 'page-2']);
+    expect(p1.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(p1.totalCount).toBe(7);
+    const p2 = (await t.gql(q, { f: filter, first: 3, after: p1.pageInfo.endCursor }, { token: admin })).body.data.organizations;
+    expect(p2.nodes.map((n: { slug: string }) => n.slug)).toEqual(['page-3', 'page-4', 'page-5']);
+    const back = (await t.gql(q, { f: filter, last: 2, before: p2.pageInfo.startCursor }, { token: admin })).body.data.organizations;
+    expect(back.nodes.map((n: { slug: string }) => n.slug)).toEqual(['page-1', 'page-2']);
+    expect(back.pageInfo.hasPreviousPage).toBe(true);
+    const desc = (await t.gql(`{ organizations(first: 2, filter: { slugContains: "page-" }, orderBy: { field: SLUG, direction: DESC }) { nodes { slug } } }`, {}, { token: admin })).body.data.organizations;
+    expect(desc.nodes).toEqual([{ slug: 'page-6' }, { slug: 'page-5' }]);
+    const tooMany = await t.gql(q, { first: 101 }, { token: admin });
+    expect(tooMany.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const badCursor = await t.gql(q, { first: 1, after: 'garbage!' }, { token: admin });
+    expect(badCursor.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const node = await t.gql(`query($id: ID!) { node(id: $id) { ... on Organization { slug } } }`, { id: p1.nodes.length && (await t.gql(`{ organization(slug: "page-0") { id } }`, {}, { token: admin })).body.data.organization.id }, { token: admin });
+    expect(node.body.data.node).toEqual({ slug: 'page-0' });
+  });
+
+  it('loads memberships of many organizations in a constant number of statements', async () => {
+    const owner = await s.user('bulk-owner');
+    const members = [];
+    for (let i = 0; i < 5; i++) members.push(await s.user(`bulk-m${i}`));
+    for (let i = 0; i < 20; i++) {
+      const o = await s.org(`bulk-${String(i).padStart(2, '0')}`, { owner });
+      for (const m of members) await s.member(o, m);
+    }
+    const q = `query($n: Int!) { organizations(first: $n, filter: { slugContains: "bulk-" }, orderBy: { field: SLUG, direction: ASC }) {
+      nodes { slug name memberships(first: 20) { nodes { role user { username email } } } } } }`;
+    const count = async (n: number) => {
+      const before = t.db.statementCount;
+      const r = await t.gql(q, { n }, { token: ADMIN.token });
+      expect(r.body.errors).toBeUndefined();
+      expect(r.body.data.organizations.nodes).toHaveLength(n);
+      expect(r.body.data.organizations.nodes[0].memberships.nodes).toHaveLength(6);
+      const n2 = t.db.statementCount - before;
+      if (process.env.SHOW_SQL) console.log(t.db.recentStatements.slice(-n2).join('\n---\n'));
+      return n2;
+    };
+    const one = await count(1);
+    const twenty = await count(20);
+    // authentication (1) + organizations (1) + memberships with users and emails (1)
+    expect(twenty).toBe(one);
+    expect(one).toBeLessThanOrEqual(3);
+  });
+});
