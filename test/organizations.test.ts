@@ -154,6 +154,24 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(byRole.body.data.organization.memberships.nodes).toEqual([{ user: { username: 'adam' } }]);
   });
 
+  it('lists and removes org-owner / org-member organizations', async () => {
+    const owner = await s.user('om-owner');
+    const token = await s.tokenFor(owner);
+    const host = await s.org('om-host', { owner });
+    const partner = await s.org('om-partner', { owner });
+    const { insertOrganizationMembership } = await import('../src/modules/organizations/organization.repo.js');
+    await insertOrganizationMembership(t.db.db, { organizationId: host.id, memberOrganizationId: partner.id, role: 'member', includeSubOrganizations: true });
+    const q = `{ organization(slug: "om-host") { orgMembers { role includeSubOrganizations organization { slug } } } }`;
+    expect((await t.gql(q, {}, { token })).body.data.organization.orgMembers).toEqual([{ role: 'MEMBER', includeSubOrganizations: true, organization: { slug: 'om-partner' } }]);
+    expect((await t.gql(q, {}, { token: tok.sam })).body.data.organization).toBeNull();
+    const rm = `mutation($i: RemoveOrganizationMemberInput!) { removeOrganizationMember(input: $i) { organization { slug } userErrors { code } } }`;
+    const input = { organizationId: s.gid('Organization', host), memberOrganizationId: s.gid('Organization', partner) };
+    expect((await t.gql(rm, { i: input }, { token: tok.sam })).body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect((await t.gql(rm, { i: input }, { token })).body.data.removeOrganizationMember).toEqual({ organization: { slug: 'om-host' }, userErrors: [] });
+    expect((await t.gql(q, {}, { token })).body.data.organization.orgMembers).toEqual([]);
+    expect((await t.gql(rm, { i: input }, { token })).body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
   it('paginates with keyset cursors forward and backward, capped at 100', async () => {
     const admin = ADMIN.token;
     for (let i = 0; i < 7; i++) await s.org(`page-${i}`);

@@ -10,7 +10,8 @@ import { projectRoot } from '../src/core/db.js';
 import { tempDir } from './helpers/gateway.js';
 import { createEmptyDatabase } from './helpers/postgres.js';
 
-const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
+// The production entry other tools use (npm run build writes it).
+const MAIN = join(projectRoot(), 'dist', 'main.js');
 
 interface Running {
   child: ChildProcess;
@@ -22,7 +23,7 @@ interface Running {
 }
 
 function start(env: Record<string, string>): Promise<Running> {
-  if (!existsSync(MAIN)) throw new Error('dist/src/main.js is missing: run `npm run build` (npm test does it in pretest)');
+  if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` (npm test does it in pretest)');
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

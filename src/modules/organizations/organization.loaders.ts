@@ -13,6 +13,7 @@ import {
   findMembershipPagesByOrganizationIds,
   findMembershipsByIds,
   findMembershipsByUserIds,
+  findOrganizationMembershipsByOrganizationIds,
   findOrganizationsByIds,
   type MembershipWithUser,
   type OrganizationRow,
@@ -35,6 +36,7 @@ export function createOrganizationLoaders(
           .map((r) => r.ancestor),
       );
     }),
+    organizationMembershipsByOrganizationId: listLoader((ids: readonly string[]) => findOrganizationMembershipsByOrganizationIds(db, ids), (m) => m.organizationId),
     membershipById: rowLoader((ids: readonly string[]) => findMembershipsByIds(db, ids), (m) => m.id),
     membershipsByUserId: listLoader((ids: readonly string[]) => findMembershipsByUserIds(db, ids), (m) => m.userId),
     membershipPage: loaderFamily(

@@ -1,7 +1,7 @@
 // SQL for organizations, their tree, and memberships. Plain functions of (db, params); no
 // permission checks — callers pass the visibility scope the service decided on.
 import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { memberships, organizations } from '../../../schema/organizations.js';
+import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
 import { rowsOf, type Database } from '../../core/db.js';
@@ -251,3 +251,27 @@ export async function countMembershipsByOrganizationIds(db: Database, organizati
 
 /** A uuid[] parameter that both drivers bind the same way. */
 export const sqlUuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+// ---- organizations as members of organizations ----
+
+export type OrganizationMembershipRow = typeof organizationMemberships.$inferSelect;
+
+export const findOrganizationMembershipsByOrganizationIds = (db: Database, ids: readonly string[]) =>
+  db
+    .select()
+    .from(organizationMemberships)
+    .where(inArray(organizationMemberships.organizationId, [...ids]))
+    .orderBy(organizationMemberships.id);
+
+export async function insertOrganizationMembership(db: Database, values: typeof organizationMemberships.$inferInsert): Promise<OrganizationMembershipRow> {
+  const [row] = await db.insert(organizationMemberships).values(values).returning();
+  return row!;
+}
+
+export async function deleteOrganizationMembership(db: Database, organizationId: string, memberOrganizationId: string): Promise<OrganizationMembershipRow | undefined> {
+  const [row] = await db
+    .delete(organizationMemberships)
+    .where(and(eq(organizationMemberships.organizationId, organizationId), eq(organizationMemberships.memberOrganizationId, memberOrganizationId)))
+    .returning();
+  return row;
+}

@@ -18,6 +18,7 @@ import {
   organizationBySlug,
   readableOrganization,
   removeMember,
+  removeOrganizationMember,
   updateOrganizationService,
 } from './organization.service.js';
 import {
@@ -34,7 +35,10 @@ import {
   MembershipsArgs,
   Organization,
   OrganizationConnection,
+  OrganizationMemberRole,
+  OrganizationMembership,
   OrganizationPayload,
+  RemoveOrganizationMemberInput,
   OrganizationsArgs,
 } from './organization.type.js';
 
@@ -107,6 +111,24 @@ export class OrganizationResolver {
     return users.filter((u) => u !== null).map((u) => User.from(u!));
   }
 
+  @FieldResolver(() => [OrganizationMembership], { description: 'Organizations that are org-owners or org-members of this one (visible to its members).' })
+  async orgMembers(
+    @Root() org: Organization,
+    @Ctx() ctx: Context,
+    @Arg('role', () => OrganizationMemberRole, { nullable: true, description: 'Only this kind.' }) role?: OrganizationMemberRole | null,
+  ): Promise<OrganizationMembership[]> {
+    if (!(await ctx.authz.can('membership:read', { organizationId: org.uuid }))) return [];
+    const rows = await ctx.loaders.organizationMembershipsByOrganizationId.load(org.uuid);
+    return rows.filter((r) => !role || r.role === role).map(OrganizationMembership.from);
+  }
+
+  @Mutation(() => OrganizationPayload, { description: 'Removes an org-owner or org-member organization (admins; owners for org-owners).' })
+  removeOrganizationMember(@Arg('input', () => RemoveOrganizationMemberInput, { description: 'The two organizations.' }) input: RemoveOrganizationMemberInput, @Ctx() ctx: Context) {
+    return payload(async () => ({
+      organization: Organization.from(await removeOrganizationMember(ctx, requireId(input.organizationId, 'Organization'), requireId(input.memberOrganizationId, 'Organization', 'Member organization'))),
+    }));
+  }
+
   @FieldResolver(() => MembershipRole, { nullable: true, description: 'Your role here, inherited from ancestors; null when you are not a member.' })
   viewerRole(@Root() org: Organization, @Ctx() ctx: Context): Promise<Role | null> {
     return ctx.authz.roleIn(org.uuid);
@@ -161,6 +183,15 @@ export class OrganizationResolver {
       const r = await changeMemberRole(ctx, requireId(input.organizationId, 'Organization'), requireId(input.userId, 'User'), input.role as Role);
       return { membership: Membership.from(r.membership), organization: Organization.from(r.org) };
     });
+  }
+}
+
+@Resolver(() => OrganizationMembership)
+export class OrganizationMembershipResolver {
+  @FieldResolver(() => Organization, { nullable: true, description: 'The member organization (null when you cannot see it).' })
+  async organization(@Root() m: OrganizationMembership, @Ctx() ctx: Context): Promise<Organization | null> {
+    const row = await readableOrganization(ctx, m.memberOrganizationUuid);
+    return row ? Organization.from(row) : null;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   countOwners,
   deleteMembership,
   deleteOrganization,
+  deleteOrganizationMembership,
   findMembership,
   findOrganizationBySlug,
   insertMembership,
@@ -225,4 +226,18 @@ export async function changeMemberRole(ctx: Ctx, organizationId: string, userId:
     return row!;
   });
   return { org, membership: updated };
+}
+
+export async function removeOrganizationMember(ctx: Ctx, organizationId: string, memberOrganizationId: string): Promise<OrganizationRow> {
+  const org = await requireOrganization(ctx, organizationId);
+  await ctx.authz.assert('membership:manage', { organizationId: org.id });
+  const rows = await ctx.loaders.organizationMembershipsByOrganizationId.load(org.id);
+  const existing = rows.find((r) => r.memberOrganizationId === memberOrganizationId);
+  if (!existing) throw notFound('Member organization not found');
+  if (existing.role === 'owner') await ctx.authz.assert('membership:grantOwner', { organizationId: org.id }, { message: 'Only owners remove org-owners' });
+  await ctx.db.transaction(async (tx) => {
+    await deleteOrganizationMembership(tx, org.id, memberOrganizationId);
+    await recordEvent(tx, ctx, { action: 'organizationMembership.remove', organizationId: org.id, data: { memberOrganizationId, role: existing.role } });
+  });
+  return org;
 }

@@ -4,7 +4,7 @@ import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { ArgsType } from 'type-graphql';
-import type { MembershipRow, OrganizationRow } from './organization.repo.js';
+import type { MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
 
 export enum MembershipRole {
   OWNER = 'owner',
@@ -93,6 +93,48 @@ export class Membership extends Node {
     m.createdAt = row.createdAt;
     return m;
   }
+}
+
+export enum OrganizationMemberRole {
+  OWNER = 'owner',
+  MEMBER = 'member',
+}
+registerEnumType(OrganizationMemberRole, {
+  name: 'OrganizationMemberRole',
+  description: 'How an organization belongs to another (Itsyouonline’s orgowners / orgmembers).',
+  valuesConfig: { OWNER: { description: 'Org-owner: its owners own this organization too.' }, MEMBER: { description: 'Org-member: its members are members here too.' } },
+});
+
+@ObjectType({ description: 'An organization that is an org-owner or org-member of another.' })
+export class OrganizationMembership {
+  memberOrganizationUuid!: string;
+
+  @Field(() => OrganizationMemberRole, { description: 'Owner or member.' })
+  role!: OrganizationMemberRole;
+
+  @Field({ description: 'Whether the relation also covers the member organization’s sub-organizations.' })
+  includeSubOrganizations!: boolean;
+
+  @Field({ description: 'When the relation was made.' })
+  createdAt!: Date;
+
+  static from(row: OrganizationMembershipRow): OrganizationMembership {
+    const m = new OrganizationMembership();
+    m.memberOrganizationUuid = row.memberOrganizationId;
+    m.role = row.role as OrganizationMemberRole;
+    m.includeSubOrganizations = row.includeSubOrganizations;
+    m.createdAt = row.createdAt;
+    return m;
+  }
+}
+
+@InputType({ description: 'An organization to remove from another’s org-owners or org-members.' })
+export class RemoveOrganizationMemberInput {
+  @Field({ description: 'Global ID of the organization.' })
+  organizationId!: string;
+
+  @Field({ description: 'Global ID of the member organization.' })
+  memberOrganizationId!: string;
 }
 
 export const OrganizationConnection = ConnectionType(Organization, 'Organization');
