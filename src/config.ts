@@ -66,6 +66,10 @@ const envSchema = z.object({
   INTROSPECTION: bool(true),
   GRAPHIQL: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  MAX_QUERY_DEPTH: int(15, 2, 100),
+  MAX_QUERY_COST: int(50_000, 10, 10_000_000),
+  SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
+  OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
 });
 
 export interface Config {
@@ -82,6 +86,10 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
+  limits: { maxDepth: number; maxCost: number };
+  /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
+  smtpUrl?: string;
+  outboxIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +120,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
+    smtpUrl: e.SMTP_URL,
+    outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
   });
 }

@@ -1,5 +1,6 @@
 // Assembles one gateway process from a configuration: used by main.ts and by the tests, so
 // both run exactly the same start-up path.
+import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';

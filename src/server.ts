@@ -1,6 +1,7 @@
 // HTTP: /graphql on Apollo Server (through its fastify integration), the self-hosted GraphiQL,
 // health and readiness probes. Fastify is chosen for its routing, body limits, JSON Schema
 // validation (the REST dialects need it), pino logging with request ids, and inject() in tests.
+import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -13,6 +14,7 @@ import { hasScope } from './core/auth/principal.js';
 import type { DbHandle } from './core/db.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
+import { limitsPlugin } from './core/graphql/limits.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { buildSchema } from './schema.js';
@@ -76,8 +78,9 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
 
+  const schema = await buildSchema();
   const apollo = new ApolloServer<Context>({
-    schema: await buildSchema(),
+    schema,
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -85,7 +88,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     // would stop the server and re-raise the signal, killing the process mid-drain.
     stopOnTerminationSignals: false,
     formatError,
-    plugins: [ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin(logger), scopePlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin()],
   });
   await apollo.start();
   // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after that.
@@ -156,7 +159,7 @@ function scopePlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
 
 // Errors of a well-formed GraphQL request: the document does not parse or validate, the
 // variables do not coerce, or the operation name matches nothing.
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE']);
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'QUERY_TOO_DEEP', 'QUERY_TOO_COMPLEX']);
 
 /**
  * GraphQL over HTTP: with `application/json` responses (the legacy media type), request errors

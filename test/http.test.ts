@@ -64,6 +64,18 @@ describe.each(DRIVERS)('HTTP edge on %s', (driver) => {
     expect(codeOf(badVar)).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses queries over the depth or cost limit before running them, and allows introspection', async () => {
+    const deep = `{ viewer { memberships { organization { ${'parent { '.repeat(14)}slug${' }'.repeat(14)} } } } }`;
+    expect(codeOf(await post(JSON.stringify({ query: deep })))).toBe('QUERY_TOO_DEEP');
+    const costly = `{ organizations(first: 100) { nodes { memberships(first: 100) { nodes { user { username } organization { children(first: 100) { nodes { slug } } } } } } } }`;
+    expect(codeOf(await post(JSON.stringify({ query: costly })))).toBe('QUERY_TOO_COMPLEX');
+    const modest = `{ organizations(first: 20) { nodes { memberships(first: 20) { nodes { user { username } } } } } }`;
+    expect((await post(JSON.stringify({ query: modest }))).json().errors).toBeUndefined();
+    const { getIntrospectionQuery } = await import('graphql');
+    const intro = await post(JSON.stringify({ query: getIntrospectionQuery() }));
+    expect(intro.json().data.__schema.queryType.name).toBe('Query');
+  });
+
   it('never includes stack traces in errors', async () => {
     const res = await post(JSON.stringify({ query: '{ nope }' }));
     expect(JSON.stringify(res.json())).not.toMatch(/stacktrace|\bat .*\.(ts|js):\d+/);

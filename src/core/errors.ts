@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   BAD_REQUEST: { status: 400, message: 'Malformed request' },
   BAD_USER_INPUT: { status: 400, message: 'Invalid input' },
+  QUERY_TOO_DEEP: { status: 400, message: 'Query is nested too deeply' },
+  QUERY_TOO_COMPLEX: { status: 400, message: 'Query would cost too much' },
   VALIDATION_FAILED: { status: 400, message: 'Validation failed' },
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid login or password' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication required' },

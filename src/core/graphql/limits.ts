@@ -1,0 +1,85 @@
+// Query limits, checked after validation and before any resolver runs: depth (nested
+// selections) and cost (each field 1, a connection multiplies its children by its page size).
+// A query over either limit gets a 400 with a stable code, not a slow answer.
+import type { ApolloServerPlugin } from '@apollo/server';
+// The CommonJS build, on purpose: its ESM build imports graphql/index.mjs, a second copy of
+// graphql next to the CommonJS one type-graphql uses, and the two reject each other's schemas.
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { DEFAULT_PAGE_SIZE } from './connection.js';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+}
+
+/** first/last multiply the cost of what is selected inside a page. */
+const connectionEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
+  const isPage = field.args.some((a) => a.name === 'first');
+  if (!isPage) return undefined;
+  const size = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
+  return 1 + childComplexity * Math.max(1, Number.isFinite(size) ? size : DEFAULT_PAGE_SIZE);
+};
+
+/** Depth of the deepest selection, not counting introspection (__schema, __type) fields. */
+export function queryDepth(doc: DocumentNode, operationName?: string | null): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
+    if (!set) return 0;
+    let max = 0;
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value.startsWith('__')) continue;
+        max = Math.max(max, 1 + depthOf(s.selectionSet, seen));
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        max = Math.max(max, depthOf(s.selectionSet, seen));
+      } else if (!seen.has(s.name.value)) {
+        const f = fragments.get(s.name.value);
+        max = Math.max(max, depthOf(f?.selectionSet, new Set([...seen, s.name.value])));
+      }
+    }
+    return max;
+  };
+  let depth = 0;
+  for (const d of doc.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && d.name?.value !== operationName) continue;
+    depth = Math.max(depth, depthOf(d.selectionSet, new Set()));
+  }
+  return depth;
+}
+
+export function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request }) {
+          const operationName = operation?.name?.value;
+          const depth = queryDepth(document, operationName);
+          if (depth > limits.maxDepth) {
+            throw new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', http: { status: 400 } } });
+          }
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName,
+              variables: request.variables ?? {},
+              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // Variables that do not coerce: execution reports that with its proper code.
+            return;
+          }
+          if (cost > limits.maxCost) {
+            throw new GraphQLError(`Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
