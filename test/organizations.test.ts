@@ -154,6 +154,27 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(byRole.body.data.organization.memberships.nodes).toEqual([{ user: { username: 'adam' } }]);
   });
 
+  it('organization-bound API tokens act only inside their organization', async () => {
+    const u = await s.user('bound-user');
+    const a = await s.org('bound-a', { owner: u });
+    const b = await s.org('bound-b', { owner: u });
+    const aChild = await s.org('bound-a.child', { parent: a });
+    const jwt = await s.tokenFor(u);
+    const mk = `mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token personalAccessToken { organization { slug } } userErrors { code } } }`;
+    const made = (await t.gql(mk, { i: { username: 'bound-user', name: 'a only', scopes: ['API'], organizationId: s.gid('Organization', a) } }, { token: jwt })).body.data.createPersonalAccessToken;
+    expect(made.personalAccessToken.organization).toEqual({ slug: 'bound-a' });
+    const pat = made.token as string;
+    const list = await t.gql(`{ organizations(filter: { slugContains: "bound-" }) { nodes { slug } } }`, {}, { token: pat });
+    expect(list.body.data.organizations.nodes).toEqual([{ slug: 'bound-a' }, { slug: 'bound-a.child' }]);
+    expect((await t.gql(`{ organization(slug: "bound-b") { slug } }`, {}, { token: pat })).body.data.organization).toBeNull();
+    const rename = await t.gql(UPDATE, { i: { id: s.gid('Organization', b), name: 'hijack' } }, { token: pat });
+    expect(rename.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect((await t.gql(UPDATE, { i: { id: s.gid('Organization', aChild), name: 'ok' } }, { token: pat })).body.data.updateOrganization.userErrors).toEqual([]);
+    // A token may only be bound to an organization its user belongs to.
+    const foreign = await t.gql(mk, { i: { username: 'bound-user', name: 'x', scopes: ['API'], organizationId: s.gid('Organization', (await s.org('bound-foreign'))) } }, { token: jwt });
+    expect(foreign.body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
   it('lists and removes org-owner / org-member organizations', async () => {
     const owner = await s.user('om-owner');
     const token = await s.tokenFor(owner);

@@ -1,7 +1,9 @@
 // Thin resolvers for sign-in and personal API tokens: arguments in, service call, payload out.
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { readableOrganization } from '../organizations/organization.service.js';
+import { Organization } from '../organizations/organization.type.js';
 import type { TokenScope } from '../../core/auth/principal.js';
-import { idOfType } from '../../core/graphql/node.js';
+import { idOfType, optionalId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { notFound } from '../../core/errors.js';
 import { actAs, type Context } from '../../context.js';
@@ -36,7 +38,8 @@ export class AuthResolver {
     @Ctx() ctx: Context,
   ): Promise<CreatePersonalAccessTokenPayload> {
     return payload(async () => {
-      const r = await createPersonalAccessToken(ctx, { ...input, scopes: input.scopes as unknown as TokenScope[] });
+      const organizationId = optionalId(input.organizationId, 'Organization');
+      const r = await createPersonalAccessToken(ctx, { ...input, organizationId, scopes: input.scopes as unknown as TokenScope[] });
       return { token: r.token, personalAccessToken: PersonalAccessToken.from(r.personalAccessToken) };
     });
   }
@@ -51,5 +54,15 @@ export class AuthResolver {
       if (!id) throw notFound('Personal access token not found');
       return { personalAccessToken: PersonalAccessToken.from(await revokePersonalAccessToken(ctx, id)) };
     });
+  }
+}
+
+@Resolver(() => PersonalAccessToken)
+export class PersonalAccessTokenResolver {
+  @FieldResolver(() => Organization, { nullable: true, description: 'The organization the token is bound to (null: not bound, or not visible to you).' })
+  async organization(@Root() t: PersonalAccessToken, @Ctx() ctx: Context): Promise<Organization | null> {
+    if (!t.organizationUuid) return null;
+    const row = await readableOrganization(ctx, t.organizationUuid);
+    return row ? Organization.from(row) : null;
   }
 }

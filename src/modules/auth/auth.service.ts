@@ -8,6 +8,7 @@ import type { Database } from '../../core/db.js';
 import { DomainError, notFound, unauthenticated, validation } from '../../core/errors.js';
 import type { AppDeps, RequestMeta } from '../../context.js';
 import { insertLoginLog } from '../logs/log.repo.js';
+import { findEffectiveRoles, findWithinSubtree } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findUserByEmail, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
@@ -102,6 +103,8 @@ export interface CreateTokenInput {
   name: string;
   scopes: TokenScope[];
   expiresAt?: Date | null;
+  /** uuid of the organization to bind the token to. */
+  organizationId?: string | null;
 }
 
 export async function createPersonalAccessToken(c: Caller, input: CreateTokenInput): Promise<{ token: string; personalAccessToken: TokenRow }> {
@@ -121,7 +124,16 @@ export async function createPersonalAccessToken(c: Caller, input: CreateTokenInp
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw validation('expiresAt', 'Expiry must be in the future');
 
   // A token created with an organization-bound token stays inside that organization.
-  const organizationId = p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  const inherited = p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  let organizationId = inherited;
+  if (input.organizationId) {
+    // Binding narrows what the token may do; it must be an organization its user belongs to
+    // (the caller's own authorization decides what "inside" means for admins).
+    const roles = await findEffectiveRoles(c.db, target.id, [input.organizationId]);
+    if (!roles.has(input.organizationId)) throw notFound('Organization not found');
+    if (inherited && !(await findWithinSubtree(c.db, inherited, [input.organizationId])).has(input.organizationId)) throw notFound('Organization not found');
+    organizationId = input.organizationId;
+  }
   return issueToken(c.db, { principal: p, ip: c.ip }, { userId: target.id, organizationId, name, scopes, expiresAt: input.expiresAt ?? null });
 }
 

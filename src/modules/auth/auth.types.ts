@@ -68,6 +68,9 @@ export class PersonalAccessToken extends Node {
   @Field({ description: 'Whether the token can be used now: neither revoked nor expired.' })
   active!: boolean;
 
+  /** uuid of the organization the token is bound to, if any. */
+  organizationUuid!: string | null;
+
   static from(row: TokenRow): PersonalAccessToken {
     const t = new PersonalAccessToken();
     t.id = toGlobalId('PersonalAccessToken', row.id);
@@ -80,6 +83,7 @@ export class PersonalAccessToken extends Node {
     t.revokedAt = row.revokedAt;
     t.createdAt = row.createdAt;
     t.active = !row.revokedAt && (!row.expiresAt || row.expiresAt > new Date());
+    t.organizationUuid = row.organizationId;
     return t;
   }
 }
@@ -97,6 +101,9 @@ export class CreatePersonalAccessTokenInput {
 
   @Field(() => Date, { nullable: true, description: 'When the token stops working; omitted or null for never.' })
   expiresAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Bind the token to this organization (global ID): it then acts only inside it and its sub-organizations. You must be a member.' })
+  organizationId?: string | null;
 }
 
 @ObjectType({ description: 'The result of creating a personal API token.' })

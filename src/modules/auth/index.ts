@@ -1,10 +1,10 @@
 // What the auth module adds to the graph.
 import { can } from '../../core/auth/policy.js';
 import type { NodeFetchers } from '../node/node.registry.js';
-import { AuthResolver } from './auth.resolver.js';
+import { AuthResolver, PersonalAccessTokenResolver } from './auth.resolver.js';
 import { PersonalAccessToken } from './auth.types.js';
 
-export const resolvers = [AuthResolver] as const;
+export const resolvers = [AuthResolver, PersonalAccessTokenResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {
   PersonalAccessToken: async (ctx, id) => {
