@@ -208,6 +208,17 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     const back = (await t.gql(q, { f: filter, last: 2, before: p2.pageInfo.startCursor }, { token: admin })).body.data.organizations;
     expect(back.nodes.map((n: { slug: string }) => n.slug)).toEqual(['page-1', 'page-2']);
     expect(back.pageInfo.hasPreviousPage).toBe(true);
+    // Created-at order pages without repeating or skipping (microsecond timestamps).
+    const byCreated = `query($after: String) { organizations(first: 2, after: $after, filter: { slugContains: "page-" }, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { slug } pageInfo { endCursor hasNextPage } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const pg: any = (await t.gql(byCreated, { after }, { token: admin })).body.data.organizations;
+      seen.push(...pg.nodes.map((n: { slug: string }) => n.slug));
+      if (!pg.pageInfo.hasNextPage) break;
+      after = pg.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
     const desc = (await t.gql(`{ organizations(first: 2, filter: { slugContains: "page-" }, orderBy: { field: SLUG, direction: DESC }) { nodes { slug } } }`, {}, { token: admin })).body.data.organizations;
     expect(desc.nodes).toEqual([{ slug: 'page-6' }, { slug: 'page-5' }]);
     const tooMany = await t.gql(q, { first: 101 }, { token: admin });

@@ -108,9 +108,19 @@ export function organizationKeyset(field: OrganizationOrderField, direction: 'as
   return { columns: [col, organizations.id], direction };
 }
 
-export async function listOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter, keyset: Keyset, page: PageRequest): Promise<OrganizationRow[]> {
+/**
+ * A page of organizations. `createdAtKey` is created_at as PostgreSQL prints it (microseconds):
+ * a cursor built from the JS Date (milliseconds) would repeat or skip rows.
+ */
+export async function listOrganizations(
+  db: Database,
+  scope: OrganizationScope,
+  filter: OrganizationFilter,
+  keyset: Keyset,
+  page: PageRequest,
+): Promise<{ org: OrganizationRow; createdAtKey: string }[]> {
   return db
-    .select()
+    .select({ org: organizations, createdAtKey: sql<string>`${organizations.createdAt}::text` })
     .from(organizations)
     .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)))
     .orderBy(...keysetOrder(keyset, page))

@@ -87,9 +87,9 @@ export async function listVisibleOrganizations(
   if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
   const keyset = organizationKeyset(order.field, order.direction);
   const rows = await listOrganizations(ctx.db, scope, filter, keyset, page);
-  for (const r of rows) ctx.loaders.organizationById.prime(r.id, r);
-  const keyOf = (r: OrganizationRow) => [order.field === 'createdAt' ? r.createdAt.toISOString() : r[order.field], r.id];
-  return toConnection(rows, page, keyOf, (r) => r, () => countOrganizations(ctx.db, scope, filter));
+  for (const r of rows) ctx.loaders.organizationById.prime(r.org.id, r.org);
+  const keyOf = (r: (typeof rows)[number]) => [order.field === 'createdAt' ? r.createdAtKey : r.org[order.field], r.org.id];
+  return toConnection(rows, page, keyOf, (r) => r.org, () => countOrganizations(ctx.db, scope, filter));
 }
 
 /** The membership page of one organization (batched across organizations by the loader). */

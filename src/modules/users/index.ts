@@ -1,14 +1,27 @@
 // What the users module adds to the graph.
 import type { NodeFetchers } from '../node/node.registry.js';
-import { UserResolver } from './user.resolver.js';
-import { userById } from './user.service.js';
-import { User } from './user.type.js';
+import { UserMutationsResolver } from './user-mutations.resolver.js';
+import { PublicKeyResolver, UserResolver } from './user.resolver.js';
+import { readableContact, readableDevice, readablePublicKey, userById } from './user.service.js';
+import { Contact, Device, PublicKey, User } from './user.type.js';
 
-export const resolvers = [UserResolver] as const;
+export const resolvers = [UserResolver, PublicKeyResolver, UserMutationsResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {
   User: async (ctx, id) => {
     const row = await userById(ctx, id);
     return row ? User.from(row) : null;
+  },
+  Contact: async (ctx, id) => {
+    const row = await readableContact(ctx, id);
+    return row ? Contact.from(row) : null;
+  },
+  PublicKey: async (ctx, id) => {
+    const row = await readablePublicKey(ctx, id);
+    return row ? PublicKey.from(row) : null;
+  },
+  Device: async (ctx, id) => {
+    const row = await readableDevice(ctx, id);
+    return row ? Device.from(row) : null;
   },
 };

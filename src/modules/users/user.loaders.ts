@@ -1,8 +1,18 @@
-// Batched loads of users and their contacts, one query per batch.
+// Batched loads of users and what they own, one query per batch (WHERE user_id IN (…)).
 import DataLoader from 'dataloader';
 import type { Database } from '../../core/db.js';
-import { rowLoader } from '../../core/loaders.js';
-import { findPrimaryEmailsByUserIds, findUsersByIds } from './user.repo.js';
+import { listLoader, rowLoader } from '../../core/loaders.js';
+import {
+  findContactsByIds,
+  findContactsByUserIds,
+  findDevicesByIds,
+  findDevicesByUserIds,
+  findIdentitiesByUserIds,
+  findPrimaryEmailsByUserIds,
+  findPublicKeysByIds,
+  findPublicKeysByUserIds,
+  findUsersByIds,
+} from './user.repo.js';
 
 export const createUserLoaders = (db: Database) => ({
   userById: rowLoader((ids: readonly string[]) => findUsersByIds(db, ids), (u) => u.id),
@@ -12,4 +22,12 @@ export const createUserLoaders = (db: Database) => ({
     const byUser = new Map(rows.map((c) => [c.userId, c.value]));
     return ids.map((id) => byUser.get(id) ?? null);
   }),
+  /** Active contacts of every type: `emails` and `phones` of one user share a single load. */
+  contactsByUserId: listLoader((ids: readonly string[]) => findContactsByUserIds(db, ids), (c) => c.userId),
+  contactById: rowLoader((ids: readonly string[]) => findContactsByIds(db, ids), (c) => c.id),
+  publicKeysByUserId: listLoader((ids: readonly string[]) => findPublicKeysByUserIds(db, ids), (k) => k.userId),
+  publicKeyById: rowLoader((ids: readonly string[]) => findPublicKeysByIds(db, ids), (k) => k.id),
+  devicesByUserId: listLoader((ids: readonly string[]) => findDevicesByUserIds(db, ids), (d) => d.userId),
+  deviceById: rowLoader((ids: readonly string[]) => findDevicesByIds(db, ids), (d) => d.id),
+  identitiesByUserId: listLoader((ids: readonly string[]) => findIdentitiesByUserIds(db, ids), (i) => i.userId),
 });

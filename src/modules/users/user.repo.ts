@@ -1,11 +1,18 @@
-// SQL for users and their contacts. Plain functions of (db, params); no permission checks.
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { contacts, users } from '../../../schema/users.js';
+// SQL for users and what they own (contacts, public keys, devices, identities). Plain
+// functions of (db, params); no permission checks — callers pass what the service decided.
+import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { memberships, organizations } from '../../../schema/organizations.js';
+import { contacts, devices, identities, publicKeys, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
+import type { PageRequest } from '../../core/graphql/connection.js';
+import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type ContactRow = typeof contacts.$inferSelect;
+export type PublicKeyRow = typeof publicKeys.$inferSelect;
+export type DeviceRow = typeof devices.$inferSelect;
+export type IdentityRow = typeof identities.$inferSelect;
 
 export const findUsersByIds = (db: Database, ids: readonly string[]) => db.select().from(users).where(inArray(users.id, [...ids]));
 
@@ -30,6 +37,16 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 export async function insertUser(db: Database, values: NewUser): Promise<UserRow> {
   const [row] = await db.insert(users).values(values).returning();
   return row!;
+}
+
+export async function updateUser(db: Database, id: string, values: Partial<NewUser>): Promise<UserRow | undefined> {
+  const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  return row;
+}
+
+/** Deletes the user; contacts, keys, devices, tokens and memberships go with it (ON DELETE CASCADE). */
+export async function deleteUser(db: Database, id: string): Promise<void> {
+  await db.delete(users).where(eq(users.id, id));
 }
 
 export async function insertContact(db: Database, values: typeof contacts.$inferInsert): Promise<ContactRow> {
@@ -59,3 +76,178 @@ export const findPrimaryEmailsByUserIds = (db: Database, userIds: readonly strin
     .select()
     .from(contacts)
     .where(and(inArray(contacts.userId, [...userIds]), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')));
+
+// ---- listing users ----
+
+export type UserOrderField = 'username' | 'createdAt' | 'databaseId';
+
+export interface UserListFilter {
+  search?: string | null;
+  /** How `search` matches emails: any part (instance admins) or only the whole address. */
+  emailSearch?: 'substring' | 'exact';
+  username?: string | null;
+  state?: 'active' | 'blocked' | 'disabled' | null;
+  isAdmin?: boolean | null;
+}
+
+const likePattern = (s: string) => '%' + s.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+
+function userFilterWhere(f: UserListFilter): SQL | undefined {
+  const parts: SQL[] = [];
+  if (f.search) {
+    const p = likePattern(f.search);
+    const emailMatch =
+      f.emailSearch === 'substring' ? sql`${contacts.value} ilike ${p}` : sql`lower(${contacts.value}) = lower(${f.search})`;
+    parts.push(sql`(
+      ${users.username} ilike ${p}
+      or ${users.displayName} ilike ${p}
+      or concat_ws(' ', ${users.firstName}, ${users.lastName}) ilike ${p}
+      or exists (select 1 from ${contacts} where ${contacts.userId} = ${users.id} and ${contacts.type} = 'email' and ${contacts.state} = 'active' and ${emailMatch})
+    )`);
+  }
+  if (f.username) parts.push(sql`lower(${users.username}) = lower(${f.username})`);
+  if (f.state) parts.push(eq(users.state, f.state));
+  if (f.isAdmin != null) parts.push(eq(users.isAdmin, f.isAdmin));
+  return parts.length ? and(...parts) : undefined;
+}
+
+export function userKeyset(field: UserOrderField, direction: 'asc' | 'desc'): Keyset {
+  const col = field === 'username' ? users.username : field === 'createdAt' ? users.createdAt : users.databaseId;
+  return { columns: [col, users.id], direction };
+}
+
+export interface ListedUser {
+  user: UserRow;
+  /**
+   * created_at as PostgreSQL prints it: microsecond precision, which a JS Date (milliseconds)
+   * would lose — a cursor built from the Date would then repeat or skip rows.
+   */
+  createdAtKey: string;
+}
+
+export async function listUsers(db: Database, filter: UserListFilter, keyset: Keyset, page: PageRequest): Promise<ListedUser[]> {
+  return db
+    .select({ user: users, createdAtKey: sql<string>`${users.createdAt}::text` })
+    .from(users)
+    .where(and(userFilterWhere(filter), keysetAfter(keyset, page)))
+    .orderBy(...keysetOrder(keyset, page))
+    .limit(page.size + 1);
+}
+
+export async function countUsersMatching(db: Database, filter: UserListFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users).where(userFilterWhere(filter));
+  return Number(row!.n);
+}
+
+/** Slugs of organizations where the user is the only owner (deleting them would orphan those). */
+export async function findSoleOwnedOrganizationSlugs(db: Database, userId: string): Promise<string[]> {
+  const rows = await db
+    .select({ slug: organizations.slug })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        eq(memberships.role, 'owner'),
+        sql`not exists (select 1 from ${memberships} m2 where m2.organization_id = ${memberships.organizationId} and m2.role = 'owner' and m2.user_id <> ${userId})`,
+      ),
+    )
+    .orderBy(organizations.slug);
+  return rows.map((r) => r.slug);
+}
+
+// ---- contacts ----
+
+/** Active contacts of each user, oldest first. */
+export const findContactsByUserIds = (db: Database, userIds: readonly string[]) =>
+  db
+    .select()
+    .from(contacts)
+    .where(and(inArray(contacts.userId, [...userIds]), eq(contacts.state, 'active')))
+    .orderBy(asc(contacts.createdAt), asc(contacts.id));
+
+export const findContactsByIds = (db: Database, ids: readonly string[]) => db.select().from(contacts).where(inArray(contacts.id, [...ids]));
+
+export async function findContactById(db: Database, id: string): Promise<ContactRow | undefined> {
+  const [row] = await findContactsByIds(db, [id]);
+  return row;
+}
+
+export async function updateContact(db: Database, id: string, values: Partial<typeof contacts.$inferInsert>): Promise<ContactRow | undefined> {
+  const [row] = await db.update(contacts).set(values).where(eq(contacts.id, id)).returning();
+  return row;
+}
+
+export async function deleteContact(db: Database, id: string): Promise<void> {
+  await db.delete(contacts).where(eq(contacts.id, id));
+}
+
+/** Unsets the user's current primary contact of a type (so another can take its place). */
+export async function clearPrimaryContact(db: Database, userId: string, type: ContactRow['type']): Promise<void> {
+  await db
+    .update(contacts)
+    .set({ isPrimary: false })
+    .where(and(eq(contacts.userId, userId), eq(contacts.type, type), eq(contacts.isPrimary, true)));
+}
+
+/** Active contacts of one type a user has besides `exceptId`. */
+export async function countOtherContacts(db: Database, userId: string, type: ContactRow['type'], exceptId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(contacts)
+    .where(and(eq(contacts.userId, userId), eq(contacts.type, type), eq(contacts.state, 'active'), ne(contacts.id, exceptId)));
+  return Number(row!.n);
+}
+
+export async function findContactByValue(db: Database, userId: string, type: ContactRow['type'], value: string): Promise<ContactRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.userId, userId), eq(contacts.type, type), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${value})`));
+  return row;
+}
+
+// ---- public keys ----
+
+/** Public keys of each user, oldest first. */
+export const findPublicKeysByUserIds = (db: Database, userIds: readonly string[]) =>
+  db
+    .select()
+    .from(publicKeys)
+    .where(inArray(publicKeys.userId, [...userIds]))
+    .orderBy(asc(publicKeys.createdAt), asc(publicKeys.id));
+
+export const findPublicKeysByIds = (db: Database, ids: readonly string[]) => db.select().from(publicKeys).where(inArray(publicKeys.id, [...ids]));
+
+export async function insertPublicKey(db: Database, values: typeof publicKeys.$inferInsert): Promise<PublicKeyRow> {
+  const [row] = await db.insert(publicKeys).values(values).returning();
+  return row!;
+}
+
+export async function deletePublicKey(db: Database, id: string): Promise<void> {
+  await db.delete(publicKeys).where(eq(publicKeys.id, id));
+}
+
+// ---- devices and identities ----
+
+/** Devices of each user, oldest first. */
+export const findDevicesByUserIds = (db: Database, userIds: readonly string[]) =>
+  db
+    .select()
+    .from(devices)
+    .where(inArray(devices.userId, [...userIds]))
+    .orderBy(asc(devices.createdAt), asc(devices.id));
+
+export const findDevicesByIds = (db: Database, ids: readonly string[]) => db.select().from(devices).where(inArray(devices.id, [...ids]));
+
+export async function updateDevice(db: Database, id: string, values: Partial<typeof devices.$inferInsert>): Promise<DeviceRow | undefined> {
+  const [row] = await db.update(devices).set(values).where(eq(devices.id, id)).returning();
+  return row;
+}
+
+export const findIdentitiesByUserIds = (db: Database, userIds: readonly string[]) =>
+  db
+    .select()
+    .from(identities)
+    .where(inArray(identities.userId, [...userIds]))
+    .orderBy(asc(identities.provider), asc(identities.id));

@@ -1,11 +1,15 @@
-// Thin resolvers for users: the viewer, and the private fields that only the user and
-// instance admins may see (null for everyone else, as a missing value would be).
-import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+// Thin resolvers for users: the viewer, user/users lookups, and the fields that only the user
+// and instance admins may see (null or empty for everyone else, as a missing value would be).
+// Relations load through the per-request loaders (one statement per batch of users).
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { can } from '../../core/auth/policy.js';
 import type { Context } from '../../context.js';
+import { DomainError } from '../../core/errors.js';
+import { mapConnection } from '../../core/graphql/connection.js';
+import { idOfType } from '../../core/graphql/node.js';
 import { PersonalAccessToken } from '../auth/auth.types.js';
-import { User } from './user.type.js';
-import { viewer } from './user.service.js';
+import { Contact, Device, Identity, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
+import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, publicKeysOf, userById, userByUsername, viewer } from './user.service.js';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -15,10 +19,59 @@ export class UserResolver {
     return row ? User.from(row) : null;
   }
 
+  @Query(() => User, { nullable: true, description: 'A user by global ID or username (give exactly one); null when missing, or when you are not signed in.' })
+  async user(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { nullable: true, description: 'Global ID.' }) id?: string | null,
+    @Arg('username', () => String, { nullable: true, description: 'Username (case-insensitive).' }) username?: string | null,
+  ): Promise<User | null> {
+    if ((id == null) === (username == null)) throw new DomainError('BAD_USER_INPUT', 'Give exactly one of id and username');
+    const uuid = id != null ? idOfType(id, 'User') : null;
+    const row = id != null ? (uuid ? await userById(ctx, uuid) : null) : await userByUsername(ctx, username!);
+    return row ? User.from(row) : null;
+  }
+
+  @Query(() => UserConnection, { description: 'Users, keyset-paginated (every user for signed-in callers; empty for anonymous ones).' })
+  async users(@Args(() => UsersArgs) args: UsersArgs, @Ctx() ctx: Context) {
+    const f = args.filter;
+    const c = await listVisibleUsers(
+      ctx,
+      args,
+      { search: f?.search, username: f?.username, state: f?.state ?? null, isAdmin: f?.isAdmin },
+      { field: args.orderBy?.field ?? 'username', direction: args.orderBy?.direction ?? 'asc' },
+    );
+    return mapConnection(c, User.from);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })
   async email(@Root() user: User, @Ctx() ctx: Context): Promise<string | null> {
     if (!can(ctx.principal, 'user:readPrivate', { userId: user.uuid })) return null;
     return ctx.loaders.primaryEmailByUserId.load(user.uuid);
+  }
+
+  @FieldResolver(() => [Contact], { description: 'Email addresses, oldest first. Empty unless you are the user or an instance admin.' })
+  async emails(@Root() user: User, @Ctx() ctx: Context): Promise<Contact[]> {
+    return (await contactsOf(ctx, user.uuid, 'email')).map(Contact.from);
+  }
+
+  @FieldResolver(() => [Contact], { description: 'Phone numbers, oldest first. Empty unless you are the user or an instance admin.' })
+  async phones(@Root() user: User, @Ctx() ctx: Context): Promise<Contact[]> {
+    return (await contactsOf(ctx, user.uuid, 'phone')).map(Contact.from);
+  }
+
+  @FieldResolver(() => [PublicKey], { description: 'Public keys (SSH and labelled), oldest first. Visible to every signed-in caller.' })
+  async publicKeys(@Root() user: User, @Ctx() ctx: Context): Promise<PublicKey[]> {
+    return (await publicKeysOf(ctx, user.uuid)).map(PublicKey.from);
+  }
+
+  @FieldResolver(() => [Device], { description: 'Devices, oldest first. Empty unless you are the user or an instance admin.' })
+  async devices(@Root() user: User, @Ctx() ctx: Context): Promise<Device[]> {
+    return (await devicesOf(ctx, user.uuid)).map(Device.from);
+  }
+
+  @FieldResolver(() => [Identity], { description: 'Accounts at external identity providers. Empty unless you are the user or an instance admin.' })
+  async identities(@Root() user: User, @Ctx() ctx: Context): Promise<Identity[]> {
+    return (await identitiesOf(ctx, user.uuid)).map(Identity.from);
   }
 
   @FieldResolver(() => Boolean, { nullable: true, description: 'Whether the user is an instance administrator. Visible to the user and instance admins.' })
@@ -40,5 +93,14 @@ export class UserResolver {
   async personalAccessTokens(@Root() user: User, @Ctx() ctx: Context): Promise<PersonalAccessToken[]> {
     if (!can(ctx.principal, 'user:readPrivate', { userId: user.uuid })) return [];
     return (await ctx.loaders.tokensByUserId.load(user.uuid)).map(PersonalAccessToken.from);
+  }
+}
+
+@Resolver(() => PublicKey)
+export class PublicKeyResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The key’s owner.' })
+  async user(@Root() key: PublicKey, @Ctx() ctx: Context): Promise<User | null> {
+    const row = await userById(ctx, key.userUuid);
+    return row ? User.from(row) : null;
   }
 }

@@ -1,8 +1,14 @@
-// The User object of the graph. Public fields are plain properties; private ones (email,
-// sign-in times, tokens) are field resolvers in user.resolver.ts that check the policy.
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+// The User object of the graph and what a user owns: contacts (emails, phones), public keys,
+// devices and external identities. Public fields are plain properties; private ones (email,
+// contacts, devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check
+// the policy.
+import { JSONObjectResolver } from 'graphql-scalars';
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
-import type { UserRow } from './user.repo.js';
+// One OrderDirection enum for the whole graph (it lives with the organizations, which came first).
+import { OrderDirection } from '../organizations/organization.type.js';
+import type { ContactRow, DeviceRow, IdentityRow, PublicKeyRow, UserRow } from './user.repo.js';
 
 export enum UserState {
   ACTIVE = 'active',
@@ -37,11 +43,38 @@ export class User extends Node {
   @Field(() => String, { nullable: true, description: 'Family name.' })
   lastName!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The name the user chose to be shown, when set.' })
+  displayName!: string | null;
+
   @Field({ description: 'Name to show: the display name, else first and last name, else the username.' })
   name!: string;
 
   @Field(() => UserState, { description: 'Whether the user can sign in.' })
   state!: UserState;
+
+  @Field(() => String, { nullable: true, description: 'Short self-description.' })
+  bio!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where the user is.' })
+  location!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Personal website (an http or https URL).' })
+  website!: string | null;
+
+  @Field(() => JSONObjectResolver, { description: 'Social handles by network, e.g. `{"twitter": "alice", "linkedin": "alice-l"}`.' })
+  social!: Record<string, string>;
+
+  @Field(() => Int, { description: 'How many projects the user may create (GitLab).' })
+  projectsLimit!: number;
+
+  @Field({ description: 'Whether the user may create root organizations (groups).' })
+  canCreateGroup!: boolean;
+
+  @Field({ description: 'Whether the user is external (GitLab: sees only what they are explicitly given).' })
+  external!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When the account was confirmed (its email validated, or created confirmed by an admin).' })
+  confirmedAt!: Date | null;
 
   @Field({ description: 'When the account was created.' })
   createdAt!: Date;
@@ -55,9 +88,273 @@ export class User extends Node {
     u.username = row.username;
     u.firstName = row.firstName;
     u.lastName = row.lastName;
+    u.displayName = row.displayName;
     u.name = row.displayName || [row.firstName, row.lastName].filter(Boolean).join(' ') || row.username;
     u.state = row.state as UserState;
+    u.bio = row.bio;
+    u.location = row.location;
+    u.website = row.website;
+    u.social = row.social ?? {};
+    u.projectsLimit = row.projectsLimit;
+    u.canCreateGroup = row.canCreateGroup;
+    u.external = row.external;
+    u.confirmedAt = row.confirmedAt;
     u.createdAt = row.createdAt;
     return u;
   }
+}
+
+// ---- contacts ----
+
+export enum ContactType {
+  EMAIL = 'email',
+  PHONE = 'phone',
+  APP = 'app',
+  MOBILE = 'mobile',
+}
+registerEnumType(ContactType, {
+  name: 'ContactType',
+  description: 'What kind of address a contact is.',
+  valuesConfig: {
+    EMAIL: { description: 'An email address.' },
+    PHONE: { description: 'A phone number (E.164, e.g. +32475123456).' },
+    APP: { description: 'An application connector (Seald).' },
+    MOBILE: { description: 'A mobile-app connector (Seald).' },
+  },
+});
+
+export enum ContactState {
+  ACTIVE = 'active',
+  DISABLED = 'disabled',
+}
+registerEnumType(ContactState, {
+  name: 'ContactState',
+  description: 'Whether a contact is in use.',
+  valuesConfig: {
+    ACTIVE: { description: 'In use.' },
+    DISABLED: { description: 'Kept for history; no longer used.' },
+  },
+});
+
+@ObjectType({ implements: Node, description: 'An email address or phone number of a user. Visible to the user and instance admins.' })
+export class Contact extends Node {
+  uuid!: string;
+  userUuid!: string;
+
+  @Field(() => Int, { description: 'Integer id, as used by the GitLab dialect (emails).' })
+  databaseId!: number;
+
+  @Field(() => ContactType, { description: 'Email, phone, …' })
+  type!: ContactType;
+
+  @Field(() => String, { nullable: true, description: 'The user’s label for it (e.g. "work").' })
+  label!: string | null;
+
+  @Field({ description: 'The address or number.' })
+  value!: string;
+
+  @Field(() => Date, { nullable: true, description: 'When ownership was proven (code received); null while unvalidated.' })
+  validatedAt!: Date | null;
+
+  @Field({ description: 'Whether this is the user’s primary contact of its type (at most one per type).' })
+  isPrimary!: boolean;
+
+  @Field(() => ContactState, { description: 'Whether the contact is in use.' })
+  state!: ContactState;
+
+  @Field({ description: 'When the contact was added.' })
+  createdAt!: Date;
+
+  static from(row: ContactRow): Contact {
+    const c = new Contact();
+    c.id = toGlobalId('Contact', row.id);
+    c.uuid = row.id;
+    c.userUuid = row.userId;
+    c.databaseId = row.databaseId;
+    c.type = row.type as ContactType;
+    c.label = row.label;
+    c.value = row.value;
+    c.validatedAt = row.validatedAt;
+    c.isPrimary = row.isPrimary;
+    c.state = row.state as ContactState;
+    c.createdAt = row.createdAt;
+    return c;
+  }
+}
+
+// ---- public keys ----
+
+export enum PublicKeyKind {
+  SSH = 'ssh',
+  LABELLED = 'labelled',
+}
+registerEnumType(PublicKeyKind, {
+  name: 'PublicKeyKind',
+  description: 'What a public key is for.',
+  valuesConfig: {
+    SSH: { description: 'An OpenSSH public key (GitLab SSH keys); its fingerprint is unique system-wide.' },
+    LABELLED: { description: 'Any public key under a label (Itsyouonline public keys).' },
+  },
+});
+
+@ObjectType({ implements: Node, description: 'A public key of a user. Visible to every signed-in caller (as on GitLab).' })
+export class PublicKey extends Node {
+  uuid!: string;
+  userUuid!: string;
+
+  @Field(() => Int, { description: 'Integer id, as used by the GitLab dialect.' })
+  databaseId!: number;
+
+  @Field(() => PublicKeyKind, { description: 'SSH or labelled.' })
+  kind!: PublicKeyKind;
+
+  @Field({ description: 'Title (GitLab) or label (Itsyouonline); unique per user and kind.' })
+  label!: string;
+
+  @Field({ description: 'The key as given (SSH keys normalized to `type base64 [comment]`).' })
+  key!: string;
+
+  @Field({ description: '"SHA256:" and the unpadded base64 of the SHA-256 of the key blob, as `ssh-keygen -l` prints it.' })
+  fingerprint!: string;
+
+  @Field({ description: 'When the key was added.' })
+  createdAt!: Date;
+
+  static from(row: PublicKeyRow): PublicKey {
+    const k = new PublicKey();
+    k.id = toGlobalId('PublicKey', row.id);
+    k.uuid = row.id;
+    k.userUuid = row.userId;
+    k.databaseId = row.databaseId;
+    k.kind = row.kind as PublicKeyKind;
+    k.label = row.label;
+    k.key = row.key;
+    k.fingerprint = row.fingerprint;
+    k.createdAt = row.createdAt;
+    return k;
+  }
+}
+
+// ---- devices and identities ----
+
+export enum DeviceState {
+  ACTIVE = 'active',
+  REVOKED = 'revoked',
+}
+registerEnumType(DeviceState, {
+  name: 'DeviceState',
+  description: 'Whether a device may still act for its user.',
+  valuesConfig: {
+    ACTIVE: { description: 'In use.' },
+    REVOKED: { description: 'Revoked: its keys are no longer trusted.' },
+  },
+});
+
+@ObjectType({ implements: Node, description: 'A device of a user (Seald: a key pair on one device). Visible to the user and instance admins.' })
+export class Device extends Node {
+  uuid!: string;
+  userUuid!: string;
+
+  @Field({ description: 'Name the device registered with.' })
+  name!: string;
+
+  @Field(() => DeviceState, { description: 'Active or revoked.' })
+  state!: DeviceState;
+
+  @Field({ description: 'When the device was registered.' })
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the device was last seen.' })
+  lastSeenAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the device was revoked, if it was.' })
+  revokedAt!: Date | null;
+
+  static from(row: DeviceRow): Device {
+    const d = new Device();
+    d.id = toGlobalId('Device', row.id);
+    d.uuid = row.id;
+    d.userUuid = row.userId;
+    d.name = row.name;
+    d.state = row.state as DeviceState;
+    d.createdAt = row.createdAt;
+    d.lastSeenAt = row.lastSeenAt;
+    d.revokedAt = row.revokedAt;
+    return d;
+  }
+}
+
+@ObjectType({ description: 'An account of the user at an external identity provider. Visible to the user and instance admins.' })
+export class Identity {
+  @Field({ description: 'The provider (e.g. "github", "ldapmain").' })
+  provider!: string;
+
+  @Field({ description: 'The user’s id at that provider.' })
+  externalUid!: string;
+
+  @Field({ description: 'When the identity was linked.' })
+  createdAt!: Date;
+
+  static from(row: IdentityRow): Identity {
+    const i = new Identity();
+    i.provider = row.provider;
+    i.externalUid = row.externalUid;
+    i.createdAt = row.createdAt;
+    return i;
+  }
+}
+
+// ---- the users() connection ----
+
+export const UserConnection = ConnectionType(User, 'User');
+
+export enum UserOrderField {
+  USERNAME = 'username',
+  CREATED_AT = 'createdAt',
+  DATABASE_ID = 'databaseId',
+}
+registerEnumType(UserOrderField, {
+  name: 'UserOrderField',
+  description: 'What users are sorted by.',
+  valuesConfig: {
+    USERNAME: { description: 'Username.' },
+    CREATED_AT: { description: 'When the account was created.' },
+    DATABASE_ID: { description: 'Integer id (creation order).' },
+  },
+});
+
+@InputType({ description: 'How to sort users (the id breaks ties).' })
+export class UserOrder {
+  @Field(() => UserOrderField, { description: 'Sort key.' })
+  field!: UserOrderField;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: 'Direction.' })
+  direction!: OrderDirection;
+}
+
+@InputType({ description: 'Which users to list; all given conditions must hold.' })
+export class UserFilter {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Username, names or email contain this (case-insensitive). Emails match only exactly, unless you are an instance admin.',
+  })
+  search?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Exactly this username (case-insensitive).' })
+  username?: string | null;
+
+  @Field(() => UserState, { nullable: true, description: 'Only users in this state.' })
+  state?: UserState | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only instance admins (true) or only others (false). Instance admins only.' })
+  isAdmin?: boolean | null;
+}
+
+@ArgsType()
+export class UsersArgs extends ConnectionArgs {
+  @Field(() => UserFilter, { nullable: true, description: 'Filter.' })
+  filter?: UserFilter | null;
+
+  @Field(() => UserOrder, { nullable: true, description: 'Order; default username ascending.' })
+  orderBy?: UserOrder | null;
 }

@@ -1,0 +1,237 @@
+// Inputs and payloads of the users module's mutations: one `input` each, a payload with the
+// changed object and userErrors.
+import { JSONObjectResolver } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { UserError } from '../../core/graphql/payload.js';
+import { Contact, Device, PublicKey, PublicKeyKind, User } from './user.type.js';
+
+@InputType({ description: 'A new account (instance admins only).' })
+export class CreateUserInput {
+  @Field({ description: 'Unique username (case-insensitive): letters, digits, `_`, `.`, `-`, not starting with `.` or `-`; at most 255 characters.' })
+  username!: string;
+
+  @Field(() => String, { nullable: true, description: 'Email address; becomes the primary email. Unique among active emails.' })
+  email?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Treat the email as validated and the account as confirmed (no validation message is sent). Default false: a validation code is sent.',
+  })
+  skipConfirmation?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Password (8 to 1024 characters); without one the user cannot sign in with a password.' })
+  password?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Given name.' })
+  firstName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Family name.' })
+  lastName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Name to show.' })
+  displayName?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Make the user an instance admin (default false).' })
+  isAdmin?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Short self-description (at most 2000 characters).' })
+  bio?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Location (at most 255 characters).' })
+  location?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Website: an http or https URL.' })
+  website?: string | null;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'Social handles by network; string values only.' })
+  social?: Record<string, unknown> | null;
+
+  @Field(() => Int, { nullable: true, description: 'Projects limit (default 10).' })
+  projectsLimit?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'May create root organizations (default true).' })
+  canCreateGroup?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'External user (default false).' })
+  external?: boolean | null;
+}
+
+@InputType({ description: 'Changes to a user; omitted fields stay as they are, null clears a text field.' })
+export class UpdateUserInput {
+  @Field(() => ID, { description: 'Global ID of the user (yourself, or anyone for instance admins).' })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Given name.' })
+  firstName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Family name.' })
+  lastName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Name to show.' })
+  displayName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Short self-description (at most 2000 characters).' })
+  bio?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Location (at most 255 characters).' })
+  location?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Website: an http or https URL.' })
+  website?: string | null;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'Social handles by network (replaces the whole map); string values only.' })
+  social?: Record<string, unknown> | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Instance admin flag (instance admins only; you cannot drop your own).' })
+  isAdmin?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: 'Projects limit (instance admins only).' })
+  projectsLimit?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'May create root organizations (instance admins only).' })
+  canCreateGroup?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'External user (instance admins only).' })
+  external?: boolean | null;
+}
+
+@InputType({ description: 'A user to act on.' })
+export class UserIdInput {
+  @Field(() => ID, { description: 'Global ID of the user.' })
+  id!: string;
+}
+
+@InputType({ description: 'A new email address for a user. A 6-digit validation code is sent to it.' })
+export class AddEmailInput {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user; default yourself.' })
+  userId?: string | null;
+
+  @Field({ description: 'The email address (at most 254 characters).' })
+  email!: string;
+
+  @Field(() => String, { nullable: true, description: 'A label such as "work".' })
+  label?: string | null;
+}
+
+@InputType({ description: 'A new phone number for a user (E.164, e.g. +32475123456). A 6-digit validation code is sent to it by SMS.' })
+export class AddPhoneInput {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user; default yourself.' })
+  userId?: string | null;
+
+  @Field({ description: 'The phone number; spaces, dots, dashes and parentheses are ignored.' })
+  phone!: string;
+
+  @Field(() => String, { nullable: true, description: 'A label such as "mobile".' })
+  label?: string | null;
+}
+
+@InputType({ description: 'A contact (email or phone) to act on.' })
+export class ContactIdInput {
+  @Field(() => ID, { description: 'Global ID of the contact.' })
+  id!: string;
+}
+
+@InputType({ description: 'Proof of ownership of an email address or phone number.' })
+export class ValidateContactInput {
+  @Field(() => ID, { description: 'Global ID of the contact.' })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'The 6-digit code that was sent. Instance admins may validate without one.' })
+  code?: string | null;
+}
+
+@InputType({ description: 'A new public key for a user.' })
+export class AddPublicKeyInput {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user; default yourself.' })
+  userId?: string | null;
+
+  @Field(() => PublicKeyKind, { description: 'SSH (parsed and fingerprinted) or LABELLED (any key text).' })
+  kind!: PublicKeyKind;
+
+  @Field(() => String, { nullable: true, description: 'Title or label (at most 255 characters); for SSH keys defaults to the key’s comment.' })
+  label?: string | null;
+
+  @Field({ description: 'The key. SSH: `ssh-ed25519|ssh-rsa|ecdsa-sha2-… <base64> [comment]`.' })
+  key!: string;
+}
+
+@InputType({ description: 'A public key to remove.' })
+export class PublicKeyIdInput {
+  @Field(() => ID, { description: 'Global ID of the public key.' })
+  id!: string;
+}
+
+@InputType({ description: 'A device to revoke.' })
+export class DeviceIdInput {
+  @Field(() => ID, { description: 'Global ID of the device.' })
+  id!: string;
+}
+
+@ObjectType({ description: 'The result of creating or changing a user.' })
+export class UserPayload {
+  @Field(() => User, { nullable: true, description: 'The user.' })
+  user?: User | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of deleting a user.' })
+export class DeleteUserPayload {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the deleted user.' })
+  deletedId?: string | null;
+
+  @Field(() => [UserError], { description: 'Why the deletion failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of adding, validating or changing a contact.' })
+export class ContactPayload {
+  @Field(() => Contact, { nullable: true, description: 'The contact.' })
+  contact?: Contact | null;
+
+  @Field(() => User, { nullable: true, description: 'Its user.' })
+  user?: User | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of removing a contact.' })
+export class RemoveContactPayload {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the removed contact.' })
+  deletedId?: string | null;
+
+  @Field(() => User, { nullable: true, description: 'Its user.' })
+  user?: User | null;
+
+  @Field(() => [UserError], { description: 'Why the removal failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of adding a public key.' })
+export class PublicKeyPayload {
+  @Field(() => PublicKey, { nullable: true, description: 'The key.' })
+  publicKey?: PublicKey | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of removing a public key.' })
+export class RemovePublicKeyPayload {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the removed key.' })
+  deletedId?: string | null;
+
+  @Field(() => [UserError], { description: 'Why the removal failed.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'The result of revoking a device.' })
+export class DevicePayload {
+  @Field(() => Device, { nullable: true, description: 'The device.' })
+  device?: Device | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
