@@ -59,6 +59,9 @@ export const contacts = pgTable(
     // sha256 of the code sent to prove ownership (email/SMS); cleared once validated.
     validationCodeHash: text('validation_code_hash'),
     validationSentAt: tstz('validation_sent_at'),
+    // Wrong codes tried against the current one; at MAX_CODE_ATTEMPTS the code is void, so a
+    // 6-digit code cannot be guessed by brute force.
+    validationAttempts: integer('validation_attempts').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [

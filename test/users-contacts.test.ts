@@ -57,6 +57,23 @@ describe.each(DRIVERS)('contacts, keys and devices on %s', (driver) => {
   }
 
   describe('emails', () => {
+    it('voids a code after 5 wrong tries, so it cannot be guessed', async () => {
+      const guesser = await s.user('guesser');
+      const token = await s.tokenFor(guesser);
+      const add = await t.gql(ADD_EMAIL, { i: { email: 'alice.guess@example.com' } }, { token });
+      const id = add.body.data.addEmail.contact.id;
+      const sent = String((await lastOutbox(t, 'alice.guess@example.com', 'email_validation'))!.payload.code);
+      const wrongCode = sent === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 5; i++) {
+        const r = await t.gql(VALIDATE_EMAIL, { id, code: wrongCode }, { token });
+        expect(r.body.data.validateEmail.userErrors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'code' });
+      }
+      const late = await t.gql(VALIDATE_EMAIL, { id, code: sent }, { token });
+      expect(late.body.data.validateEmail.userErrors[0].message).toMatch(/Too many wrong codes/);
+      const [row] = await t.db.db.select().from(contacts).where(eq(contacts.value, 'alice.guess@example.com'));
+      expect(row).toMatchObject({ validatedAt: null, validationCodeHash: null, validationAttempts: 5 });
+    });
+
     it('adds an email, sends a 6-digit code whose sha256 is stored, validates it and makes it primary', async () => {
       const add = await t.gql(ADD_EMAIL, { i: { email: 'alice.work@example.com', label: 'work' } }, { token: aliceToken });
       const c = add.body.data.addEmail;

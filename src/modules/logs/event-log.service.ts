@@ -1,8 +1,13 @@
-// Writes the event-log row of a change, inside the change's own transaction. Actions are
+// Writes the event-log row of a change, inside the change's own transaction, and reads the
+// event log as far as the caller may see it. Actions are
 // named `entity.verb` in camelCase (organization.create, message.read, login).
+import type { Context } from '../../context.js';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
-import { insertEventLog, type NewEventLog } from './log.repo.js';
+import { pageRequest, toConnection, type Connection, type ConnectionArgs, type PageRequest } from '../../core/graphql/connection.js';
+import { tenantScopeOf } from '../groups/scope.sql.js';
+import { countEventLogs, countEventLogsOfParent, listEventLogs, type EventLogFilter, type EventLogParent } from './event-log.repo.js';
+import { insertEventLog, type EventLogRow, type NewEventLog } from './log.repo.js';
 
 export interface Actor {
   principal: Principal;
@@ -12,4 +17,37 @@ export interface Actor {
 export function recordEvent(tx: Database, actor: Actor, event: Omit<NewEventLog, 'actorUserId' | 'ip' | 'id' | 'occurredAt'>) {
   const actorUserId = actor.principal.kind === 'user' ? actor.principal.userId : null;
   return insertEventLog(tx, { ...event, actorUserId, ip: actor.ip });
+}
+
+// ---- reading the event log ----
+// Visibility: instance admins see every event; admins of an organization see its events
+// ('eventLog:readOrganization', inherited down the tree); everyone sees the events where they
+// are the actor or the second user. The rule is applied in SQL (visibleEventsWhere), so pages
+// keep their size and batched pages stay one statement.
+
+type ReadCtx = Pick<Context, 'principal' | 'loaders' | 'db'>;
+
+const emptyPage = (page: PageRequest): Connection<EventLogRow> => toConnection([], page, () => [], (r: EventLogRow) => r, async () => 0);
+
+export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter): Promise<Connection<EventLogRow>> {
+  const page = pageRequest(args);
+  const scope = tenantScopeOf(ctx);
+  if (!scope) return emptyPage(page);
+  const rows = await listEventLogs(ctx.db, scope, filter, page);
+  return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogs(ctx.db, scope, filter));
+}
+
+/** Events of one user (as actor), message or organization, most recent first (batched across parents). */
+export async function eventLogsOf(
+  ctx: ReadCtx,
+  parent: EventLogParent,
+  id: string,
+  args: ConnectionArgs & { actionIn?: string[] | null },
+): Promise<Connection<EventLogRow>> {
+  const page = pageRequest(args);
+  const scope = tenantScopeOf(ctx);
+  if (!scope) return emptyPage(page);
+  const actionIn = args.actionIn ? [...new Set(args.actionIn)].sort() : null;
+  const rows = await ctx.loaders.eventLogPage({ parent, scope, actionIn, page }).load(id);
+  return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogsOfParent(ctx.db, scope, parent, id, actionIn));
 }

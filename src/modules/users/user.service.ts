@@ -287,8 +287,11 @@ export const VALIDATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 /** A fresh 6-digit code (uniform, from the CSPRNG), its hash and when it was sent. */
 function newValidationCode(now: Date) {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  return { code, validationCodeHash: sha256Hex(code), validationSentAt: now };
+  return { code, validationCodeHash: sha256Hex(code), validationSentAt: now, validationAttempts: 0 };
 }
+
+/** Wrong codes allowed against one code before it is void (1 in 200,000 to guess it). */
+export const MAX_CODE_ATTEMPTS = 5;
 
 /** Queues the code to the contact in the caller's transaction: it is sent exactly when the contact exists. */
 function sendValidationCode(tx: Database, contact: ContactRow, code: string) {
@@ -521,6 +524,11 @@ export async function validateContact(ctx: Ctx, id: string, type: 'email' | 'pho
   if (code == null || code.trim() === '') {
     if (!ctx.authz.isInstanceAdmin) throw validation('code', 'The validation code is required');
   } else if (!codeMatches(contact, code, now)) {
+    // Counted in its own statement, so the failure is remembered although the mutation fails.
+    const attempts = contact.validationAttempts + 1;
+    const voided = attempts >= MAX_CODE_ATTEMPTS;
+    if (contact.validationCodeHash) await updateContact(ctx.db, contact.id, { validationAttempts: attempts, ...(voided ? { validationCodeHash: null } : {}) });
+    if (voided || !contact.validationCodeHash) throw validation('code', 'Too many wrong codes: remove this contact and add it again for a new code');
     throw validation('code', 'The code is wrong or has expired');
   }
   const result = await ctx.db.transaction(async (tx) => {

@@ -1,0 +1,1 @@
+ALTER TABLE "contacts" ADD COLUMN "validation_attempts" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,209 @@
+// SQL for groups, their members and message keys. Plain functions of (db, params); no
+// permission checks — callers pass the visibility scope the service decided on.
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { groupMembers, groupMessageKeys, groups } from '../../../schema/groups.js';
+import { memberships, organizations } from '../../../schema/organizations.js';
+import { users } from '../../../schema/users.js';
+import { rowsOf, type Database } from '../../core/db.js';
+import type { PageRequest } from '../../core/graphql/connection.js';
+import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
+import type { UserRow } from '../users/user.repo.js';
+import { organizationsWithRole, type TenantScope } from './scope.sql.js';
+
+export type GroupRow = typeof groups.$inferSelect;
+export type NewGroup = typeof groups.$inferInsert;
+export type GroupMemberRow = typeof groupMembers.$inferSelect;
+
+const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+function scopeWhere(scope: TenantScope): SQL | undefined {
+  return scope.all ? undefined : sql`${groups.organizationId} in ${organizationsWithRole(scope, 'member')}`;
+}
+
+export interface GroupFilter {
+  organizationId?: string | null;
+  nameContains?: string | null;
+}
+
+function filterWhere(f: GroupFilter): SQL | undefined {
+  return and(
+    f.organizationId ? eq(groups.organizationId, f.organizationId) : undefined,
+    f.nameContains ? sql`${groups.name} ilike ${'%' + f.nameContains.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}` : undefined,
+  );
+}
+
+export type GroupOrderField = 'name' | 'createdAt';
+
+export function groupKeyset(field: GroupOrderField, direction: 'asc' | 'desc'): Keyset {
+  return { columns: [field === 'name' ? groups.name : groups.createdAt, groups.id], direction };
+}
+
+export async function insertGroup(db: Database, values: NewGroup): Promise<GroupRow> {
+  const [row] = await db.insert(groups).values(values).returning();
+  return row!;
+}
+
+export async function updateGroup(db: Database, id: string, values: Partial<NewGroup>): Promise<GroupRow | undefined> {
+  const [row] = await db.update(groups).set(values).where(eq(groups.id, id)).returning();
+  return row;
+}
+
+export async function deleteGroup(db: Database, id: string): Promise<void> {
+  await db.delete(groups).where(eq(groups.id, id));
+}
+
+export const findGroupsByIds = (db: Database, ids: readonly string[]) => db.select().from(groups).where(inArray(groups.id, [...ids]));
+
+export async function listGroups(db: Database, scope: TenantScope, filter: GroupFilter, keyset: Keyset, page: PageRequest): Promise<GroupRow[]> {
+  return db
+    .select()
+    .from(groups)
+    .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)))
+    .orderBy(...keysetOrder(keyset, page))
+    .limit(page.size + 1);
+}
+
+export async function countGroups(db: Database, scope: TenantScope, filter: GroupFilter): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(groups)
+    .where(and(scopeWhere(scope), filterWhere(filter)));
+  return Number(row!.n);
+}
+
+/**
+ * The first N groups by name (id breaks ties) of each organization, in ONE statement:
+ * top-N-per-parent via row_number(). The cursor is a [name, id] position shared by the batch.
+ */
+export async function findGroupPagesByOrganizationIds(db: Database, organizationIds: readonly string[], page: PageRequest): Promise<GroupRow[]> {
+  const forward = page.direction === 'forward';
+  const dir = sql.raw(forward ? 'asc' : 'desc');
+  const cursor = page.cursor && page.cursor.length === 2 ? page.cursor : null;
+  const ranked = db.$with('ranked').as(
+    db
+      .select({
+        id: groups.id,
+        rn: sql<number>`row_number() over (partition by ${groups.organizationId} order by ${groups.name} ${dir}, ${groups.id} ${dir})`.as('rn'),
+      })
+      .from(groups)
+      .where(
+        and(
+          inArray(groups.organizationId, [...organizationIds]),
+          cursor
+            ? forward
+              ? sql`(${groups.name}, ${groups.id}) > (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
+              : sql`(${groups.name}, ${groups.id}) < (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
+            : page.cursor
+              ? sql`false`
+              : undefined,
+        ),
+      ),
+  );
+  const rows = await db
+    .with(ranked)
+    .select({ group: groups })
+    .from(ranked)
+    .innerJoin(groups, eq(groups.id, ranked.id))
+    .where(sql`${ranked.rn} <= ${page.size + 1}`)
+    .orderBy(groups.organizationId, ranked.rn);
+  return rows.map((r) => r.group);
+}
+
+export async function countGroupsByOrganizationIds(db: Database, organizationIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ organizationId: groups.organizationId, n: count() })
+    .from(groups)
+    .where(inArray(groups.organizationId, [...organizationIds]))
+    .groupBy(groups.organizationId);
+  return new Map(rows.map((r) => [r.organizationId, Number(r.n)]));
+}
+
+// ---- members ----
+
+export interface GroupMemberWithUser {
+  member: GroupMemberRow;
+  user: UserRow;
+}
+
+/** Members of each group with their users (joined, so the user loader can be primed), admins first then by joining order. */
+export const findGroupMembersByGroupIds = (db: Database, groupIds: readonly string[]): Promise<GroupMemberWithUser[]> =>
+  db
+    .select({ member: groupMembers, user: users })
+    .from(groupMembers)
+    .innerJoin(users, eq(users.id, groupMembers.userId))
+    .where(inArray(groupMembers.groupId, [...groupIds]))
+    .orderBy(groupMembers.groupId, sql`${groupMembers.isAdmin} desc`, groupMembers.id);
+
+/** The groups each user belongs to (by group name), for User.groups. */
+export const findGroupsByMemberUserIds = (db: Database, userIds: readonly string[]): Promise<{ userId: string; group: GroupRow }[]> =>
+  db
+    .select({ userId: groupMembers.userId, group: groups })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(inArray(groupMembers.userId, [...userIds]))
+    .orderBy(groups.name, groups.id);
+
+export async function insertGroupMembers(db: Database, groupId: string, members: { userId: string; isAdmin: boolean }[]): Promise<GroupMemberRow[]> {
+  if (members.length === 0) return [];
+  return db
+    .insert(groupMembers)
+    .values(members.map((m) => ({ groupId, userId: m.userId, isAdmin: m.isAdmin })))
+    .returning();
+}
+
+export async function deleteGroupMembers(db: Database, groupId: string, userIds: readonly string[]): Promise<GroupMemberRow[]> {
+  return db
+    .delete(groupMembers)
+    .where(and(eq(groupMembers.groupId, groupId), inArray(groupMembers.userId, [...userIds])))
+    .returning();
+}
+
+export async function setGroupMemberAdmin(db: Database, groupId: string, userId: string, isAdmin: boolean): Promise<GroupMemberRow | undefined> {
+  const [row] = await db
+    .update(groupMembers)
+    .set({ isAdmin })
+    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
+    .returning();
+  return row;
+}
+
+/** Current members of one group, read inside a write transaction (rows locked so concurrent changes serialize). */
+export const findGroupMembersForUpdate = (db: Database, groupId: string): Promise<GroupMemberRow[]> =>
+  db.select().from(groupMembers).where(eq(groupMembers.groupId, groupId)).for('update');
+
+export async function insertGroupMessageKeys(
+  db: Database,
+  groupId: string,
+  keys: { createdForDeviceId: string | null; createdForKeyHash: string | null; encryptedMessageKey: string }[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db.insert(groupMessageKeys).values(keys.map((k) => ({ groupId, ...k })));
+}
+
+/**
+ * Which of the users are members of the organization (directly or through an ancestor, as
+ * roles are inherited): group members must belong to the group's organization.
+ */
+export async function findOrganizationMemberIds(db: Database, organizationId: string, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = rowsOf<{ user_id: string }>(
+    await db.execute(sql`
+      with recursive chain(id, depth) as (
+        select ${organizationId}::uuid, 0
+        union all
+        select o.parent_id, chain.depth + 1 from chain join ${organizations} o on o.id = chain.id where o.parent_id is not null and chain.depth < 100
+      )
+      select distinct m.user_id from ${memberships} m join chain on m.organization_id = chain.id where m.user_id = any(${uuidArray(userIds)})`),
+  );
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/** Which of the ids are existing users. */
+export async function findExistingUserIds(db: Database, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(inArray(users.id, [...userIds]));
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,0 +1,305 @@
+// Rules for groups: visible to members of the group's organization ('group:read'), managed by
+// its admins/owners ('group:manage') or by the group's own admins; members must belong to the
+// organization; a group that has admins keeps at least one. Each change commits with its
+// event-log row.
+import type { Context } from '../../context.js';
+import type { Database } from '../../core/db.js';
+import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
+import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../core/sql-errors.js';
+import { recordEvent } from '../logs/event-log.service.js';
+import { readableOrganization } from '../organizations/organization.service.js';
+import type { OrganizationRow } from '../organizations/organization.repo.js';
+import {
+  countGroups,
+  deleteGroup,
+  deleteGroupMembers,
+  findExistingUserIds,
+  findGroupMembersForUpdate,
+  findOrganizationMemberIds,
+  groupKeyset,
+  insertGroup,
+  insertGroupMembers,
+  insertGroupMessageKeys,
+  listGroups,
+  setGroupMemberAdmin,
+  updateGroup,
+  type GroupFilter,
+  type GroupMemberRow,
+  type GroupOrderField,
+  type GroupRow,
+} from './group.repo.js';
+import { tenantScopeOf } from './scope.sql.js';
+
+type Ctx = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+
+const MAX_MEMBERS_PER_CALL = 100;
+
+function checkName(name: string, field = 'name'): string {
+  const n = name.trim();
+  if (n.length < 1 || n.length > 64) throw validation(field, 'Group name must be 1 to 64 characters');
+  return n;
+}
+
+function checkKey(value: string | null | undefined, field: string, max: number): string | null {
+  if (value == null) return null;
+  if (value.length < 10 || value.length > max) throw validation(field, `Must be 10 to ${max} characters`);
+  return value;
+}
+
+function checkUserIds(ids: readonly string[], field: string): string[] {
+  const unique = [...new Set(ids)];
+  if (unique.length > MAX_MEMBERS_PER_CALL) throw validation(field, `At most ${MAX_MEMBERS_PER_CALL} users at once`);
+  return unique;
+}
+
+/** A group the caller may read; missing and unreadable answer alike (null). */
+export async function readableGroup(ctx: Ctx, id: string): Promise<GroupRow | null> {
+  const row = await ctx.loaders.groupById.load(id);
+  if (!row || !(await ctx.authz.can('group:read', { organizationId: row.organizationId }))) return null;
+  return row;
+}
+
+async function requireGroup(ctx: Ctx, id: string): Promise<GroupRow> {
+  const row = await readableGroup(ctx, id);
+  if (!row) throw notFound('Group not found');
+  return row;
+}
+
+/** Members of a group (admins first), with their users primed into the user loader. */
+export async function membersOfGroup(ctx: Ctx, group: GroupRow): Promise<GroupMemberRow[]> {
+  const rows = await ctx.loaders.groupMembersByGroupId.load(group.id);
+  for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
+  return rows.map((r) => r.member);
+}
+
+/** Whether the caller is a member of the group (who alone gets the encrypted private keys). */
+export async function isGroupMember(ctx: Ctx, group: GroupRow): Promise<boolean> {
+  const me = ctx.authz.userId;
+  if (!me) return false;
+  return (await membersOfGroup(ctx, group)).some((m) => m.userId === me);
+}
+
+export async function canManageGroup(ctx: Ctx, group: GroupRow): Promise<boolean> {
+  if (await ctx.authz.can('group:manage', { organizationId: group.organizationId })) return true;
+  const me = ctx.authz.userId;
+  // Group admins manage their group, but only while they still can see it.
+  if (!me || !(await ctx.authz.can('group:read', { organizationId: group.organizationId }))) return false;
+  return (await membersOfGroup(ctx, group)).some((m) => m.userId === me && m.isAdmin);
+}
+
+async function requireManageableGroup(ctx: Ctx, id: string): Promise<GroupRow> {
+  if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+  const group = await requireGroup(ctx, id);
+  if (!(await canManageGroup(ctx, group))) throw new DomainError('FORBIDDEN', 'Only organization admins and group admins manage a group');
+  return group;
+}
+
+export async function listVisibleGroups(
+  ctx: Ctx,
+  args: ConnectionArgs,
+  filter: GroupFilter,
+  order: { field: GroupOrderField; direction: 'asc' | 'desc' },
+): Promise<Connection<GroupRow>> {
+  const page = pageRequest(args);
+  const scope = tenantScopeOf(ctx);
+  if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
+  const keyset = groupKeyset(order.field, order.direction);
+  const rows = await listGroups(ctx.db, scope, filter, keyset, page);
+  for (const r of rows) ctx.loaders.groupById.prime(r.id, r);
+  // createdAt keys travel as ISO strings; ids are time-ordered, so the id settles equal milliseconds.
+  const keyOf = (r: GroupRow) => [order.field === 'name' ? r.name : r.createdAt.toISOString(), r.id];
+  return toConnection(rows, page, keyOf, (r) => r, () => countGroups(ctx.db, scope, filter));
+}
+
+/** The group page of one organization, by name (batched across organizations by the loader). */
+export async function groupsOfOrganization(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs): Promise<Connection<GroupRow>> {
+  const page = pageRequest(args);
+  if (!(await ctx.authz.can('group:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
+  const rows = await ctx.loaders.groupPage(page).load(org.id);
+  for (const r of rows) ctx.loaders.groupById.prime(r.id, r);
+  return toConnection(rows, page, (r) => [r.name, r.id], (r) => r, () => ctx.loaders.groupCountByOrganizationId.load(org.id));
+}
+
+/** The groups a user belongs to, only those the caller can see. */
+export async function groupsOfUser(ctx: Ctx, userId: string): Promise<GroupRow[]> {
+  const rows = await ctx.loaders.groupsByMemberUserId.load(userId);
+  const visible = await Promise.all(rows.map(async (r) => ((await ctx.authz.can('group:read', { organizationId: r.group.organizationId })) ? r.group : null)));
+  return visible.filter((g): g is GroupRow => g !== null);
+}
+
+/** Refuses users that do not exist or are not members of the organization. */
+async function checkOrganizationMembers(db: Database, organizationId: string, userIds: string[], field: string): Promise<void> {
+  if (userIds.length === 0) return;
+  const inOrg = await findOrganizationMemberIds(db, organizationId, userIds);
+  const outside = userIds.filter((id) => !inOrg.has(id));
+  if (outside.length === 0) return;
+  const existing = await findExistingUserIds(db, outside);
+  if (outside.some((id) => !existing.has(id))) throw validation(field, 'Unknown user');
+  throw validation(field, 'Group members must be members of the group’s organization');
+}
+
+async function withMemberConstraints<T>(run: () => Promise<T>, field: string): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isUniqueViolation(err, 'group_members_group_user_key')) throw conflict(field, 'The user is already a member of the group');
+    if (isForeignKeyViolation(err)) throw validation(field, 'Refers to something that does not exist');
+    throw err;
+  }
+}
+
+/** Changed groups must not answer from the request's caches (payloads read them back). */
+function forget(ctx: Ctx, group: GroupRow): void {
+  ctx.loaders.groupById.clear(group.id).prime(group.id, group);
+  ctx.loaders.groupMembersByGroupId.clear(group.id);
+}
+
+export interface CreateGroupInput {
+  organizationId: string;
+  name: string;
+  encryptionPublicKey?: string | null;
+  signingPublicKey?: string | null;
+  encryptedEncryptionPrivateKey?: string | null;
+  encryptedSigningPrivateKey?: string | null;
+  memberIds?: string[] | null;
+  adminIds?: string[] | null;
+  messageKeys?: { createdForDeviceId?: string | null; createdForKeyHash?: string | null; encryptedMessageKey: string }[] | null;
+}
+
+export async function createGroupService(ctx: Ctx, input: CreateGroupInput): Promise<GroupRow> {
+  if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+  const org = await readableOrganization(ctx, input.organizationId);
+  if (!org) throw notFound('Organization not found');
+  await ctx.authz.assert('group:manage', { organizationId: org.id }, { message: 'Only organization admins create groups' });
+  const name = checkName(input.name);
+  const keys = {
+    encryptionPublicKey: checkKey(input.encryptionPublicKey, 'encryptionPublicKey', 2048),
+    signingPublicKey: checkKey(input.signingPublicKey, 'signingPublicKey', 2048),
+    encryptedEncryptionPrivateKey: checkKey(input.encryptedEncryptionPrivateKey, 'encryptedEncryptionPrivateKey', 4096),
+    encryptedSigningPrivateKey: checkKey(input.encryptedSigningPrivateKey, 'encryptedSigningPrivateKey', 4096),
+  };
+  const admins = checkUserIds(input.adminIds ?? [], 'adminIds');
+  const members = checkUserIds([...(input.memberIds ?? []), ...admins], 'memberIds');
+  const messageKeys = (input.messageKeys ?? []).map((k, i) => {
+    if (k.encryptedMessageKey.length < 1 || k.encryptedMessageKey.length > 4096) throw validation(`messageKeys.${i}.encryptedMessageKey`, 'Must be 1 to 4096 characters');
+    return { createdForDeviceId: k.createdForDeviceId ?? null, createdForKeyHash: k.createdForKeyHash ?? null, encryptedMessageKey: k.encryptedMessageKey };
+  });
+  await checkOrganizationMembers(ctx.db, org.id, members, input.adminIds?.length ? 'adminIds' : 'memberIds');
+  const group = await withMemberConstraints(
+    () =>
+      ctx.db.transaction(async (tx) => {
+        const g = await insertGroup(tx, { organizationId: org.id, name, ...keys });
+        await insertGroupMembers(
+          tx,
+          g.id,
+          members.map((userId) => ({ userId, isAdmin: admins.includes(userId) })),
+        );
+        await insertGroupMessageKeys(tx, g.id, messageKeys);
+        await recordEvent(tx, ctx, { action: 'group.create', organizationId: org.id, data: { groupId: g.id, name, memberIds: members, adminIds: admins } });
+        return g;
+      }),
+    'messageKeys',
+  );
+  forget(ctx, group);
+  return group;
+}
+
+export async function renameGroupService(ctx: Ctx, id: string, newName: string): Promise<GroupRow> {
+  const group = await requireManageableGroup(ctx, id);
+  const name = checkName(newName);
+  if (name === group.name) return group;
+  const updated = await ctx.db.transaction(async (tx) => {
+    const row = await updateGroup(tx, group.id, { name });
+    await recordEvent(tx, ctx, { action: 'group.rename', organizationId: group.organizationId, data: { groupId: group.id, from: group.name, to: name } });
+    return row!;
+  });
+  forget(ctx, updated);
+  return updated;
+}
+
+export async function deleteGroupService(ctx: Ctx, id: string): Promise<void> {
+  const group = await requireManageableGroup(ctx, id);
+  await ctx.db.transaction(async (tx) => {
+    // The group has no column in the event log: its id and name go into the event's data.
+    await recordEvent(tx, ctx, { action: 'group.delete', organizationId: group.organizationId, data: { groupId: group.id, name: group.name } });
+    await deleteGroup(tx, group.id);
+  });
+  ctx.loaders.groupById.clear(group.id);
+  ctx.loaders.groupMembersByGroupId.clear(group.id);
+}
+
+export async function addGroupMembersService(ctx: Ctx, groupId: string, userIds: string[], isAdmin: boolean): Promise<GroupRow> {
+  const group = await requireManageableGroup(ctx, groupId);
+  const ids = checkUserIds(userIds, 'userIds');
+  if (ids.length === 0) throw validation('userIds', 'Give at least one user');
+  await checkOrganizationMembers(ctx.db, group.organizationId, ids, 'userIds');
+  await withMemberConstraints(
+    () =>
+      ctx.db.transaction(async (tx) => {
+        await insertGroupMembers(
+          tx,
+          group.id,
+          ids.map((userId) => ({ userId, isAdmin })),
+        );
+        await recordEvent(tx, ctx, {
+          action: 'group.addMembers',
+          organizationId: group.organizationId,
+          user2Id: ids.length === 1 ? ids[0] : null,
+          data: { groupId: group.id, userIds: ids, isAdmin },
+        });
+      }),
+    'userIds',
+  );
+  forget(ctx, group);
+  return group;
+}
+
+/** Refuses a change that would leave a group that had admins without any. */
+function keepAnAdmin(before: GroupMemberRow[], after: GroupMemberRow[], field: string): void {
+  if (before.some((m) => m.isAdmin) && !after.some((m) => m.isAdmin)) throw new DomainError('PRECONDITION_FAILED', 'A group keeps at least one admin', field);
+}
+
+export async function removeGroupMembersService(ctx: Ctx, groupId: string, userIds: string[]): Promise<GroupRow> {
+  const group = await requireManageableGroup(ctx, groupId);
+  const ids = checkUserIds(userIds, 'userIds');
+  if (ids.length === 0) throw validation('userIds', 'Give at least one user');
+  await ctx.db.transaction(async (tx) => {
+    const before = await findGroupMembersForUpdate(tx, group.id);
+    const missing = ids.filter((id) => !before.some((m) => m.userId === id));
+    if (missing.length > 0) throw validation('userIds', 'Not a member of the group');
+    keepAnAdmin(
+      before,
+      before.filter((m) => !ids.includes(m.userId)),
+      'userIds',
+    );
+    await deleteGroupMembers(tx, group.id, ids);
+    await recordEvent(tx, ctx, {
+      action: 'group.removeMembers',
+      organizationId: group.organizationId,
+      user2Id: ids.length === 1 ? ids[0] : null,
+      data: { groupId: group.id, userIds: ids },
+    });
+  });
+  forget(ctx, group);
+  return group;
+}
+
+export async function setGroupAdminService(ctx: Ctx, groupId: string, userId: string, isAdmin: boolean): Promise<GroupRow> {
+  const group = await requireManageableGroup(ctx, groupId);
+  await ctx.db.transaction(async (tx) => {
+    const before = await findGroupMembersForUpdate(tx, group.id);
+    const member = before.find((m) => m.userId === userId);
+    if (!member) throw validation('userId', 'Not a member of the group');
+    if (member.isAdmin === isAdmin) return;
+    keepAnAdmin(
+      before,
+      before.map((m) => (m.userId === userId ? { ...m, isAdmin } : m)),
+      'isAdmin',
+    );
+    await setGroupMemberAdmin(tx, group.id, userId, isAdmin);
+    await recordEvent(tx, ctx, { action: 'group.setAdmin', organizationId: group.organizationId, user2Id: userId, data: { groupId: group.id, isAdmin } });
+  });
+  forget(ctx, group);
+  return group;
+}

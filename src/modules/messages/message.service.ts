@@ -1,0 +1,261 @@
+// Rules for messages: who sees one (the owner, recipients with a live access, admins of the
+// message's organization, instance admins — everyone else gets "not found"), who manages one
+// (the owner, organization admins, instance admins), and the changes: create, revoke, allow
+// download, self-destruct date, read. Each change commits with its event-log row.
+import type { Context } from '../../context.js';
+import { DomainError, notFound, validation } from '../../core/errors.js';
+import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { isUniqueViolation } from '../../core/sql-errors.js';
+import { tenantScopeOf } from '../groups/scope.sql.js';
+import { recordEvent } from '../logs/event-log.service.js';
+import { readableOrganization } from '../organizations/organization.service.js';
+import type { UserRow } from '../users/user.repo.js';
+import {
+  countMessages,
+  insertAccesses,
+  insertMessage,
+  listMessages,
+  recordAccessRead,
+  revokeAccesses,
+  updateMessage,
+  type MessageAccessRow,
+  type MessageFilter,
+  type MessageRow,
+  type MessageWithOwner,
+} from './message.repo.js';
+import { findExistingUserIds } from '../groups/group.repo.js';
+
+type Ctx = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+
+const MAX_RECIPIENTS = 100;
+const MAX_METADATA_BYTES = 64 * 1024;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Hands the joined owners to the user loader, so `owner { … }` costs no statement. */
+function primeOwners(ctx: Ctx, rows: MessageWithOwner[]): void {
+  for (const r of rows) {
+    ctx.loaders.userById.prime(r.owner.id, r.owner);
+    ctx.loaders.messageById.prime(r.message.id, r);
+  }
+}
+
+/** The accesses of a message, recipients primed into the user loader. */
+async function accessesWithUsers(ctx: Ctx, messageId: string) {
+  const rows = await ctx.loaders.accessesByMessageId.load(messageId);
+  for (const r of rows) if (r.user) ctx.loaders.userById.prime(r.user.id, r.user);
+  return rows;
+}
+
+export async function canManageMessage(ctx: Ctx, m: MessageRow): Promise<boolean> {
+  const me = ctx.authz.userId;
+  if (!me) return false;
+  if (ctx.authz.isInstanceAdmin || m.ownerId === me) return true;
+  return m.organizationId !== null && (await ctx.authz.can('message:manageInOrganization', { organizationId: m.organizationId }));
+}
+
+export async function canReadMessage(ctx: Ctx, m: MessageRow): Promise<boolean> {
+  const me = ctx.authz.userId;
+  if (!me) return false;
+  if (ctx.authz.isInstanceAdmin || m.ownerId === me) return true;
+  const accesses = await accessesWithUsers(ctx, m.id);
+  if (accesses.some((a) => a.access.userId === me && !a.access.revoked)) return true;
+  return canManageMessage(ctx, m);
+}
+
+/** A message the caller may read (with its owner primed); missing and unreadable answer alike (null). */
+export async function readableMessage(ctx: Ctx, id: string): Promise<MessageRow | null> {
+  const found = await ctx.loaders.messageById.load(id);
+  if (!found) return null;
+  ctx.loaders.userById.prime(found.owner.id, found.owner);
+  return (await canReadMessage(ctx, found.message)) ? found.message : null;
+}
+
+async function requireManageableMessage(ctx: Ctx, id: string): Promise<MessageRow> {
+  if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+  const m = await readableMessage(ctx, id);
+  if (!m) throw notFound('Message not found');
+  if (!(await canManageMessage(ctx, m))) throw new DomainError('FORBIDDEN', 'Only the owner and organization admins manage a message');
+  return m;
+}
+
+const emptyPage = <T>(args: ConnectionArgs): Connection<T> => toConnection([], pageRequest(args), () => [], (r: T) => r, async () => 0);
+
+export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter: MessageFilter): Promise<Connection<MessageRow>> {
+  const page = pageRequest(args);
+  const scope = tenantScopeOf(ctx);
+  if (!scope) return emptyPage(args);
+  const rows = await listMessages(ctx.db, scope, filter, page);
+  primeOwners(ctx, rows);
+  return toConnection(rows, page, (r) => [r.key, r.message.id], (r) => r.message, () => countMessages(ctx.db, scope, filter));
+}
+
+/** Messages a user owns or received, newest first, as far as the caller may see them (batched across users). */
+export async function messagesOfUser(ctx: Ctx, relation: 'owned' | 'received', userId: string, args: ConnectionArgs): Promise<Connection<MessageRow>> {
+  const page = pageRequest(args);
+  const scope = tenantScopeOf(ctx);
+  if (!scope) return emptyPage(args);
+  const rows = await ctx.loaders.messagePageByUserId({ relation, scope, page }).load(userId);
+  primeOwners(ctx, rows);
+  const filter: MessageFilter = relation === 'owned' ? { ownerId: userId } : { recipientId: userId };
+  return toConnection(rows, page, (r) => [r.key, r.message.id], (r) => r.message, () => countMessages(ctx.db, scope, filter));
+}
+
+/** Every access for those who manage the message; a recipient sees only their own. */
+export async function accessesOf(ctx: Ctx, m: MessageRow): Promise<MessageAccessRow[]> {
+  const rows = (await accessesWithUsers(ctx, m.id)).map((r) => r.access);
+  if (await canManageMessage(ctx, m)) return rows;
+  return rows.filter((a) => a.userId === ctx.authz.userId);
+}
+
+/** User recipients whose access is not revoked (for those who manage the message; else yourself). */
+export async function recipientsOf(ctx: Ctx, m: MessageRow): Promise<UserRow[]> {
+  const rows = await accessesWithUsers(ctx, m.id);
+  const manage = await canManageMessage(ctx, m);
+  return rows.filter((r) => r.user && !r.access.revoked && (manage || r.user.id === ctx.authz.userId)).map((r) => r.user!);
+}
+
+export interface CreateMessageInput {
+  metadata?: Record<string, unknown> | null;
+  recipientIds?: string[] | null;
+  recipientEmails?: string[] | null;
+  organizationId?: string | null;
+  allowDownload?: boolean | null;
+  selfDestructAt?: Date | null;
+  isService?: boolean | null;
+}
+
+function checkFuture(date: Date | null | undefined, field: string): Date | null {
+  if (date == null) return null;
+  if (Number.isNaN(date.getTime()) || date.getTime() <= Date.now()) throw validation(field, 'Must be in the future');
+  return date;
+}
+
+export async function createMessageService(ctx: Ctx, input: CreateMessageInput): Promise<MessageRow> {
+  const me = ctx.authz.userId;
+  if (!me) throw new DomainError('UNAUTHENTICATED');
+  if (input.isService && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins create service messages');
+  if (input.organizationId) {
+    const org = await readableOrganization(ctx, input.organizationId);
+    if (!org) throw notFound('Organization not found');
+  }
+  const metadata = input.metadata ?? {};
+  if (Buffer.byteLength(JSON.stringify(metadata), 'utf8') > MAX_METADATA_BYTES) throw validation('metadata', 'Metadata must be at most 64 KiB of JSON');
+  const userIds = [...new Set(input.recipientIds ?? [])];
+  const emails = [...new Map((input.recipientEmails ?? []).map((e) => [e.trim().toLowerCase(), e.trim()])).values()];
+  if (userIds.length + emails.length > MAX_RECIPIENTS) throw validation('recipientIds', `At most ${MAX_RECIPIENTS} recipients at once`);
+  const badEmail = emails.findIndex((e) => e.length > 254 || !EMAIL.test(e));
+  if (badEmail >= 0) throw validation(`recipientEmails.${badEmail}`, 'Not an email address');
+  const selfDestructAt = checkFuture(input.selfDestructAt, 'selfDestructAt');
+  const existing = await findExistingUserIds(ctx.db, userIds);
+  if (userIds.some((id) => !existing.has(id))) throw validation('recipientIds', 'Unknown user');
+
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const m = await insertMessage(tx, {
+        ownerId: me,
+        organizationId: input.organizationId ?? null,
+        metadata,
+        allowDownload: input.allowDownload ?? true,
+        selfDestructAt,
+        isService: input.isService ?? false,
+      });
+      await insertAccesses(tx, [
+        ...userIds.map((userId) => ({ messageId: m.id, userId, addedById: me })),
+        ...emails.map((email) => ({ messageId: m.id, email, addedById: me })),
+      ]);
+      await recordEvent(tx, ctx, {
+        action: 'message.create',
+        messageId: m.id,
+        organizationId: m.organizationId,
+        data: { recipientIds: userIds, recipientEmails: emails },
+      });
+      return m;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw validation('recipientEmails', 'A recipient appears twice');
+    throw err;
+  }
+}
+
+/** Changed messages must not answer from the request's caches (payloads read them back). */
+function forget(ctx: Ctx, id: string): void {
+  ctx.loaders.messageById.clear(id);
+  ctx.loaders.accessesByMessageId.clear(id);
+}
+
+export interface RevokeInput {
+  messageId: string;
+  userId?: string | null;
+  email?: string | null;
+  everyone?: boolean | null;
+}
+
+export async function revokeMessageAccessService(ctx: Ctx, input: RevokeInput): Promise<{ message: MessageRow; revoked: MessageAccessRow[] }> {
+  const m = await requireManageableMessage(ctx, input.messageId);
+  const given = [input.userId != null, input.email != null, input.everyone === true].filter(Boolean).length;
+  if (given !== 1) throw validation('userId', 'Give exactly one of userId, email and everyone');
+  const who = { userId: input.userId ?? undefined, email: input.email?.trim() ?? undefined, everyone: input.everyone === true };
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const rows = await revokeAccesses(tx, m.id, who, new Date());
+    if (rows.length === 0 && !who.everyone) {
+      throw new DomainError('PRECONDITION_FAILED', 'No access to revoke for this recipient', who.userId ? 'userId' : 'email');
+    }
+    await recordEvent(tx, ctx, {
+      action: 'message.revoke',
+      messageId: m.id,
+      organizationId: m.organizationId,
+      user2Id: who.userId ?? null,
+      email: who.email ?? null,
+      data: { everyone: who.everyone, revoked: rows.length },
+    });
+    return rows;
+  });
+  forget(ctx, m.id);
+  return { message: m, revoked };
+}
+
+export async function setMessageAllowDownloadService(ctx: Ctx, id: string, allowDownload: boolean): Promise<MessageRow> {
+  const m = await requireManageableMessage(ctx, id);
+  if (m.allowDownload === allowDownload) return m;
+  const updated = await ctx.db.transaction(async (tx) => {
+    const row = await updateMessage(tx, m.id, { allowDownload });
+    await recordEvent(tx, ctx, { action: 'message.setAllowDownload', messageId: m.id, organizationId: m.organizationId, data: { allowDownload } });
+    return row!;
+  });
+  forget(ctx, m.id);
+  return updated;
+}
+
+export async function setMessageSelfDestructDateService(ctx: Ctx, id: string, date: Date | null): Promise<MessageRow> {
+  const m = await requireManageableMessage(ctx, id);
+  const selfDestructAt = checkFuture(date, 'date');
+  const updated = await ctx.db.transaction(async (tx) => {
+    const row = await updateMessage(tx, m.id, { selfDestructAt });
+    await recordEvent(tx, ctx, {
+      action: 'message.setSelfDestructDate',
+      messageId: m.id,
+      organizationId: m.organizationId,
+      data: { selfDestructAt: selfDestructAt?.toISOString() ?? null },
+    });
+    return row!;
+  });
+  forget(ctx, m.id);
+  return updated;
+}
+
+export async function recordMessageReadService(ctx: Ctx, id: string): Promise<{ message: MessageRow; access: MessageAccessRow }> {
+  const me = ctx.authz.userId;
+  if (!me) throw new DomainError('UNAUTHENTICATED');
+  const m = await readableMessage(ctx, id);
+  if (!m) throw notFound('Message not found');
+  if (m.selfDestructAt && m.selfDestructAt.getTime() <= Date.now()) throw new DomainError('PRECONDITION_FAILED', 'The message has self-destructed', 'messageId');
+  const access = await ctx.db.transaction(async (tx) => {
+    const row = await recordAccessRead(tx, m.id, me, new Date());
+    // Owners and admins can see a message without being recipients: only recipients read it.
+    if (!row) throw new DomainError('PRECONDITION_FAILED', 'You are not a recipient of this message', 'messageId');
+    await recordEvent(tx, ctx, { action: 'message.read', messageId: m.id, organizationId: m.organizationId, data: { readCount: row.readCount } });
+    return row;
+  });
+  forget(ctx, m.id);
+  return { message: m, access };
+}
