@@ -2,11 +2,15 @@
 // selections) and cost (each field 1, a connection multiplies its children by its page size).
 // A query over either limit gets a 400 with a stable code, not a slow answer.
 import type { ApolloServerPlugin } from '@apollo/server';
-// The CommonJS build, on purpose: its ESM build imports graphql/index.mjs, a second copy of
-// graphql next to the CommonJS one type-graphql uses, and the two reject each other's schemas.
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
+import { createRequire } from 'node:module';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from './connection.js';
+
+// The CommonJS build, on purpose: its ESM build imports graphql/index.mjs, a second copy of
+// graphql next to the CommonJS one type-graphql uses, and the two reject each other's schemas.
+// (require, not import: Node cannot name this CommonJS module's exports statically.)
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity') as typeof import('graphql-query-complexity');
 
 export interface QueryLimits {
   maxDepth: number;
