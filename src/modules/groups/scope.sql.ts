@@ -3,7 +3,8 @@
 // subtree below the organizations where the caller has the role. Lists filter in SQL (rather
 // than per row with authz.can) so that pages keep their size and batched pages stay one statement.
 import { sql, type SQL } from 'drizzle-orm';
-import { memberships, organizations } from '../../../schema/organizations.js';
+import { memberships } from '../../../schema/organizations.js';
+import { subtreeOf } from '../organizations/organization.repo.js';
 import type { Context } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 
@@ -22,12 +23,6 @@ export function tenantScopeOf(ctx: Pick<Context, 'principal'>): TenantScope | nu
 
 const ROLES_AT_LEAST: Record<Role, Role[]> = { member: ['member', 'admin', 'owner'], admin: ['admin', 'owner'], owner: ['owner'] };
 
-const subtreeOf = (roots: SQL) => sql`(
-  with recursive sub(id) as (
-    ${roots}
-    union
-    select c.id from ${organizations} c join sub on c.parent_id = sub.id
-  ) select id from sub)`;
 
 /** `(select id …)`: organizations where the user has at least `role`, sub-organizations included. */
 export function organizationsWithRole(scope: Extract<TenantScope, { all: false }>, role: Role): SQL {

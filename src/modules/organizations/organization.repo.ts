@@ -15,8 +15,8 @@ export type MembershipRow = typeof memberships.$inferSelect;
 /** Who may see which organizations: everything (instance admins) or a user's subtree. */
 export type OrganizationScope = { all: true; withinOrganizationId?: string | null } | { all: false; userId: string; withinOrganizationId?: string | null };
 
-// Organizations in the subtree of the given roots (roots included).
-const subtreeOf = (roots: SQL) => sql`(
+/** `(select id …)`: organizations in the subtree of the given roots (roots included). */
+export const subtreeOf = (roots: SQL) => sql`(
   with recursive sub(id) as (
     ${roots}
     union
