@@ -10,7 +10,7 @@ const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken expire
 const CREATE_PAT = `mutation($i: CreatePersonalAccessTokenInput!) {
   createPersonalAccessToken(input: $i) { token personalAccessToken { id name scopes expiresAt lastUsedAt active } userErrors { code field message } }
 }`;
-const REVOKE_PAT = `mutation($id: String!) { revokePersonalAccessToken(input: { id: $id }) { personalAccessToken { id active revokedAt } userErrors { code } } }`;
+const REVOKE_PAT = `mutation($id: ID!) { revokePersonalAccessToken(input: { id: $id }) { personalAccessToken { id active revokedAt } userErrors { code } } }`;
 const VIEWER = `{ viewer { username email isAdmin lastSignInAt } }`;
 
 describe.each(DRIVERS)('authentication on %s', (driver) => {

@@ -1,5 +1,5 @@
 // GraphQL types of sign-in and personal API tokens.
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { User } from '../users/user.type.js';
@@ -102,7 +102,7 @@ export class CreatePersonalAccessTokenInput {
   @Field(() => Date, { nullable: true, description: 'When the token stops working; omitted or null for never.' })
   expiresAt?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Bind the token to this organization (global ID): it then acts only inside it and its sub-organizations. You must be a member.' })
+  @Field(() => ID, { nullable: true, description: 'Bind the token to this organization (global ID): it then acts only inside it and its sub-organizations. You must be a member.' })
   organizationId?: string | null;
 }
 
@@ -120,7 +120,7 @@ export class CreatePersonalAccessTokenPayload {
 
 @InputType({ description: 'The token to revoke.' })
 export class RevokePersonalAccessTokenInput {
-  @Field({ description: 'Global ID of the token.' })
+  @Field(() => ID, { description: 'Global ID of the token.' })
   id!: string;
 }
 

@@ -1,5 +1,5 @@
 // GraphQL types of groups: the group, its members, the connection, inputs and payloads.
-import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
@@ -80,7 +80,7 @@ export class GroupOrder {
 
 @InputType({ description: 'Which groups to list.' })
 export class GroupFilterInput {
-  @Field(() => String, { nullable: true, description: 'Only groups of this organization (global ID).' })
+  @Field(() => ID, { nullable: true, description: 'Only groups of this organization (global ID).' })
   organization?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Name contains this (case-insensitive).' })
@@ -98,7 +98,7 @@ export class GroupsArgs extends ConnectionArgs {
 
 @InputType({ description: 'The group’s message key, encrypted for one member device.' })
 export class GroupMessageKeyInput {
-  @Field(() => String, { nullable: true, description: 'Global ID of the device the key is encrypted for.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the device the key is encrypted for.' })
   createdForDeviceId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Hash of the device key it is encrypted for.' })
@@ -110,7 +110,7 @@ export class GroupMessageKeyInput {
 
 @InputType({ description: 'A new group in an organization.' })
 export class CreateGroupInput {
-  @Field({ description: 'Global ID of the organization.' })
+  @Field(() => ID, { description: 'Global ID of the organization.' })
   organizationId!: string;
 
   @Field({ description: 'Name (1–64 characters).' })
@@ -128,10 +128,10 @@ export class CreateGroupInput {
   @Field(() => String, { nullable: true, description: 'Signing private key, encrypted for the members (10–4096 characters).' })
   encryptedSigningPrivateKey?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Global IDs of the initial members (members of the organization).' })
+  @Field(() => [ID], { nullable: true, description: 'Global IDs of the initial members (members of the organization).' })
   memberIds?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Global IDs of the initial admins (they become members too).' })
+  @Field(() => [ID], { nullable: true, description: 'Global IDs of the initial admins (they become members too).' })
   adminIds?: string[] | null;
 
   @Field(() => [GroupMessageKeyInput], { nullable: true, description: 'The group’s message key for each member device.' })
@@ -140,7 +140,7 @@ export class CreateGroupInput {
 
 @InputType({ description: 'A group’s new name.' })
 export class RenameGroupInput {
-  @Field({ description: 'Global ID of the group.' })
+  @Field(() => ID, { description: 'Global ID of the group.' })
   id!: string;
 
   @Field({ description: 'New name (1–64 characters).' })
@@ -149,16 +149,16 @@ export class RenameGroupInput {
 
 @InputType({ description: 'The group to delete.' })
 export class DeleteGroupInput {
-  @Field({ description: 'Global ID of the group.' })
+  @Field(() => ID, { description: 'Global ID of the group.' })
   id!: string;
 }
 
 @InputType({ description: 'Users to add to or remove from a group.' })
 export class GroupMembersInput {
-  @Field({ description: 'Global ID of the group.' })
+  @Field(() => ID, { description: 'Global ID of the group.' })
   groupId!: string;
 
-  @Field(() => [String], { description: 'Global IDs of the users (at most 100).' })
+  @Field(() => [ID], { description: 'Global IDs of the users (at most 100).' })
   userIds!: string[];
 
   @Field(() => Boolean, { nullable: true, description: 'When adding: make them admins of the group.' })
@@ -167,10 +167,10 @@ export class GroupMembersInput {
 
 @InputType({ description: 'Grant or take a member’s admin flag.' })
 export class SetGroupAdminInput {
-  @Field({ description: 'Global ID of the group.' })
+  @Field(() => ID, { description: 'Global ID of the group.' })
   groupId!: string;
 
-  @Field({ description: 'Global ID of the member.' })
+  @Field(() => ID, { description: 'Global ID of the member.' })
   userId!: string;
 
   @Field({ description: 'Whether the member administers the group.' })
@@ -188,7 +188,7 @@ export class GroupPayload {
 
 @ObjectType({ description: 'The result of deleting a group.' })
 export class DeleteGroupPayload {
-  @Field(() => String, { nullable: true, description: 'Global ID of the deleted group.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the deleted group.' })
   deletedId?: string | null;
 
   @Field(() => [UserError], { description: 'Why the deletion failed.' })

@@ -1,6 +1,6 @@
 // Thin resolvers for organizations and memberships: arguments in, service call, object out.
 // Relations load through the per-request loaders.
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 import { DomainError } from '../../core/errors.js';
@@ -49,7 +49,7 @@ export class OrganizationResolver {
   @Query(() => Organization, { nullable: true, description: 'An organization by global ID or slug; null when missing or not visible to you.' })
   async organization(
     @Ctx() ctx: Context,
-    @Arg('id', () => String, { nullable: true, description: 'Global ID.' }) id?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: 'Global ID.' }) id?: string | null,
     @Arg('slug', () => String, { nullable: true, description: 'Slug (case-insensitive).' }) slug?: string | null,
   ): Promise<Organization | null> {
     if ((id == null) === (slug == null)) throw new DomainError('BAD_USER_INPUT', 'Give exactly one of id and slug');

@@ -1,5 +1,5 @@
 // GraphQL types of organizations and memberships.
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
@@ -130,10 +130,10 @@ export class OrganizationMembership {
 
 @InputType({ description: 'An organization to remove from another’s org-owners or org-members.' })
 export class RemoveOrganizationMemberInput {
-  @Field({ description: 'Global ID of the organization.' })
+  @Field(() => ID, { description: 'Global ID of the organization.' })
   organizationId!: string;
 
-  @Field({ description: 'Global ID of the member organization.' })
+  @Field(() => ID, { description: 'Global ID of the member organization.' })
   memberOrganizationId!: string;
 }
 
@@ -167,7 +167,7 @@ export class OrganizationFilterInput {
   @Field(() => String, { nullable: true, description: 'Slug contains this (case-insensitive).' })
   slugContains?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Only direct children of this organization (global ID).' })
+  @Field(() => ID, { nullable: true, description: 'Only direct children of this organization (global ID).' })
   parent?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Only organizations without a parent.' })
@@ -197,13 +197,13 @@ export class CreateOrganizationInput {
   @Field({ description: 'Display name (1–255 characters).' })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Global ID of the parent organization.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the parent organization.' })
   parentId?: string | null;
 }
 
 @InputType({ description: 'Changes to an organization; omitted fields stay as they are.' })
 export class UpdateOrganizationInput {
-  @Field({ description: 'Global ID of the organization.' })
+  @Field(() => ID, { description: 'Global ID of the organization.' })
   id!: string;
 
   @Field(() => String, { nullable: true, description: 'New slug.' })
@@ -212,7 +212,7 @@ export class UpdateOrganizationInput {
   @Field(() => String, { nullable: true, description: 'New name.' })
   name?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Move under this parent (global ID); cycles are refused.' })
+  @Field(() => ID, { nullable: true, description: 'Move under this parent (global ID); cycles are refused.' })
   parentId?: string | null;
 
   @Field(() => Float, { nullable: true, description: 'New quota limit (instance admins only).' })
@@ -224,16 +224,16 @@ export class UpdateOrganizationInput {
 
 @InputType({ description: 'The organization to delete.' })
 export class DeleteOrganizationInput {
-  @Field({ description: 'Global ID of the organization.' })
+  @Field(() => ID, { description: 'Global ID of the organization.' })
   id!: string;
 }
 
 @InputType({ description: 'A member of an organization.' })
 export class MemberInput {
-  @Field({ description: 'Global ID of the organization.' })
+  @Field(() => ID, { description: 'Global ID of the organization.' })
   organizationId!: string;
 
-  @Field({ description: 'Global ID of the user.' })
+  @Field(() => ID, { description: 'Global ID of the user.' })
   userId!: string;
 }
 
@@ -254,7 +254,7 @@ export class OrganizationPayload {
 
 @ObjectType({ description: 'The result of deleting an organization.' })
 export class DeleteOrganizationPayload {
-  @Field(() => String, { nullable: true, description: 'Global ID of the deleted organization.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the deleted organization.' })
   deletedId?: string | null;
 
   @Field(() => [UserError], { description: 'Why the deletion failed.' })
