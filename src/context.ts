@@ -32,6 +32,9 @@ export interface Context extends RequestMeta {
   loaders: Loaders;
 }
 
+/** What services need of a request: who calls, its authorization and loaders, the database. */
+export type ServiceContext = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+
 /** The token of an `Authorization: Bearer …` header; other schemes are refused, not ignored. */
 export function bearerToken(authorization: string | undefined): string | undefined {
   if (authorization === undefined || authorization.trim() === '') return undefined;

@@ -2,7 +2,7 @@
 // its admins/owners ('group:manage') or by the group's own admins; members must belong to the
 // organization; a group that has admins keeps at least one. Each change commits with its
 // event-log row.
-import type { Context } from '../../context.js';
+import type { Context, ServiceContext } from '../../context.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
@@ -31,7 +31,7 @@ import {
 } from './group.repo.js';
 import { tenantScopeOf } from './scope.sql.js';
 
-type Ctx = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+type Ctx = ServiceContext;
 
 const MAX_MEMBERS_PER_CALL = 100;
 

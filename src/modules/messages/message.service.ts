@@ -2,7 +2,7 @@
 // message's organization, instance admins — everyone else gets "not found"), who manages one
 // (the owner, organization admins, instance admins), and the changes: create, revoke, allow
 // download, self-destruct date, read. Each change commits with its event-log row.
-import type { Context } from '../../context.js';
+import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
@@ -25,7 +25,7 @@ import {
 } from './message.repo.js';
 import { findExistingUserIds } from '../groups/group.repo.js';
 
-type Ctx = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+type Ctx = ServiceContext;
 
 const MAX_RECIPIENTS = 100;
 const MAX_METADATA_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 // Rules for organizations and memberships: who may read, create, change, move and delete;
 // slugs and names; no cycles in the tree; an organization keeps at least one owner. Each change
 // commits with its event-log row.
-import type { Context } from '../../context.js';
+import type { Context, ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
@@ -31,7 +31,7 @@ import {
   type OrganizationScope,
 } from './organization.repo.js';
 
-type Ctx = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+type Ctx = ServiceContext;
 
 export const SLUG_PATTERN = /^[-a-zA-Z0-9_.]+$/;
 

@@ -5,7 +5,7 @@
 // contact is primary, SSH key parsing and fingerprint uniqueness. Each change commits with its
 // event-log row (and outbox message) in one transaction.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import type { Context } from '../../context.js';
+import type { Context, ServiceContext } from '../../context.js';
 import { hashPassword } from '../../core/auth/passwords.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
@@ -44,7 +44,7 @@ import {
   type UserRow,
 } from './user.repo.js';
 
-type Ctx = Pick<Context, 'db' | 'principal' | 'authz' | 'loaders' | 'ip'>;
+type Ctx = ServiceContext;
 
 // ---- reading ----
 
