@@ -103,6 +103,9 @@ export const invitations = pgTable(
     uniqueIndex('invitations_pending_email_key')
       .on(t.organizationId, sql`lower(${t.inviteeEmail})`)
       .where(sql`${t.status} = 'pending' AND ${t.inviteeEmail} IS NOT NULL`),
+    uniqueIndex('invitations_pending_phone_key')
+      .on(t.organizationId, t.inviteePhone)
+      .where(sql`${t.status} = 'pending' AND ${t.inviteePhone} IS NOT NULL`),
     uniqueIndex('invitations_pending_org_key')
       .on(t.organizationId, t.inviteeOrganizationId)
       .where(sql`${t.status} = 'pending' AND ${t.inviteeOrganizationId} IS NOT NULL`),

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { AccessTokens } from './core/auth/jwt.js';
 import { openDatabase, type DbHandle } from './core/db.js';
 import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
+import { startOutboxWorker } from './modules/outbox/outbox.worker.js';
 import { createServer } from './server.js';
 import type { AppDeps } from './context.js';
 
@@ -36,12 +37,15 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
     const deps: AppDeps = { db: database.db, config, accessTokens };
     const app = await createServer({ config, database, deps, logger });
     await app.ready();
+    // Delivers queued email when SMTP_URL is set; otherwise messages stay readable in the outbox.
+    const outboxWorker = startOutboxWorker(database, config, logger);
     return {
       app,
       database,
       deps,
       async close() {
         await app.close();
+        await outboxWorker?.stop();
         await database.close();
       },
     };

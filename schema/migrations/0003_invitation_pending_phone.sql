@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "invitations_pending_phone_key" ON "invitations" USING btree ("organization_id","invitee_phone") WHERE "invitations"."status" = 'pending' AND "invitations"."invitee_phone" IS NOT NULL;
