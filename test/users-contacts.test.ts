@@ -295,6 +295,10 @@ describe.each(DRIVERS)('contacts, keys and devices on %s', (driver) => {
       const again = await t.gql(REVOKE, { id }, { token: aliceToken });
       expect(again.body.data.revokeDevice.device.revokedAt).toBe(r.body.data.revokeDevice.device.revokedAt);
       expect(await eventsOf(t, 'device.revoke')).toHaveLength(1);
+      // The event links back to the device, for its user only.
+      const q = `{ eventLogs(filter: { actionIn: ["device.revoke"] }) { nodes { device { name state } } } }`;
+      expect((await t.gql(q, {}, { token: aliceToken })).body.data.eventLogs.nodes).toEqual([{ device: { name: 'tablet', state: 'REVOKED' } }]);
+      expect((await t.gql(q, {}, { token: await s.tokenFor(bob) })).body.data.eventLogs.nodes).toEqual([]);
     });
 
     it('answers NOT_FOUND for someone else’s device, lets admins revoke it, and wants a signed-in caller', async () => {

@@ -9,8 +9,8 @@ import { readableMessage } from '../messages/message.service.js';
 import { Message } from '../messages/message.type.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
-import { userById } from '../users/user.service.js';
-import { User } from '../users/user.type.js';
+import { readableDevice, userById } from '../users/user.service.js';
+import { Device, User } from '../users/user.type.js';
 import { eventLogsOf, listVisibleEventLogs } from './event-log.service.js';
 import { EventLog, EventLogConnection, EventLogsArgs, RelatedEventLogsArgs } from './event-log.type.js';
 
@@ -49,6 +49,12 @@ export class EventLogResolver {
   async message(@Root() e: EventLog, @Ctx() ctx: Context): Promise<Message | null> {
     const row = e.row.messageId ? await readableMessage(ctx, e.row.messageId) : null;
     return row ? Message.from(row) : null;
+  }
+
+  @FieldResolver(() => Device, { nullable: true, description: 'The device involved (null when none, or not visible to you: devices are private to their user).' })
+  async device(@Root() e: EventLog, @Ctx() ctx: Context): Promise<Device | null> {
+    const row = e.row.deviceId ? await readableDevice(ctx, e.row.deviceId) : null;
+    return row ? Device.from(row) : null;
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization the change happened in (null when none or not visible to you).' })
