@@ -24,6 +24,16 @@ export async function findUserByUsername(db: Database, username: string): Promis
   return row;
 }
 
+/** A user by username with their primary email in the same statement (null when none). */
+export async function findUserWithEmailByUsername(db: Database, username: string): Promise<{ user: UserRow; email: string | null } | undefined> {
+  const [row] = await db
+    .select({ user: users, email: contacts.value })
+    .from(users)
+    .leftJoin(contacts, and(eq(contacts.userId, users.id), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')))
+    .where(sql`lower(${users.username}) = lower(${username})`);
+  return row;
+}
+
 /** The owner of an active email contact, matched case-insensitively. */
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
   const [row] = await db
