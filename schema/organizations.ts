@@ -18,6 +18,8 @@ export const organizations = pgTable(
   },
   (t) => [
     uniqueIndex('organizations_slug_lower_key').on(sql`lower(${t.slug})`),
+    // Keyset pages in slug order (the lower() index above serves lookups, not this order).
+    index('organizations_slug_idx').on(t.slug, t.id),
     index('organizations_parent_id_idx').on(t.parentId),
   ],
 );

@@ -7,6 +7,7 @@ import { users } from '../../../schema/users.js';
 import { rowsOf, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
+import { rankedSubquery } from '../../core/top-n.js';
 import type { UserRow } from '../users/user.repo.js';
 import { organizationsWithRole, type TenantScope } from './scope.sql.js';
 
@@ -79,33 +80,25 @@ export async function findGroupPagesByOrganizationIds(db: Database, organization
   const forward = page.direction === 'forward';
   const dir = sql.raw(forward ? 'asc' : 'desc');
   const cursor = page.cursor && page.cursor.length === 2 ? page.cursor : null;
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        id: groups.id,
-        rn: sql<number>`row_number() over (partition by ${groups.organizationId} order by ${groups.name} ${dir}, ${groups.id} ${dir})`.as('rn'),
-      })
-      .from(groups)
-      .where(
-        and(
-          inArray(groups.organizationId, [...organizationIds]),
-          cursor
-            ? forward
-              ? sql`(${groups.name}, ${groups.id}) > (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
-              : sql`(${groups.name}, ${groups.id}) < (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
-            : page.cursor
-              ? sql`false`
-              : undefined,
-        ),
-      ),
-  );
+  const { sub, row, rn } = rankedSubquery(db, groups, {
+    partitionBy: groups.organizationId,
+    orderBy: sql`${groups.name} ${dir}, ${groups.id} ${dir}`,
+    where: and(
+      inArray(groups.organizationId, [...organizationIds]),
+      cursor
+        ? forward
+          ? sql`(${groups.name}, ${groups.id}) > (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
+          : sql`(${groups.name}, ${groups.id}) < (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
+        : page.cursor
+          ? sql`false`
+          : undefined,
+    ),
+  });
   const rows = await db
-    .with(ranked)
-    .select({ group: groups })
-    .from(ranked)
-    .innerJoin(groups, eq(groups.id, ranked.id))
-    .where(sql`${ranked.rn} <= ${page.size + 1}`)
-    .orderBy(groups.organizationId, ranked.rn);
+    .select({ group: row })
+    .from(sub)
+    .where(sql`${rn} <= ${page.size + 1}`)
+    .orderBy(row.organizationId, rn);
   return rows.map((r) => r.group);
 }
 

@@ -7,6 +7,7 @@ import type { Role } from '../../core/auth/policy.js';
 import { rowsOf, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
+import { rankedSubquery } from '../../core/top-n.js';
 import type { UserRow } from '../users/user.repo.js';
 
 export type OrganizationRow = typeof organizations.$inferSelect;
@@ -223,30 +224,22 @@ export async function findMembershipPagesByOrganizationIds(
   const { page } = opts;
   const forward = page.direction === 'forward';
   const cursorId = page.cursor ? String(page.cursor[0]) : null;
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        id: memberships.id,
-        rn: sql<number>`row_number() over (partition by ${memberships.organizationId} order by ${memberships.id} ${sql.raw(forward ? 'asc' : 'desc')})`.as('rn'),
-      })
-      .from(memberships)
-      .where(
-        and(
-          inArray(memberships.organizationId, [...organizationIds]),
-          opts.role ? eq(memberships.role, opts.role) : undefined,
-          cursorId ? (forward ? sql`${memberships.id} > ${cursorId}::uuid` : sql`${memberships.id} < ${cursorId}::uuid`) : undefined,
-        ),
-      ),
-  );
+  const { sub, row, rn } = rankedSubquery(db, memberships, {
+    partitionBy: memberships.organizationId,
+    orderBy: sql`${memberships.id} ${sql.raw(forward ? 'asc' : 'desc')}`,
+    where: and(
+      inArray(memberships.organizationId, [...organizationIds]),
+      opts.role ? eq(memberships.role, opts.role) : undefined,
+      cursorId ? (forward ? sql`${memberships.id} > ${cursorId}::uuid` : sql`${memberships.id} < ${cursorId}::uuid`) : undefined,
+    ),
+  });
   const rows = await db
-    .with(ranked)
-    .select({ membership: memberships, user: users, email: contacts.value })
-    .from(ranked)
-    .innerJoin(memberships, eq(memberships.id, ranked.id))
-    .innerJoin(users, eq(users.id, memberships.userId))
+    .select({ membership: row, user: users, email: contacts.value })
+    .from(sub)
+    .innerJoin(users, eq(users.id, row.userId))
     .leftJoin(contacts, and(eq(contacts.userId, users.id), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')))
-    .where(sql`${ranked.rn} <= ${page.size + 1}`)
-    .orderBy(memberships.organizationId, ranked.rn);
+    .where(sql`${rn} <= ${page.size + 1}`)
+    .orderBy(row.organizationId, rn);
   return rows;
 }
 

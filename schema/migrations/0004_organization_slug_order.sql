@@ -1,0 +1,1 @@
+CREATE INDEX "organizations_slug_idx" ON "organizations" USING btree ("slug","id");
