@@ -17,6 +17,7 @@ import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
 import { limitsPlugin } from './core/graphql/limits.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
+import { registerRest } from './rest/index.js';
 import { buildSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -58,6 +59,9 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     },
     // Idle keep-alive sockets close at shutdown; in-flight requests finish first.
     forceCloseConnections: 'idle',
+    // Long path parameters reach the route (and its dialect's 400) instead of the router's bare
+    // 414; Node's 16 KiB header limit still bounds the request line.
+    maxParamLength: 16_384,
     return503OnClosing: true,
   });
 
@@ -127,6 +131,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     },
   });
   if (config.graphiql) registerGraphiqlAssets(app);
+
+  registerRest(app, { schema, deps, logger });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

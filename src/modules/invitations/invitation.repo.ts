@@ -254,6 +254,15 @@ export async function transitionPending(
   return row;
 }
 
+/** Revokes every pending invitation of an email into an organization, in one statement. */
+export async function revokePendingForEmail(db: Database, organizationId: string, email: string, at: Date): Promise<InvitationRow[]> {
+  return db
+    .update(invitations)
+    .set({ status: 'revoked', revokedAt: at })
+    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.status, 'pending'), sql`lower(${invitations.inviteeEmail}) = lower(${email})`))
+    .returning();
+}
+
 export async function findInvitationById(db: Database, id: string): Promise<InvitationRow | undefined> {
   const [row] = await db.select().from(invitations).where(eq(invitations.id, id));
   return row;

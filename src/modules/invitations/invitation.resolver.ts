@@ -21,6 +21,7 @@ import {
   rejectInvitation,
   resendInvitation,
   revokeInvitation,
+  revokeInvitationsForEmail,
 } from './invitation.service.js';
 import type { InvitationStatusValue } from './invitation.repo.js';
 import {
@@ -28,6 +29,8 @@ import {
   InvitationConnection,
   InvitationIdInput,
   InvitationPayload,
+  RevokeInvitationsForEmailInput,
+  RevokeInvitationsPayload,
   InvitationsArgs,
   InvitationsOfArgs,
   InviteToOrganizationInput,
@@ -116,6 +119,11 @@ export class InvitationResolver {
   @Mutation(() => InvitationPayload, { description: 'Sends a pending invitation again: a new sentAt, validUntil pushed 7 days further (at most 30 days ahead), a new message (admins).' })
   resendInvitation(@Arg('input', () => InvitationIdInput, { description: 'The invitation.' }) input: InvitationIdInput, @Ctx() ctx: Context) {
     return payload(async () => ({ invitation: Invitation.from(await resendInvitation(ctx, requireId(input.id, 'Invitation'))) }));
+  }
+
+  @Mutation(() => RevokeInvitationsPayload, { description: 'Withdraws every pending invitation of one email address into an organization (admins of that organization).' })
+  revokeInvitationsForEmail(@Arg('input', () => RevokeInvitationsForEmailInput, { description: 'Organization and email.' }) input: RevokeInvitationsForEmailInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ revokedCount: await revokeInvitationsForEmail(ctx, requireId(input.organizationId, 'Organization'), input.email) }));
   }
 
   @Mutation(() => InvitationPayload, { description: 'Withdraws a pending invitation (admins of the inviting organization).' })

@@ -23,6 +23,7 @@ import {
   insertInvitation,
   insertOrganizationMembership,
   listInvitations,
+  revokePendingForEmail,
   transitionPending,
   type InvitationFilter,
   type InvitationRow,
@@ -370,5 +371,20 @@ export async function rejectInvitation(ctx: Ctx, id: string): Promise<Invitation
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.reject', organizationId: row.organizationId, user2Id: row.invitedById, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;
+  });
+}
+
+/** Revokes every pending invitation of one email into an organization (admins); 0 when none. */
+export async function revokeInvitationsForEmail(ctx: Ctx, organizationId: string, email: string): Promise<number> {
+  requireSignedIn(ctx);
+  const org = await readableOrganization(ctx, organizationId);
+  if (!org) throw notFound('Organization not found');
+  await ctx.authz.assert('invitation:manage', { organizationId: org.id });
+  return ctx.db.transaction(async (tx) => {
+    const revoked = await revokePendingForEmail(tx, org.id, email.trim(), new Date());
+    for (const row of revoked) {
+      await recordEvent(tx, ctx, { action: 'invitation.revoke', organizationId: org.id, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id } });
+    }
+    return revoked.length;
   });
 }

@@ -2,7 +2,7 @@
 // accounts API's invitee_identifier with resend/revoke/valid_until, Itsyouonline's
 // organization invitees). Status is computed on read: a pending invitation past its validUntil
 // reads as EXPIRED, whether or not the row was ever rewritten.
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
@@ -87,9 +87,13 @@ export class Invitation extends Node {
   @Field({ description: 'When the invitation was created.' })
   createdAt!: Date;
 
+  @Field(() => ID, { description: 'Global ID of the inviting organization (given even when you cannot read the organization itself).' })
+  organizationId!: string;
+
   static from(row: InvitationRow): Invitation {
     const i = new Invitation();
     i.id = toGlobalId('Invitation', row.id);
+    i.organizationId = toGlobalId('Organization', row.organizationId);
     i.uuid = row.id;
     i.row = row;
     i.inviteeEmail = row.inviteeEmail;
@@ -167,6 +171,24 @@ export class InvitationIdInput {
 export class InvitationPayload {
   @Field(() => Invitation, { nullable: true, description: 'The invitation after the change.' })
   invitation?: Invitation | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed.' })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'Every pending invitation of one email address into one organization.' })
+export class RevokeInvitationsForEmailInput {
+  @Field(() => ID, { description: 'Global ID of the organization.' })
+  organizationId!: string;
+
+  @Field({ description: 'The invited email address (case-insensitive).' })
+  email!: string;
+}
+
+@ObjectType({ description: 'The result of revoking the invitations of an email address.' })
+export class RevokeInvitationsPayload {
+  @Field(() => Int, { description: 'How many pending invitations were revoked (0 when there were none).' })
+  revokedCount!: number;
 
   @Field(() => [UserError], { description: 'Why the change failed.' })
   userErrors!: UserError[];

@@ -1,0 +1,152 @@
+// The REST compatibility engine: mounts a dialect's route table on fastify. Each route runs
+// its GraphQL operation against the same schema and the same per-request context (Principal,
+// loaders, authorization) as /graphql; the dialect only says how to read the request and how to
+// shape the answer and the errors. Operations are parsed and validated once, at start: a route
+// whose operation does not validate stops the start.
+import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { hasScope } from '../core/auth/principal.js';
+import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
+import { createContext, type AppDeps, type Context } from '../context.js';
+import type { Dialect, DialectError, RestRequest, Route } from './types.js';
+
+interface CompiledRoute {
+  route: Route;
+  document: DocumentNode;
+  isMutation: boolean;
+}
+
+/** Parses and validates every operation of a dialect; throws naming each route that fails. */
+export function compileDialect(schema: GraphQLSchema, dialect: Dialect): CompiledRoute[] {
+  const problems: string[] = [];
+  const compiled = dialect.routes.map((route) => {
+    let document: DocumentNode;
+    try {
+      document = parse(route.operation);
+    } catch (err) {
+      problems.push(`${route.method} ${route.path}: ${(err as Error).message}`);
+      return null;
+    }
+    const errors = validate(schema, document);
+    if (errors.length) problems.push(`${route.method} ${route.path}: ${errors.map((e) => e.message).join('; ')}`);
+    const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    if (ops.length !== 1) problems.push(`${route.method} ${route.path}: needs exactly one operation`);
+    return { route, document, isMutation: ops[0]?.operation === 'mutation' };
+  });
+  if (problems.length) throw new Error(`REST dialect "${dialect.name}" has invalid operations:\n  ${problems.join('\n  ')}`);
+  return compiled as CompiledRoute[];
+}
+
+const KNOWN = new Set(Object.keys(ERROR_CODES));
+
+function fromDomain(err: DomainError, route?: Route): DialectError {
+  return { code: err.code, message: err.message, field: err.field ?? null, status: err.status, resource: route?.resource };
+}
+
+/** The first non-empty userErrors list anywhere at the top of the data (a mutation payload). */
+function firstUserError(data: Record<string, unknown> | null | undefined): { code: string; field: string | null; message: string } | null {
+  for (const value of Object.values(data ?? {})) {
+    const errs = (value as { userErrors?: { code: string; field: string | null; message: string }[] } | null)?.userErrors;
+    if (errs?.length) return errs[0]!;
+  }
+  return null;
+}
+
+/** The validation failure fastify/Ajv found, as one field and message. */
+function validationError(err: FastifyError & { validation?: { instancePath: string; params: Record<string, unknown>; message?: string }[]; validationContext?: string }): DialectError {
+  const v = err.validation?.[0];
+  const path = v?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (v?.params?.missingProperty as string | undefined) || (v?.params?.additionalProperty as string | undefined) || err.validationContext || null;
+  const message = v ? `${path ?? err.validationContext} ${v.message ?? 'is invalid'}`.trim() : err.message;
+  return { code: 'VALIDATION_FAILED', message, field: path, status: 400 };
+}
+
+export interface MountOptions {
+  schema: GraphQLSchema;
+  deps: AppDeps;
+  dialect: Dialect;
+  /** Path prefix, '' for the root. */
+  mount: string;
+  logger: Logger;
+}
+
+export function mountDialect(app: FastifyInstance, { schema, deps, dialect, mount, logger }: MountOptions): void {
+  const compiled = compileDialect(schema, dialect);
+  const send = (reply: FastifyReply, e: DialectError) => {
+    const { status, body } = dialect.error(e);
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  };
+
+  for (const { route, document, isMutation } of compiled) {
+    app.route({
+      method: route.method,
+      url: mount + route.path,
+      schema: { params: route.params, querystring: route.querystring, body: route.body },
+      attachValidation: true,
+      // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
+      errorHandler: (error: FastifyError, request, reply) => {
+        const status = error.statusCode ?? 500;
+        if (status >= 500) {
+          request.log.error({ err: error }, 'REST route failed');
+          return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
+        }
+        const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
+        return send(reply, { code, message: code === 'BAD_REQUEST' ? 'Malformed request body' : ERROR_CODES[code].message, status });
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const invalid = (request as { validationError?: unknown }).validationError;
+        if (invalid) return send(reply, validationError(invalid as never));
+        let ctx: Context;
+        try {
+          ctx = await createContext(deps, { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }, dialect.credential(request));
+        } catch (err) {
+          if (err instanceof DomainError) return send(reply, fromDomain(err, route));
+          throw err;
+        }
+        if (isMutation && ctx.principal.kind === 'user' && !hasScope(ctx.principal, 'api')) {
+          return send(reply, { code: 'INSUFFICIENT_SCOPE', message: ERROR_CODES.INSUFFICIENT_SCOPE.message, status: 403 });
+        }
+        const req: RestRequest = {
+          params: (request.params ?? {}) as Record<string, string>,
+          query: (request.query ?? {}) as Record<string, unknown>,
+          body: request.body,
+          principal: ctx.principal,
+          url: new URL(request.url, `${request.protocol}://${request.host}`),
+        };
+        let variables: Record<string, unknown>;
+        try {
+          variables = route.variables?.(req) ?? {};
+        } catch (err) {
+          if (err instanceof DomainError) return send(reply, fromDomain(err, route));
+          throw err;
+        }
+        const result = await execute({ schema, document, contextValue: ctx, variableValues: variables });
+        if (result.errors?.length) {
+          const e = result.errors[0]!;
+          const original = e.originalError;
+          if (original instanceof DomainError) return send(reply, fromDomain(original, route));
+          const code = String(e.extensions?.code ?? '');
+          if (original instanceof GraphQLError && KNOWN.has(code)) return send(reply, { code, message: original.message, status: statusOf(code as ErrorCode), resource: route.resource });
+          if (!original) return send(reply, { code: 'BAD_USER_INPUT', message: e.message, status: 400 });
+          logger.error({ reqId: request.id, err: original, route: `${route.method} ${route.path}` }, 'unexpected error in REST route');
+          return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
+        }
+        const userError = firstUserError(result.data as Record<string, unknown>);
+        if (userError) {
+          const code = KNOWN.has(userError.code) ? (userError.code as ErrorCode) : 'BAD_USER_INPUT';
+          return send(reply, { code, message: userError.message, field: userError.field, status: statusOf(code), resource: route.resource });
+        }
+        let out;
+        try {
+          out = route.respond(result.data, req);
+        } catch (err) {
+          // A respond function may decide the answer is NOT_FOUND (the parent was not visible).
+          if (err instanceof DomainError) return send(reply, fromDomain(err, route));
+          throw err;
+        }
+        for (const [k, v] of Object.entries(out.headers ?? {})) reply.header(k, v);
+        return reply.code(out.status ?? route.status ?? 200).send(out.body);
+      },
+    });
+  }
+}

@@ -1,0 +1,69 @@
+// What a REST dialect is: a route table (data), a credential reader and an error shape. The
+// engine (engine.ts) runs each route's GraphQL operation against the same schema and context as
+// /graphql; no route touches a repository.
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../core/auth/principal.js';
+
+/** A JSON Schema (draft 7 subset that fastify's Ajv validates and OpenAPI 3.1 documents). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface RestRequest {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: any;
+  principal: Principal;
+  /** This request's absolute URL (for pagination links). */
+  url: URL;
+}
+
+export interface RouteResponse {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The documented path, fastify syntax (`/accounts/:accountId/invites`). */
+  path: string;
+  summary: string;
+  /** One GraphQL operation, parsed and validated against the schema at start. */
+  operation: string;
+  params?: JsonSchema;
+  querystring?: JsonSchema;
+  body?: JsonSchema;
+  /** The documented success body, for the OpenAPI document. */
+  response?: JsonSchema;
+  /** Success status (default 200). */
+  status?: number;
+  /** The operation's variables from the request; may throw a DomainError (an unknown id → NOT_FOUND). */
+  variables?: (req: RestRequest) => Record<string, unknown>;
+  /** The documented body (and status, headers) from the operation's data. */
+  respond: (data: any, req: RestRequest) => RouteResponse;
+  /** What NOT_FOUND names in this route's error message (GitLab: "404 User Not Found"). */
+  resource?: string;
+}
+
+export interface DialectError {
+  code: string;
+  message: string;
+  /** The input field at fault (validation, conflict). */
+  field?: string | null;
+  status: number;
+  resource?: string;
+}
+
+export interface Dialect {
+  name: string;
+  title: string;
+  version: string;
+  /** Where the dialect answers by default (overridable by configuration later). */
+  mounts: string[];
+  routes: Route[];
+  /** The credential this dialect's callers send; undefined when none. May throw UNAUTHENTICATED. */
+  credential(request: FastifyRequest): string | undefined;
+  /** The dialect's error status and body for a stable error code. */
+  error(e: DialectError): { status: number; body: unknown };
+  /** The error body shape, for the OpenAPI document. */
+  errorSchema: JsonSchema;
+}
