@@ -11,7 +11,6 @@ import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js'
 export type InvitationRow = typeof invitations.$inferSelect;
 export type NewInvitation = typeof invitations.$inferInsert;
 export type InvitationStatusValue = InvitationRow['status'];
-export type OrganizationMembershipRow = typeof organizationMemberships.$inferSelect;
 
 export const INVITATION_KEYSET: Keyset = { columns: [invitations.id], direction: 'desc' };
 
@@ -268,17 +267,3 @@ export async function findInvitationById(db: Database, id: string): Promise<Invi
   return row;
 }
 
-// ---- organization memberships (an organization as member of another) ----
-
-export async function findOrganizationMembership(db: Database, organizationId: string, memberOrganizationId: string): Promise<OrganizationMembershipRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(organizationMemberships)
-    .where(and(eq(organizationMemberships.organizationId, organizationId), eq(organizationMemberships.memberOrganizationId, memberOrganizationId)));
-  return row;
-}
-
-export async function insertOrganizationMembership(db: Database, values: typeof organizationMemberships.$inferInsert): Promise<OrganizationMembershipRow> {
-  const [row] = await db.insert(organizationMemberships).values(values).returning();
-  return row!;
-}

@@ -18,10 +18,8 @@ import {
   countInvitations,
   expireLapsedFor,
   findInvitationById,
-  findOrganizationMembership,
   findPendingPhoneInvitation,
   insertInvitation,
-  insertOrganizationMembership,
   listInvitations,
   revokePendingForEmail,
   transitionPending,
@@ -30,6 +28,7 @@ import {
   type InvitationScope,
   type InvitationStatusValue,
 } from './invitation.repo.js';
+import { findOrganizationMembership, insertOrganizationMembership } from '../organizations/organization.repo.js';
 import { effectiveStatus } from './invitation.type.js';
 
 type Ctx = ServiceContext;

@@ -92,6 +92,8 @@ export type OrganizationOrderField = 'slug' | 'name' | 'createdAt';
 
 export interface OrganizationFilter {
   slugContains?: string | null;
+  /** Slug or name contains this (case-insensitive). */
+  search?: string | null;
   /** Only direct children of this organization; `null` for root organizations only. */
   parentId?: string | null;
 }
@@ -99,6 +101,10 @@ export interface OrganizationFilter {
 function filterWhere(f: OrganizationFilter): SQL | undefined {
   const parts: SQL[] = [];
   if (f.slugContains) parts.push(sql`${organizations.slug} ilike ${'%' + f.slugContains.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.search) {
+    const like = '%' + f.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    parts.push(sql`(${organizations.slug} ilike ${like} or ${organizations.name} ilike ${like})`);
+  }
   if (f.parentId === null) parts.push(isNull(organizations.parentId));
   else if (f.parentId !== undefined) parts.push(eq(organizations.parentId, f.parentId));
   return parts.length ? and(...parts) : undefined;
@@ -119,13 +125,16 @@ export async function listOrganizations(
   filter: OrganizationFilter,
   keyset: Keyset,
   page: PageRequest,
+  /** Rows to skip (page-number clients; only without a cursor). */
+  offset = 0,
 ): Promise<{ org: OrganizationRow; createdAtKey: string }[]> {
   return db
     .select({ org: organizations, createdAtKey: sql<string>`${organizations.createdAt}::text` })
     .from(organizations)
     .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)))
     .orderBy(...keysetOrder(keyset, page))
-    .limit(page.size + 1);
+    .limit(page.size + 1)
+    .offset(offset);
 }
 
 export async function countOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter): Promise<number> {
@@ -266,6 +275,14 @@ export const findOrganizationMembershipsByOrganizationIds = (db: Database, ids: 
     .where(inArray(organizationMemberships.organizationId, [...ids]))
     .orderBy(organizationMemberships.id);
 
+export async function findOrganizationMembership(db: Database, organizationId: string, memberOrganizationId: string): Promise<OrganizationMembershipRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(organizationMemberships)
+    .where(and(eq(organizationMemberships.organizationId, organizationId), eq(organizationMemberships.memberOrganizationId, memberOrganizationId)));
+  return row;
+}
+
 export async function insertOrganizationMembership(db: Database, values: typeof organizationMemberships.$inferInsert): Promise<OrganizationMembershipRow> {
   const [row] = await db.insert(organizationMemberships).values(values).returning();
   return row!;
@@ -275,6 +292,24 @@ export async function deleteOrganizationMembership(db: Database, organizationId:
   const [row] = await db
     .delete(organizationMemberships)
     .where(and(eq(organizationMemberships.organizationId, organizationId), eq(organizationMemberships.memberOrganizationId, memberOrganizationId)))
+    .returning();
+  return row;
+}
+
+/**
+ * Adds `amount` to the quota usage in one statement, unless that passes the limit (no limit, or
+ * the override, lets it through). Undefined when the quota is exhausted (or no such organization).
+ */
+export async function incrementQuotaUsage(db: Database, id: string, amount: number): Promise<OrganizationRow | undefined> {
+  const [row] = await db
+    .update(organizations)
+    .set({ quotaUsage: sql`${organizations.quotaUsage} + ${amount}::bigint` })
+    .where(
+      and(
+        eq(organizations.id, id),
+        sql`(${organizations.quotaOverride} or ${organizations.quotaLimit} is null or ${organizations.quotaUsage} + ${amount}::bigint <= ${organizations.quotaLimit})`,
+      ),
+    )
     .returning();
   return row;
 }
