@@ -81,7 +81,8 @@ export function mountDialect(app: FastifyInstance, { schema, deps, dialect, moun
     app.route({
       method: route.method,
       url: mount + route.path,
-      schema: { params: route.params, querystring: route.querystring, body: route.body },
+      // Only the parts a route declares (fastify warns about declared-but-empty ones).
+      schema: Object.fromEntries(Object.entries({ params: route.params, querystring: route.querystring, body: route.body }).filter(([, v]) => v !== undefined)),
       attachValidation: true,
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
@@ -113,35 +114,42 @@ export function mountDialect(app: FastifyInstance, { schema, deps, dialect, moun
           principal: ctx.principal,
           url: new URL(request.url, `${request.protocol}://${request.host}`),
         };
+        // From here on an error may be one the route answers as a success (route.recover).
+        const fail = (r: FastifyReply, e: DialectError) => {
+          const ok = route.recover?.(e, req);
+          if (!ok) return send(r, e);
+          for (const [k, v] of Object.entries(ok.headers ?? {})) r.header(k, v);
+          return r.code(ok.status ?? route.status ?? 200).send(ok.body);
+        };
         let variables: Record<string, unknown>;
         try {
           variables = route.variables?.(req) ?? {};
         } catch (err) {
-          if (err instanceof DomainError) return send(reply, fromDomain(err, route));
+          if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
         }
         const result = await execute({ schema, document, contextValue: ctx, variableValues: variables });
         if (result.errors?.length) {
           const e = result.errors[0]!;
           const original = e.originalError;
-          if (original instanceof DomainError) return send(reply, fromDomain(original, route));
+          if (original instanceof DomainError) return fail(reply, fromDomain(original, route));
           const code = String(e.extensions?.code ?? '');
-          if (original instanceof GraphQLError && KNOWN.has(code)) return send(reply, { code, message: original.message, status: statusOf(code as ErrorCode), resource: route.resource });
-          if (!original) return send(reply, { code: 'BAD_USER_INPUT', message: e.message, status: 400 });
+          if (original instanceof GraphQLError && KNOWN.has(code)) return fail(reply, { code, message: original.message, status: statusOf(code as ErrorCode), resource: route.resource });
+          if (!original) return fail(reply, { code: 'BAD_USER_INPUT', message: e.message, status: 400 });
           logger.error({ reqId: request.id, err: original, route: `${route.method} ${route.path}` }, 'unexpected error in REST route');
-          return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
+          return fail(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
         }
         const userError = firstUserError(result.data as Record<string, unknown>);
         if (userError) {
           const code = KNOWN.has(userError.code) ? (userError.code as ErrorCode) : 'BAD_USER_INPUT';
-          return send(reply, { code, message: userError.message, field: userError.field, status: statusOf(code), resource: route.resource });
+          return fail(reply, { code, message: userError.message, field: userError.field, status: statusOf(code), resource: route.resource });
         }
         let out;
         try {
           out = route.respond(result.data, req);
         } catch (err) {
           // A respond function may decide the answer is NOT_FOUND (the parent was not visible).
-          if (err instanceof DomainError) return send(reply, fromDomain(err, route));
+          if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
         }
         for (const [k, v] of Object.entries(out.headers ?? {})) reply.header(k, v);
