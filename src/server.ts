@@ -61,7 +61,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     forceCloseConnections: 'idle',
     // Long path parameters reach the route (and its dialect's 400) instead of the router's bare
     // 414; Node's 16 KiB header limit still bounds the request line.
-    maxParamLength: 16_384,
+    routerOptions: { maxParamLength: 16_384 },
     return503OnClosing: true,
   });
 

@@ -78,7 +78,14 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const url = opts.databaseUrl;
     const client = postgres(url, { max: opts.poolMax ?? 10, onnotice: () => {}, connection: { application_name: 'identity-graph-gateway' } });
-    const db = drizzlePostgres(client, { schema: tables, logger }) as unknown as Database;
+    // Drizzle sends unnamed statements, which PostgreSQL parses and plans on every call; with
+    // prepare: true postgres.js names each statement text once per connection and reuses it
+    // (the texts are a bounded set: fixed queries whose IN-lists vary only in length).
+    const unsafe = client.unsafe.bind(client);
+    const prepared = Object.assign(Object.create(client), {
+      unsafe: (query: string, params?: unknown[], options?: Record<string, unknown>) => unsafe(query, params as never, { ...options, prepare: true }),
+    }) as typeof client;
+    const db = drizzlePostgres(prepared, { schema: tables, logger }) as unknown as Database;
     return {
       db,
       driver: 'postgres',
