@@ -5,15 +5,26 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppDeps } from '../context.js';
 import { mountDialect } from './engine.js';
+import { registerFormParsers } from './forms.js';
+import { accounts } from './accounts/index.js';
+import { gitlab, gitlabV3 } from './gitlab/index.js';
 import { oisp } from './oisp/index.js';
 import { openApiDocument } from './openapi.js';
 import type { Dialect } from './types.js';
 
-export const DIALECTS: Dialect[] = [oisp];
+export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
 
 export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; deps: AppDeps; logger: Logger }): void {
   for (const dialect of DIALECTS) {
-    for (const mount of dialect.mounts) mountDialect(app, { ...opts, dialect, mount });
+    if (dialect.formBodies) {
+      // Form parsers only in this dialect's own plugin scope (routes are registered at ready()).
+      app.register(async (scope) => {
+        registerFormParsers(scope);
+        for (const mount of dialect.mounts) mountDialect(scope, { ...opts, dialect, mount });
+      });
+    } else {
+      for (const mount of dialect.mounts) mountDialect(app, { ...opts, dialect, mount });
+    }
     const document = openApiDocument(dialect, dialect.mounts[0]!);
     app.get(`/openapi/${dialect.name}.json`, async () => document);
   }

@@ -42,6 +42,11 @@ export interface Route {
   respond: (data: any, req: RestRequest) => RouteResponse;
   /** What NOT_FOUND names in this route's error message (GitLab: "404 User Not Found"). */
   resource?: string;
+  /**
+   * An error of the operation that this route answers as a success instead (GitLab's
+   * idempotent DELETEs: a key that is already gone is `200 OK`); undefined keeps the error.
+   */
+  recover?: (e: DialectError, req: RestRequest) => RouteResponse | undefined;
 }
 
 export interface DialectError {
@@ -66,4 +71,6 @@ export interface Dialect {
   error(e: DialectError): { status: number; body: unknown };
   /** The error body shape, for the OpenAPI document. */
   errorSchema: JsonSchema;
+  /** Also accept urlencoded and multipart form bodies (as the legacy server did), in this dialect's routes only. */
+  formBodies?: boolean;
 }

@@ -2,9 +2,9 @@
 import type { NodeFetchers } from '../node/node.registry.js';
 import { readableOrganization } from './organization.service.js';
 import { Membership, Organization } from './organization.type.js';
-import { MembershipResolver, OrganizationMembershipResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
+import { MembershipResolver, OrganizationMembershipResolver, OrganizationQuotaResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
 
-export const resolvers = [OrganizationResolver, MembershipResolver, OrganizationMembershipResolver, UserOrganizationsResolver] as const;
+export const resolvers = [OrganizationResolver, MembershipResolver, OrganizationMembershipResolver, UserOrganizationsResolver, OrganizationQuotaResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {
   Organization: async (ctx, id) => {

@@ -20,6 +20,7 @@ import {
   removeMember,
   removeOrganizationMember,
   updateOrganizationService,
+  incrementOrganizationUsageService,
 } from './organization.service.js';
 import {
   ChangeMemberRoleInput,
@@ -40,6 +41,7 @@ import {
   OrganizationPayload,
   RemoveOrganizationMemberInput,
   OrganizationsArgs,
+  IncrementOrganizationUsageInput,
 } from './organization.type.js';
 
 
@@ -64,8 +66,9 @@ export class OrganizationResolver {
     const c = await listVisibleOrganizations(
       ctx,
       args,
-      { slugContains: args.filter?.slugContains ?? null, parentId },
+      { slugContains: args.filter?.slugContains ?? null, search: args.filter?.search ?? null, parentId },
       { field: args.orderBy?.field ?? 'slug', direction: args.orderBy?.direction ?? 'asc' },
+      args.offset,
     );
     return mapConnection(c, Organization.from);
   }
@@ -224,6 +227,16 @@ export class UserOrganizationsResolver {
     const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);
     const orgs = await Promise.all(rows.map((m) => readableOrganization(ctx, m.organizationId)));
     return orgs.filter((o) => o !== null).map((o) => Organization.from(o!));
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationQuotaResolver {
+  @Mutation(() => OrganizationPayload, {
+    description: 'Adds usage to an organization’s quota (admins): refused with PRECONDITION_FAILED “quota exhausted” when it would pass the limit, unless the quota is overridden.',
+  })
+  incrementOrganizationUsage(@Arg('input', () => IncrementOrganizationUsageInput, { description: 'Organization and amount.' }) input: IncrementOrganizationUsageInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ organization: Organization.from(await incrementOrganizationUsageService(ctx, requireId(input.id, 'Organization'), input.amount)) }));
   }
 }
 

@@ -19,6 +19,7 @@ import {
   findOrganizationBySlug,
   insertMembership,
   insertOrganization,
+  incrementQuotaUsage,
   isSelfOrDescendant,
   listOrganizations,
   organizationKeyset,
@@ -32,6 +33,9 @@ import {
 } from './organization.repo.js';
 
 type Ctx = ServiceContext;
+
+/** The largest `offset` of the organizations list (page-number clients); cursors go further. */
+export const MAX_OFFSET = 100_000;
 
 export const SLUG_PATTERN = /^[-a-zA-Z0-9_.]+$/;
 
@@ -81,12 +85,18 @@ export async function listVisibleOrganizations(
   args: ConnectionArgs,
   filter: OrganizationFilter,
   order: { field: OrganizationOrderField; direction: 'asc' | 'desc' },
+  /** Rows to skip, for page-number clients (forward pages without a cursor only). */
+  offset?: number | null,
 ): Promise<Connection<OrganizationRow>> {
   const page = pageRequest(args);
+  if (offset != null) {
+    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new DomainError('BAD_USER_INPUT', `Offset must be 0 to ${MAX_OFFSET}`);
+    if (page.cursor || page.direction === 'backward') throw new DomainError('BAD_USER_INPUT', 'Use offset with first only, without cursors');
+  }
   const scope = scopeOf(ctx);
   if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
   const keyset = organizationKeyset(order.field, order.direction);
-  const rows = await listOrganizations(ctx.db, scope, filter, keyset, page);
+  const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, offset ?? 0);
   for (const r of rows) ctx.loaders.organizationById.prime(r.org.id, r.org);
   const keyOf = (r: (typeof rows)[number]) => [order.field === 'createdAt' ? r.createdAtKey : r.org[order.field], r.org.id];
   return toConnection(rows, page, keyOf, (r) => r.org, () => countOrganizations(ctx.db, scope, filter));
@@ -240,4 +250,27 @@ export async function removeOrganizationMember(ctx: Ctx, organizationId: string,
     await recordEvent(tx, ctx, { action: 'organizationMembership.remove', organizationId: org.id, data: { memberOrganizationId, role: existing.role } });
   });
   return org;
+}
+
+export const MAX_USAGE_INCREMENT = 1_000_000_000;
+
+/**
+ * Adds usage to an organization's quota (the accounts API's `increment`): organization admins
+ * ('membership:manage' — the role that runs the organization's day-to-day, short of ownership)
+ * and instance admins. One conditional UPDATE decides, so concurrent increments never pass the
+ * limit together; past the limit (unless overridden) → PRECONDITION_FAILED 'quota exhausted'.
+ */
+export async function incrementOrganizationUsageService(ctx: Ctx, id: string, amount: number): Promise<OrganizationRow> {
+  const org = await requireOrganization(ctx, id);
+  await ctx.authz.assert('membership:manage', { organizationId: org.id });
+  if (!Number.isInteger(amount) || amount < 1 || amount > MAX_USAGE_INCREMENT) throw validation('amount', `Amount must be a whole number from 1 to ${MAX_USAGE_INCREMENT}`);
+  const updated = await ctx.db.transaction(async (tx) => {
+    const row = await incrementQuotaUsage(tx, org.id, amount);
+    if (!row) return null;
+    await recordEvent(tx, ctx, { action: 'organization.incrementUsage', organizationId: org.id, data: { amount, usage: row.quotaUsage, limit: row.quotaLimit } });
+    return row;
+  });
+  if (!updated) throw new DomainError('PRECONDITION_FAILED', 'quota exhausted', 'amount');
+  ctx.loaders.organizationById.clear(org.id).prime(org.id, updated);
+  return updated;
 }

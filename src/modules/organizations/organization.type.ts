@@ -172,6 +172,9 @@ export class OrganizationFilterInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Only organizations without a parent.' })
   rootsOnly?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Slug or name contains this (case-insensitive).' })
+  search?: string | null;
 }
 
 @ArgsType()
@@ -181,6 +184,9 @@ export class OrganizationsArgs extends ConnectionArgs {
 
   @Field(() => OrganizationOrder, { nullable: true, description: 'Order; default slug ascending.' })
   orderBy?: OrganizationOrder | null;
+
+  @Field(() => Int, { nullable: true, description: 'Skip this many items (with `first`, without cursors): for page-number clients such as the REST dialects; prefer cursors.' })
+  offset?: number | null;
 }
 
 @ArgsType()
@@ -271,6 +277,15 @@ export class MembershipPayload {
 
   @Field(() => [UserError], { description: 'Why the change failed.' })
   userErrors!: UserError[];
+}
+
+@InputType({ description: 'Usage to add to an organization’s quota.' })
+export class IncrementOrganizationUsageInput {
+  @Field(() => ID, { description: 'Global ID of the organization.' })
+  id!: string;
+
+  @Field(() => Int, { defaultValue: 1, description: 'How much to add (1 to 1,000,000,000); default 1.' })
+  amount!: number;
 }
 
 void Int;

@@ -2,7 +2,8 @@
 // Expected failures become userErrors (payload()); not-found and forbidden stay top-level.
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { optionalId, requireId } from '../../core/graphql/node.js';
+import { idOfType, optionalId, requireId, toGlobalId } from '../../core/graphql/node.js';
+import { notFound } from '../../core/errors.js';
 import { payload } from '../../core/graphql/payload.js';
 import {
   AddEmailInput,
@@ -30,6 +31,7 @@ import {
   deleteUserService,
   removeContact,
   removePublicKey,
+  resolveRef,
   revokeDevice,
   setBlocked,
   setPrimaryContact,
@@ -43,6 +45,33 @@ const contactPayload = (r: { contact: Parameters<typeof Contact.from>[0]; user: 
   user: User.from(r.user),
 });
 
+// Inputs name their object by global id or, for the REST dialects, by integer id (databaseId).
+const userRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }) => resolveRef(ctx, 'User', ref, 'User', (id) => requireId(id, 'User'));
+const contactRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }, what: string) =>
+  resolveRef(ctx, 'Contact', ref, what, (id) => requireId(id, 'Contact', what));
+const keyRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }) =>
+  resolveRef(ctx, 'PublicKey', ref, 'Public key', (id) => requireId(id, 'PublicKey', 'Public key'));
+type OwnerRef = { userId?: string | null; userDatabaseId?: number | null };
+/** NOT_FOUND unless the object belongs to the user the input names (when it names one). */
+async function checkOwner(ctx: Context, ownerUuid: string | undefined, input: OwnerRef, what: string): Promise<void> {
+  if (!ownerUuid || (input.userId == null && input.userDatabaseId == null)) return;
+  if (input.userId != null && idOfType(input.userId, 'User') !== ownerUuid) throw notFound(`${what} not found`);
+  if (input.userDatabaseId != null && (await ctx.loaders.userById.load(ownerUuid))?.databaseId !== input.userDatabaseId) throw notFound(`User not found`);
+}
+const ownContactRef = async (ctx: Context, input: ContactIdInput, what: string) => {
+  const id = await contactRef(ctx, input, what);
+  await checkOwner(ctx, (await ctx.loaders.contactById.load(id))?.userId, input, what);
+  return id;
+};
+const ownKeyRef = async (ctx: Context, input: PublicKeyIdInput) => {
+  const id = await keyRef(ctx, input);
+  await checkOwner(ctx, (await ctx.loaders.publicKeyById.load(id))?.userId, input, 'Public key');
+  return id;
+};
+/** An optional owner: the global id, the integer id, or neither (yourself). */
+const optionalUserRef = (ctx: Context, userId: string | null | undefined, userDatabaseId: number | null | undefined) =>
+  userId == null && userDatabaseId == null ? Promise.resolve(userId) : userRef(ctx, { id: userId, databaseId: userDatabaseId });
+
 @Resolver()
 export class UserMutationsResolver {
   @Mutation(() => UserPayload, { description: 'Creates an account (instance admins).' })
@@ -52,37 +81,41 @@ export class UserMutationsResolver {
 
   @Mutation(() => UserPayload, { description: 'Changes a profile (the user or instance admins); admin flag and limits only by instance admins.' })
   updateUser(@Arg('input', () => UpdateUserInput, { description: 'What to change.' }) input: UpdateUserInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: requireId(input.id, 'User') })) }));
+    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input) })) }));
   }
 
   @Mutation(() => DeleteUserPayload, { description: 'Deletes an account and everything it owns (instance admins; not yourself, not an organization’s only owner).' })
   deleteUser(@Arg('input', () => UserIdInput, { description: 'The user.' }) input: UserIdInput, @Ctx() ctx: Context) {
     return payload(async () => {
-      await deleteUserService(ctx, requireId(input.id, 'User'));
-      return { deletedId: input.id };
+      const id = await userRef(ctx, input);
+      const row = await deleteUserService(ctx, id);
+      return { deletedId: toGlobalId('User', id), user: User.from(row) };
     });
   }
 
   @Mutation(() => UserPayload, { description: 'Blocks an account: it cannot sign in and its tokens stop working (instance admins).' })
   blockUser(@Arg('input', () => UserIdInput, { description: 'The user.' }) input: UserIdInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await setBlocked(ctx, requireId(input.id, 'User'), true)) }));
+    return payload(async () => ({ user: User.from(await setBlocked(ctx, await userRef(ctx, input), true)) }));
   }
 
   @Mutation(() => UserPayload, { description: 'Unblocks a blocked account (instance admins).' })
   unblockUser(@Arg('input', () => UserIdInput, { description: 'The user.' }) input: UserIdInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await setBlocked(ctx, requireId(input.id, 'User'), false)) }));
+    return payload(async () => ({ user: User.from(await setBlocked(ctx, await userRef(ctx, input), false)) }));
   }
 
   @Mutation(() => ContactPayload, { description: 'Adds an email address (yours, or anyone’s for instance admins) and sends it a validation code.' })
   addEmail(@Arg('input', () => AddEmailInput, { description: 'User and address.' }) input: AddEmailInput, @Ctx() ctx: Context) {
     return payload(async () =>
-      contactPayload(await addContact(ctx, { userId: optionalId(input.userId, 'User'), type: 'email', value: input.email, label: input.label })),
+      contactPayload(await addContact(ctx, { userId: await optionalUserRef(ctx, input.userId, input.userDatabaseId), type: 'email', value: input.email, label: input.label })),
     );
   }
 
   @Mutation(() => RemoveContactPayload, { description: 'Removes an email address. The primary one goes only when it is the last one.' })
   removeEmail(@Arg('input', () => ContactIdInput, { description: 'The email.' }) input: ContactIdInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ deletedId: input.id, user: User.from(await removeContact(ctx, requireId(input.id, 'Contact', 'Email'), 'email')) }));
+    return payload(async () => {
+      const id = await ownContactRef(ctx, input, 'Email');
+      return { deletedId: toGlobalId('Contact', id), user: User.from(await removeContact(ctx, id, 'email')) };
+    });
   }
 
   @Mutation(() => ContactPayload, { description: 'Validates an email address with the code sent to it (instance admins may omit the code).' })
@@ -99,7 +132,10 @@ export class UserMutationsResolver {
 
   @Mutation(() => RemoveContactPayload, { description: 'Removes a phone number. The primary one goes only when it is the last one.' })
   removePhone(@Arg('input', () => ContactIdInput, { description: 'The phone number.' }) input: ContactIdInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ deletedId: input.id, user: User.from(await removeContact(ctx, requireId(input.id, 'Contact', 'Phone number'), 'phone')) }));
+    return payload(async () => {
+      const id = await ownContactRef(ctx, input, 'Phone number');
+      return { deletedId: toGlobalId('Contact', id), user: User.from(await removeContact(ctx, id, 'phone')) };
+    });
   }
 
   @Mutation(() => ContactPayload, { description: 'Validates a phone number with the code sent to it (instance admins may omit the code).' })
@@ -109,19 +145,20 @@ export class UserMutationsResolver {
 
   @Mutation(() => ContactPayload, { description: 'Makes a validated contact the primary one of its type (the previous primary stays, as non-primary).' })
   setPrimaryContact(@Arg('input', () => ContactIdInput, { description: 'The contact.' }) input: ContactIdInput, @Ctx() ctx: Context) {
-    return payload(async () => contactPayload(await setPrimaryContact(ctx, requireId(input.id, 'Contact'))));
+    return payload(async () => contactPayload(await setPrimaryContact(ctx, await ownContactRef(ctx, input, 'Contact'))));
   }
 
   @Mutation(() => PublicKeyPayload, { description: 'Adds a public key (yours, or anyone’s for instance admins). SSH fingerprints are unique system-wide.' })
   addPublicKey(@Arg('input', () => AddPublicKeyInput, { description: 'User, kind, label and key.' }) input: AddPublicKeyInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ publicKey: PublicKey.from(await addPublicKey(ctx, { ...input, userId: optionalId(input.userId, 'User') })) }));
+    return payload(async () => ({ publicKey: PublicKey.from(await addPublicKey(ctx, { ...input, userId: await optionalUserRef(ctx, input.userId, input.userDatabaseId) })) }));
   }
 
   @Mutation(() => RemovePublicKeyPayload, { description: 'Removes a public key (its owner or instance admins).' })
   removePublicKey(@Arg('input', () => PublicKeyIdInput, { description: 'The key.' }) input: PublicKeyIdInput, @Ctx() ctx: Context) {
     return payload(async () => {
-      await removePublicKey(ctx, requireId(input.id, 'PublicKey', 'Public key'));
-      return { deletedId: input.id };
+      const id = await ownKeyRef(ctx, input);
+      await removePublicKey(ctx, id);
+      return { deletedId: toGlobalId('PublicKey', id) };
     });
   }
 

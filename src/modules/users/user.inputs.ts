@@ -58,8 +58,8 @@ export class CreateUserInput {
 
 @InputType({ description: 'Changes to a user; omitted fields stay as they are, null clears a text field.' })
 export class UpdateUserInput {
-  @Field(() => ID, { description: 'Global ID of the user (yourself, or anyone for instance admins).' })
-  id!: string;
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user (yourself, or anyone for instance admins). Give this or databaseId.' })
+  id?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Given name.' })
   firstName?: string | null;
@@ -93,12 +93,27 @@ export class UpdateUserInput {
 
   @Field(() => Boolean, { nullable: true, description: 'External user (instance admins only).' })
   external?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: 'Integer id of the user instead of `id`, for the REST dialects (give exactly one).' })
+  databaseId?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'New username (instance admins only).' })
+  username?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New primary email, taken as validated (instance admins only). Unique among active emails.' })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'New password, 8 to 1024 characters (instance admins only).' })
+  password?: string | null;
 }
 
 @InputType({ description: 'A user to act on.' })
 export class UserIdInput {
-  @Field(() => ID, { description: 'Global ID of the user.' })
-  id!: string;
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user. Give this or databaseId.' })
+  id?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Integer id of the user instead of `id`, for the REST dialects (give exactly one).' })
+  databaseId?: number | null;
 }
 
 @InputType({ description: 'A new email address for a user. A 6-digit validation code is sent to it.' })
@@ -111,6 +126,9 @@ export class AddEmailInput {
 
   @Field(() => String, { nullable: true, description: 'A label such as "work".' })
   label?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Integer id of the user instead of `userId`, for the REST dialects.' })
+  userDatabaseId?: number | null;
 }
 
 @InputType({ description: 'A new phone number for a user (E.164, e.g. +32475123456). A 6-digit validation code is sent to it by SMS.' })
@@ -127,8 +145,17 @@ export class AddPhoneInput {
 
 @InputType({ description: 'A contact (email or phone) to act on.' })
 export class ContactIdInput {
-  @Field(() => ID, { description: 'Global ID of the contact.' })
-  id!: string;
+  @Field(() => ID, { nullable: true, description: 'Global ID of the contact. Give this or databaseId.' })
+  id?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Integer id of the contact instead of `id`, for the REST dialects (give exactly one).' })
+  databaseId?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only when it belongs to this user (global ID); otherwise NOT_FOUND.' })
+  userId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only when it belongs to this user (integer id); otherwise NOT_FOUND.' })
+  userDatabaseId?: number | null;
 }
 
 @InputType({ description: 'Proof of ownership of an email address or phone number.' })
@@ -153,12 +180,24 @@ export class AddPublicKeyInput {
 
   @Field({ description: 'The key. SSH: `ssh-ed25519|ssh-rsa|ecdsa-sha2-… <base64> [comment]`.' })
   key!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Integer id of the user instead of `userId`, for the REST dialects.' })
+  userDatabaseId?: number | null;
 }
 
 @InputType({ description: 'A public key to remove.' })
 export class PublicKeyIdInput {
-  @Field(() => ID, { description: 'Global ID of the public key.' })
-  id!: string;
+  @Field(() => ID, { nullable: true, description: 'Global ID of the public key. Give this or databaseId.' })
+  id?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Integer id of the key instead of `id`, for the REST dialects (give exactly one).' })
+  databaseId?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only when it belongs to this user (global ID); otherwise NOT_FOUND.' })
+  userId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only when it belongs to this user (integer id); otherwise NOT_FOUND.' })
+  userDatabaseId?: number | null;
 }
 
 @InputType({ description: 'A device to revoke.' })
@@ -180,6 +219,9 @@ export class UserPayload {
 export class DeleteUserPayload {
   @Field(() => ID, { nullable: true, description: 'Global ID of the deleted user.' })
   deletedId?: string | null;
+
+  @Field(() => User, { nullable: true, description: 'The user as it was before the deletion (private fields that load from the database, such as email, are null).' })
+  user?: User | null;
 
   @Field(() => [UserError], { description: 'Why the deletion failed.' })
   userErrors!: UserError[];

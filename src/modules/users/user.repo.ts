@@ -135,13 +135,15 @@ export interface ListedUser {
   createdAtKey: string;
 }
 
-export async function listUsers(db: Database, filter: UserListFilter, keyset: Keyset, page: PageRequest): Promise<ListedUser[]> {
-  return db
+export async function listUsers(db: Database, filter: UserListFilter, keyset: Keyset, page: PageRequest, offset = 0): Promise<ListedUser[]> {
+  const q = db
     .select({ user: users, createdAtKey: sql<string>`${users.createdAt}::text` })
     .from(users)
     .where(and(userFilterWhere(filter), keysetAfter(keyset, page)))
     .orderBy(...keysetOrder(keyset, page))
     .limit(page.size + 1);
+  // OFFSET only for page-number clients (the REST dialects); cursors never need it.
+  return offset > 0 ? q.offset(offset) : q;
 }
 
 export async function countUsersMatching(db: Database, filter: UserListFilter): Promise<number> {
@@ -261,3 +263,20 @@ export const findIdentitiesByUserIds = (db: Database, userIds: readonly string[]
     .from(identities)
     .where(inArray(identities.userId, [...userIds]))
     .orderBy(asc(identities.provider), asc(identities.id));
+
+// ---- integer ids (the GitLab dialect's paths carry them) ----
+
+export async function findUserByDatabaseId(db: Database, databaseId: number): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.databaseId, databaseId));
+  return row;
+}
+
+export async function findContactIdByDatabaseId(db: Database, databaseId: number): Promise<string | undefined> {
+  const [row] = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.databaseId, databaseId));
+  return row?.id;
+}
+
+export async function findPublicKeyIdByDatabaseId(db: Database, databaseId: number): Promise<string | undefined> {
+  const [row] = await db.select({ id: publicKeys.id }).from(publicKeys).where(eq(publicKeys.databaseId, databaseId));
+  return row?.id;
+}

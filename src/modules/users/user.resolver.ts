@@ -1,7 +1,7 @@
 // Thin resolvers for users: the viewer, user/users lookups, and the fields that only the user
 // and instance admins may see (null or empty for everyone else, as a missing value would be).
 // Relations load through the per-request loaders (one statement per batch of users).
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { can } from '../../core/auth/policy.js';
 import type { Context } from '../../context.js';
 import { DomainError } from '../../core/errors.js';
@@ -9,7 +9,7 @@ import { mapConnection } from '../../core/graphql/connection.js';
 import { idOfType } from '../../core/graphql/node.js';
 import { PersonalAccessToken } from '../auth/auth.types.js';
 import { Contact, Device, Identity, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
-import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, publicKeysOf, userById, userByUsername, viewer } from './user.service.js';
+import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, publicKeysOf, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -19,15 +19,17 @@ export class UserResolver {
     return row ? User.from(row) : null;
   }
 
-  @Query(() => User, { nullable: true, description: 'A user by global ID or username (give exactly one); null when missing, or when you are not signed in.' })
+  @Query(() => User, { nullable: true, description: 'A user by global ID, username or integer id (give exactly one); null when missing, or when you are not signed in.' })
   async user(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { nullable: true, description: 'Global ID.' }) id?: string | null,
     @Arg('username', () => String, { nullable: true, description: 'Username (case-insensitive).' }) username?: string | null,
+    @Arg('databaseId', () => Int, { nullable: true, description: 'Integer id (as the REST dialects use it).' }) databaseId?: number | null,
   ): Promise<User | null> {
-    if ((id == null) === (username == null)) throw new DomainError('BAD_USER_INPUT', 'Give exactly one of id and username');
+    if ([id, username, databaseId].filter((v) => v != null).length !== 1) throw new DomainError('BAD_USER_INPUT', 'Give exactly one of id, username and databaseId');
     const uuid = id != null ? idOfType(id, 'User') : null;
-    const row = id != null ? (uuid ? await userById(ctx, uuid) : null) : await userByUsername(ctx, username!);
+    const row =
+      id != null ? (uuid ? await userById(ctx, uuid) : null) : databaseId != null ? await userByDatabaseId(ctx, databaseId) : await userByUsername(ctx, username!);
     return row ? User.from(row) : null;
   }
 
@@ -39,6 +41,7 @@ export class UserResolver {
       args,
       { search: f?.search, username: f?.username, state: f?.state ?? null, isAdmin: f?.isAdmin },
       { field: args.orderBy?.field ?? 'username', direction: args.orderBy?.direction ?? 'asc' },
+      args.offset,
     );
     return mapConnection(c, User.from);
   }

@@ -23,7 +23,10 @@ import {
   deleteUser,
   findContactById,
   findContactByValue,
+  findContactIdByDatabaseId,
+  findPublicKeyIdByDatabaseId,
   findSoleOwnedOrganizationSlugs,
+  findUserByDatabaseId,
   findUserByUsername,
   findUserWithEmailByUsername,
   insertContact,
@@ -71,6 +74,35 @@ export async function userByUsername(ctx: Ctx, username: string): Promise<UserRo
   return found.user;
 }
 
+/** A user by integer id (databaseId), visible like userById: to every signed-in caller. */
+export async function userByDatabaseId(ctx: Ctx, databaseId: number): Promise<UserRow | null> {
+  if (ctx.principal.kind !== 'user' || !Number.isSafeInteger(databaseId) || databaseId < 1) return null;
+  const row = await findUserByDatabaseId(ctx.db, databaseId);
+  if (row) ctx.loaders.userById.prime(row.id, row);
+  return row ?? null;
+}
+
+/**
+ * The uuid behind a global id or an integer id (give exactly one), for mutation inputs that
+ * accept either: the REST dialects carry integer ids in their paths. NOT_FOUND when missing.
+ */
+export async function resolveRef(
+  ctx: Ctx,
+  type: 'User' | 'Contact' | 'PublicKey',
+  ref: { id?: string | null; databaseId?: number | null },
+  what: string,
+  fromGlobal: (id: string) => string,
+): Promise<string> {
+  if ((ref.id == null) === (ref.databaseId == null)) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId of the ${what.toLowerCase()}`);
+  if (ref.id != null) return fromGlobal(ref.id);
+  const n = ref.databaseId!;
+  if (!ctx.authz.userId || !Number.isSafeInteger(n) || n < 1) throw notFound(`${what} not found`);
+  const id =
+    type === 'User' ? (await findUserByDatabaseId(ctx.db, n))?.id : type === 'Contact' ? await findContactIdByDatabaseId(ctx.db, n) : await findPublicKeyIdByDatabaseId(ctx.db, n);
+  if (!id) throw notFound(`${what} not found`);
+  return id;
+}
+
 export interface UserFilterInput {
   search?: string | null;
   username?: string | null;
@@ -94,8 +126,13 @@ export async function listVisibleUsers(
   args: ConnectionArgs,
   filter: UserFilterInput,
   order: { field: UserOrderField; direction: 'asc' | 'desc' },
+  offset?: number | null,
 ): Promise<Connection<UserRow>> {
   const page = pageRequest(args);
+  if (offset != null) {
+    if (!Number.isInteger(offset) || offset < 0 || offset > 1_000_000) throw new DomainError('BAD_USER_INPUT', 'offset must be 0 to 1000000');
+    if (page.cursor || page.direction === 'backward') throw new DomainError('BAD_USER_INPUT', 'offset goes with first only, not with cursors or last');
+  }
   if (!ctx.authz.userId) return toConnection([], page, () => [], (r) => r, async () => 0);
   // The admin flag is private: filtering on it would reveal it.
   if (filter.isAdmin != null && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins filter users by isAdmin');
@@ -105,7 +142,7 @@ export async function listVisibleUsers(
   // Emails are private: others find a user by a whole address (as GitLab does), not by fragments.
   const f: UserListFilter = { ...filter, search, emailSearch: ctx.authz.isInstanceAdmin ? 'substring' : 'exact' };
   const keyset = userKeyset(order.field, order.direction);
-  const rows = await listUsers(ctx.db, f, keyset, page);
+  const rows = await listUsers(ctx.db, f, keyset, page, offset ?? 0);
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
   const keyOf = (r: ListedUser) => [order.field === 'createdAt' ? r.createdAtKey : r.user[order.field], r.user.id];
   return toConnection(rows, page, keyOf, (r) => r.user, () => countUsersMatching(ctx.db, f));
@@ -385,6 +422,12 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
 
 export interface UpdateUserInput extends ProfileInput {
   id: string;
+  /** Instance admins only: a new username. */
+  username?: string | null;
+  /** Instance admins only: a new primary email (taken as validated). */
+  email?: string | null;
+  /** Instance admins only: a new password. */
+  password?: string | null;
   isAdmin?: boolean | null;
   projectsLimit?: number | null;
   canCreateGroup?: boolean | null;
@@ -396,7 +439,16 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
   const target = await requireUser(ctx, input.id);
   await ctx.authz.assert('user:update', { userId: target.id }, { message: 'You may change only your own profile' });
   const values = profileValues(input);
-  const adminOnly = { isAdmin: input.isAdmin, projectsLimit: input.projectsLimit, canCreateGroup: input.canCreateGroup, external: input.external };
+  const adminOnly = {
+    isAdmin: input.isAdmin,
+    projectsLimit: input.projectsLimit,
+    canCreateGroup: input.canCreateGroup,
+    external: input.external,
+    username: input.username,
+    email: input.email,
+    password: input.password,
+  };
+  let newEmail: string | null = null;
   const adminFields = Object.entries(adminOnly).filter(([, v]) => v != null);
   if (adminFields.length > 0) {
     if (!ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', `Only instance admins change ${adminFields.map(([k]) => k).join(', ')}`);
@@ -407,19 +459,37 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     if (limit !== undefined) values.projectsLimit = limit;
     if (input.canCreateGroup != null) values.canCreateGroup = input.canCreateGroup;
     if (input.external != null) values.external = input.external;
+    if (input.username != null) values.username = checkUsername(input.username);
+    if (input.password != null) values.passwordHash = await hashPassword(checkPassword(input.password));
+    if (input.email != null) newEmail = checkEmail(input.email);
   }
-  if (Object.keys(values).length === 0) return target;
-  const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateUser(tx, target.id, values);
-    await recordEvent(tx, ctx, { action: 'user.update', user2Id: target.id, data: { changed: Object.keys(values) } });
-    return row!;
-  });
+  if (Object.keys(values).length === 0 && newEmail === null) return target;
+  const updated = await withUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      const row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
+      if (newEmail !== null) await replacePrimaryEmail(tx, target.id, newEmail);
+      const changed = Object.keys(values).map((k) => (k === 'passwordHash' ? 'password' : k));
+      await recordEvent(tx, ctx, { action: 'user.update', user2Id: target.id, email: newEmail, data: { changed: newEmail !== null ? [...changed, 'email'] : changed } });
+      return row!;
+    }),
+  );
   forgetUser(ctx, target.id);
   ctx.loaders.userById.prime(updated.id, updated);
   return updated;
 }
 
-export async function deleteUserService(ctx: Ctx, id: string): Promise<void> {
+/** Sets the user's primary email (admins): the primary contact takes the new, validated address. */
+async function replacePrimaryEmail(tx: Database, userId: string, email: string): Promise<void> {
+  const existing = await findContactByValue(tx, userId, 'email', email);
+  const now = new Date();
+  if (existing?.isPrimary && existing.state === 'active') return;
+  await clearPrimaryContact(tx, userId, 'email');
+  if (existing) await updateContact(tx, existing.id, { isPrimary: true, state: 'active', validatedAt: existing.validatedAt ?? now, validationCodeHash: null });
+  else await insertContact(tx, { userId, type: 'email', value: email, isPrimary: true, validatedAt: now });
+}
+
+/** Deletes the user; answers the row as it was (the REST dialects return it). */
+export async function deleteUserService(ctx: Ctx, id: string): Promise<UserRow> {
   const me = requireSignedIn(ctx);
   await ctx.authz.assert('user:delete', {}, { message: 'Only instance admins delete users' });
   const target = await requireUser(ctx, id);
@@ -435,6 +505,7 @@ export async function deleteUserService(ctx: Ctx, id: string): Promise<void> {
     await deleteUser(tx, target.id);
   });
   forgetUser(ctx, target.id);
+  return target;
 }
 
 /** Blocks (or unblocks) an account. Authentication refuses blocked users, so their tokens stop working at once. */

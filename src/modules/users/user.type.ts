@@ -357,4 +357,7 @@ export class UsersArgs extends ConnectionArgs {
 
   @Field(() => UserOrder, { nullable: true, description: 'Order; default username ascending.' })
   orderBy?: UserOrder | null;
+
+  @Field(() => Int, { nullable: true, description: 'Skip this many users (with `first` only): for page-number clients such as the REST dialects; prefer cursors.' })
+  offset?: number | null;
 }

@@ -1,0 +1,147 @@
+// Organizations of the accounts API (../shared/seeds/002_ee542197c1cc2475.txt): an organization
+// is addressed by its uuid (the GraphQL Organization's row id). Listing pages by number through
+// the `organizations` query's `offset` (the one page-number argument in the graph); `search`
+// matches slug or name. `increment` adds quota usage (organization admins).
+import { notFound } from '../../core/errors.js';
+import type { JsonSchema, RestRequest, Route } from '../types.js';
+import { MAX_OFFSET, INVALID_PAGE, envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
+
+export const SLUG_PATTERN = '^[-a-zA-Z0-9_.]+$';
+
+const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 200, description: 'The name of the organization' };
+const slug: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: SLUG_PATTERN, description: 'The name in all lowercase, suitable for URL identification' };
+
+export const organizationSchema: JsonSchema = {
+  type: 'object',
+  properties: { uuid: { type: 'string', format: 'uuid' }, name: { type: 'string' }, slug: { type: 'string' }, account_portal_url: { type: 'string', format: 'uri' } },
+  required: ['uuid', 'name', 'slug', 'account_portal_url'],
+};
+
+const quotaSchema: JsonSchema = {
+  type: 'object',
+  properties: { limit: { type: ['integer', 'null'] }, usage: { type: 'integer' }, remaining: { type: ['integer', 'null'] }, overriden: { type: 'boolean' } },
+  required: ['limit', 'usage', 'remaining', 'overriden'],
+};
+
+const ORG_FIELDS = 'id slug name';
+
+interface OrganizationNode {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+/** The organization as the accounts API shows it. */
+export function organizationBody(o: OrganizationNode, r: RestRequest) {
+  const id = uuidOf(o.id)!;
+  return { uuid: id, name: o.name, slug: o.slug, account_portal_url: `${r.url.origin}/accounts/portal/?organization=${id}` };
+}
+
+const org = (r: RestRequest) => {
+  signedIn(r);
+  return gid('Organization', r.params.uuid!);
+};
+
+const PAYLOAD = `organization { ${ORG_FIELDS} } userErrors { code field message }`;
+
+export const organizationRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/accounts/organizations/',
+    summary: 'Organizations you belong to (instance admins: all), by slug; `search` matches slug or name.',
+    querystring: { type: 'object', properties: { search: searchQuery, ...pageQuery } },
+    response: pageOf(organizationSchema),
+    operation: `query accountsOrganizations($first: Int!, $offset: Int!, $search: String) {
+      organizations(first: $first, offset: $offset, filter: { search: $search }) { totalCount nodes { ${ORG_FIELDS} } }
+    }`,
+    variables: (r) => {
+      signedIn(r);
+      const p = pageOfRequest(r);
+      if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
+      return { first: p.size, offset: p.offset, search: (r.query.search as string | undefined) || null };
+    },
+    respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.organizations.totalCount, d.organizations.nodes.map((o: OrganizationNode) => organizationBody(o, r))) }),
+  },
+  {
+    method: 'POST',
+    path: '/accounts/organizations/',
+    summary: 'Creates an organization; you become its owner.',
+    body: { type: 'object', properties: { name, slug }, required: ['name', 'slug'] },
+    response: organizationSchema,
+    status: 201,
+    resource: 'Organization',
+    operation: `mutation accountsCreateOrganization($input: CreateOrganizationInput!) { createOrganization(input: $input) { ${PAYLOAD} } }`,
+    variables: (r) => {
+      signedIn(r);
+      return { input: { name: r.body.name, slug: r.body.slug } };
+    },
+    respond: (d, r) => ({ body: organizationBody(d.createOrganization.organization, r) }),
+  },
+  {
+    method: 'GET',
+    path: '/accounts/organizations/:uuid/',
+    summary: 'One organization (its members).',
+    params: uuidParams,
+    response: organizationSchema,
+    resource: 'Organization',
+    operation: `query accountsOrganization($id: ID!) { organization(id: $id) { ${ORG_FIELDS} } }`,
+    variables: (r) => ({ id: org(r) }),
+    respond: (d, r) => {
+      if (!d.organization) throw notFound();
+      return { body: organizationBody(d.organization, r) };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/accounts/organizations/:uuid/',
+    summary: 'Replaces name and slug (owners).',
+    params: uuidParams,
+    body: { type: 'object', properties: { name, slug }, required: ['name', 'slug'] },
+    response: organizationSchema,
+    resource: 'Organization',
+    operation: `mutation accountsPutOrganization($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { ${PAYLOAD} } }`,
+    variables: (r) => ({ input: { id: org(r), name: r.body.name, slug: r.body.slug } }),
+    respond: (d, r) => ({ body: organizationBody(d.updateOrganization.organization, r) }),
+  },
+  {
+    method: 'PATCH',
+    path: '/accounts/organizations/:uuid/',
+    summary: 'Changes name and/or slug (owners).',
+    params: uuidParams,
+    body: { type: 'object', properties: { name, slug } },
+    response: organizationSchema,
+    resource: 'Organization',
+    operation: `mutation accountsPatchOrganization($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { ${PAYLOAD} } }`,
+    variables: (r) => ({ input: { id: org(r), name: r.body.name ?? null, slug: r.body.slug ?? null } }),
+    respond: (d, r) => ({ body: organizationBody(d.updateOrganization.organization, r) }),
+  },
+  {
+    method: 'DELETE',
+    path: '/accounts/organizations/:uuid/',
+    summary: 'Deletes an organization without sub-organizations (owners).',
+    params: uuidParams,
+    status: 204,
+    resource: 'Organization',
+    operation: `mutation accountsDeleteOrganization($input: DeleteOrganizationInput!) { deleteOrganization(input: $input) { deletedId userErrors { code field message } } }`,
+    variables: (r) => ({ input: { id: org(r) } }),
+    respond: () => ({ status: 204, body: undefined }),
+  },
+  {
+    method: 'POST',
+    path: '/accounts/organizations/:uuid/increment/',
+    summary: 'Adds `usage` (default 1) to the organization’s quota usage (admins); 400 when the quota is exhausted, unless overridden. `limit` and `remaining` are null when unlimited.',
+    params: uuidParams,
+    body: { type: ['object', 'null'], properties: { usage: { type: 'integer', minimum: 1, maximum: 1_000_000_000 } } },
+    response: quotaSchema,
+    resource: 'Organization',
+    operation: `mutation accountsIncrement($input: IncrementOrganizationUsageInput!) {
+      incrementOrganizationUsage(input: $input) { organization { quota { limit usage remaining overridden } } userErrors { code field message } }
+    }`,
+    variables: (r) => ({ input: { id: org(r), amount: r.body?.usage ?? 1 } }),
+    respond: (d) => {
+      const q = d.incrementOrganizationUsage.organization.quota;
+      return { body: { limit: q.limit, usage: q.usage, remaining: q.remaining, overriden: q.overridden } };
+    },
+  },
+];
+
