@@ -3,7 +3,8 @@
 # server) in one interleaved run of ../shared/bench/anchors/run.sh. Seeds both data sets if
 # needed. Figures are ratios within one run: this machine is shared and noisy.
 # Knobs: everything run.sh takes (ROUNDS, DURATION_S, CONNECTIONS, PEER=0, SKIP_SEED=1 for the
-# anchors' data, ...), plus BENCH_DB (the gateway's database, default gw) and BENCH_PORT (4000).
+# anchors' data, ...), plus BENCH_DB (the gateway's database, default gw) and BENCH_PORT (4000);
+# then test/bench/extra.mjs (EXTRA=0 skips it; EXTRA_PORT, default BENCH_PORT + 1, EXTRA_SECTIONS, ...).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ANCHORS="${ANCHORS:-$ROOT/../shared/bench/anchors}"
@@ -28,4 +29,11 @@ export TARGET_QUERIES="$ROOT/test/bench/queries"
 export TARGET_DB="$BENCH_DB"
 export TARGET_AUTH="Bearer $TOKEN"
 export TARGET_CMD="env DATABASE_URL=$GW_URL PORT=$BENCH_PORT HOST=127.0.0.1 LOG_LEVEL=warn ADMIN_TOKEN=$TOKEN node $ROOT/dist/main.js"
-exec bash "$ANCHORS/run.sh"
+bash "$ANCHORS/run.sh"
+
+# Part 2: what the anchors do not measure (REST vs GraphQL, page 1 vs page 1,000, a write mix, RSS,
+# cold start) — test/bench/extra.mjs, with autocannon from the anchors' install. EXTRA=0 skips it.
+if [ "${EXTRA:-1}" != 0 ]; then
+  export ANCHOR_DIR="${ANCHOR_DIR:-${TMPDIR:-/tmp}/anchor-bench}"
+  BENCH_DB="$BENCH_DB" ADMIN_TOKEN="$TOKEN" EXTRA_PORT="${EXTRA_PORT:-$((BENCH_PORT + 1))}" node "$ROOT/test/bench/extra.mjs"
+fi
