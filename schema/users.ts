@@ -36,6 +36,8 @@ export const users = pgTable(
     uniqueIndex('users_database_id_key').on(t.databaseId),
     // Usernames are unique regardless of case ("Alice" and "alice" are one account).
     uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+    // The users list's default order (username, id): a page reads the index, not the table.
+    index('users_username_id_idx').on(t.username, t.id),
   ],
 );
 

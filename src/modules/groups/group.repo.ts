@@ -55,13 +55,17 @@ export async function deleteGroup(db: Database, id: string): Promise<void> {
 
 export const findGroupsByIds = (db: Database, ids: readonly string[]) => db.select().from(groups).where(inArray(groups.id, [...ids]));
 
-export async function listGroups(db: Database, scope: TenantScope, filter: GroupFilter, keyset: Keyset, page: PageRequest): Promise<GroupRow[]> {
-  return db
+export const findGroupsByDatabaseIds = (db: Database, databaseIds: readonly number[]) => db.select().from(groups).where(inArray(groups.databaseId, [...databaseIds]));
+
+export async function listGroups(db: Database, scope: TenantScope, filter: GroupFilter, keyset: Keyset, page: PageRequest, offset = 0): Promise<GroupRow[]> {
+  const q = db
     .select()
     .from(groups)
     .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)))
     .orderBy(...keysetOrder(keyset, page))
     .limit(page.size + 1);
+  // OFFSET only for page-number clients (the REST dialects); cursors never need it.
+  return offset > 0 ? q.offset(offset) : q;
 }
 
 export async function countGroups(db: Database, scope: TenantScope, filter: GroupFilter): Promise<number> {

@@ -55,6 +55,7 @@ export class GroupResolver {
       args,
       { organizationId, nameContains: args.filter?.nameContains ?? null },
       { field: args.orderBy?.field ?? 'name', direction: args.orderBy?.direction ?? 'asc' },
+      args.offset,
     );
     return mapConnection(c, Group.from);
   }

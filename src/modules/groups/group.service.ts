@@ -6,6 +6,7 @@ import type { Context, ServiceContext } from '../../context.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { checkOffset } from '../../core/offset.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../core/sql-errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -16,6 +17,8 @@ import {
   deleteGroupMembers,
   findExistingUserIds,
   findGroupMembersForUpdate,
+  findGroupsByDatabaseIds,
+  findGroupsByIds,
   findOrganizationMemberIds,
   groupKeyset,
   insertGroup,
@@ -34,6 +37,8 @@ import { tenantScopeOf } from './scope.sql.js';
 type Ctx = ServiceContext;
 
 const MAX_MEMBERS_PER_CALL = 100;
+/** The largest `offset` of the groups list (page-number clients); cursors go further. */
+const MAX_OFFSET = 100_000;
 
 function checkName(name: string, field = 'name'): string {
   const n = name.trim();
@@ -100,12 +105,15 @@ export async function listVisibleGroups(
   args: ConnectionArgs,
   filter: GroupFilter,
   order: { field: GroupOrderField; direction: 'asc' | 'desc' },
+  /** Rows to skip, for page-number clients (forward pages without a cursor only). */
+  offset?: number | null,
 ): Promise<Connection<GroupRow>> {
   const page = pageRequest(args);
+  const skip = checkOffset(page, offset, MAX_OFFSET);
   const scope = tenantScopeOf(ctx);
   if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
   const keyset = groupKeyset(order.field, order.direction);
-  const rows = await listGroups(ctx.db, scope, filter, keyset, page);
+  const rows = await listGroups(ctx.db, scope, filter, keyset, page, skip);
   for (const r of rows) ctx.loaders.groupById.prime(r.id, r);
   // createdAt keys travel as ISO strings; ids are time-ordered, so the id settles equal milliseconds.
   const keyOf = (r: GroupRow) => [order.field === 'name' ? r.name : r.createdAt.toISOString(), r.id];
@@ -302,4 +310,61 @@ export async function setGroupAdminService(ctx: Ctx, groupId: string, userId: st
   });
   forget(ctx, group);
   return group;
+}
+
+/** Which groups a user should be in: global ids (uuids) or integer ids, as the REST dialects give them. */
+export type GroupRefs = { ids: readonly string[] } | { databaseIds: readonly number[] };
+
+/** The membership changes setGroupsOfUser decided, to apply inside the caller's transaction. */
+export interface GroupsPlan {
+  added: GroupRow[];
+  removed: GroupRow[];
+}
+
+/**
+ * Decides how to make the user a member of exactly the given groups among those the caller
+ * manages. Memberships of groups the caller cannot manage stay as they are, so sending back the
+ * list one read is no change. Every group given must exist and be visible (else "Unknown group"),
+ * every group added manageable (else FORBIDDEN). Reads and permission checks happen here, before
+ * the caller's transaction: the permission lookups use their own connection, which an open
+ * transaction on a one-connection database (PGlite) would keep waiting. `userId` null: a user
+ * about to be created (no memberships yet).
+ */
+export async function planGroupsOfUser(ctx: Ctx, userId: string | null, refs: GroupRefs, field = 'groups'): Promise<GroupsPlan> {
+  const given = 'ids' in refs ? [...new Set(refs.ids)] : [...new Set(refs.databaseIds)];
+  if (given.length > MAX_MEMBERS_PER_CALL) throw validation(field, `At most ${MAX_MEMBERS_PER_CALL} groups`);
+  const wanted = given.length === 0 ? [] : 'ids' in refs ? await findGroupsByIds(ctx.db, given as string[]) : await findGroupsByDatabaseIds(ctx.db, given as number[]);
+  if (wanted.length !== given.length) throw validation(field, 'Unknown group');
+  // A group of an organization the caller cannot read does not exist for them.
+  for (const g of wanted) if (!(await ctx.authz.can('group:read', { organizationId: g.organizationId }))) throw validation(field, 'Unknown group');
+  const current = userId ? (await ctx.loaders.groupsByMemberUserId.load(userId)).map((r) => r.group) : [];
+  const added = wanted.filter((g) => !current.some((c) => c.id === g.id));
+  for (const g of added) if (!(await canManageGroup(ctx, g))) throw new DomainError('FORBIDDEN', 'You may add members only to groups you manage', field);
+  const removable = await Promise.all(current.filter((c) => !wanted.some((g) => g.id === c.id)).map(async (c) => ((await canManageGroup(ctx, c)) ? c : null)));
+  return { added, removed: removable.filter((g): g is GroupRow => g !== null) };
+}
+
+/**
+ * Applies a plan inside the caller's transaction (the user change and its group changes commit
+ * together): the user must belong to each new group's organization, and a group keeps an admin.
+ */
+export async function applyGroupsOfUser(tx: Database, ctx: Ctx, userId: string, plan: GroupsPlan, field = 'groups'): Promise<void> {
+  const { added, removed } = plan;
+  for (const g of added) await checkOrganizationMembers(tx, g.organizationId, [userId], field);
+  for (const g of removed) {
+    const before = await findGroupMembersForUpdate(tx, g.id);
+    keepAnAdmin(before, before.filter((m) => m.userId !== userId), field);
+  }
+  await withMemberConstraints(async () => {
+    for (const g of added) {
+      await insertGroupMembers(tx, g.id, [{ userId, isAdmin: false }]);
+      await recordEvent(tx, ctx, { action: 'group.addMembers', organizationId: g.organizationId, user2Id: userId, data: { groupId: g.id, userIds: [userId], isAdmin: false } });
+    }
+  }, field);
+  for (const g of removed) {
+    await deleteGroupMembers(tx, g.id, [userId]);
+    await recordEvent(tx, ctx, { action: 'group.removeMembers', organizationId: g.organizationId, user2Id: userId, data: { groupId: g.id, userIds: [userId] } });
+  }
+  for (const g of [...added, ...removed]) ctx.loaders.groupMembersByGroupId.clear(g.id);
+  ctx.loaders.groupsByMemberUserId.clear(userId);
 }

@@ -94,6 +94,9 @@ export class GroupsArgs extends ConnectionArgs {
 
   @Field(() => GroupOrder, { nullable: true, description: 'Order; default name ascending.' })
   orderBy?: GroupOrder | null;
+
+  @Field(() => Int, { nullable: true, description: 'Skip this many groups (with `first` only, at most 100000): for page-number clients such as the REST dialects; prefer cursors.' })
+  offset?: number | null;
 }
 
 @InputType({ description: 'The group’s message key, encrypted for one member device.' })

@@ -7,6 +7,7 @@ import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
+import { checkOffset } from '../../core/offset.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import {
   countChildren,
@@ -89,14 +90,11 @@ export async function listVisibleOrganizations(
   offset?: number | null,
 ): Promise<Connection<OrganizationRow>> {
   const page = pageRequest(args);
-  if (offset != null) {
-    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new DomainError('BAD_USER_INPUT', `Offset must be 0 to ${MAX_OFFSET}`);
-    if (page.cursor || page.direction === 'backward') throw new DomainError('BAD_USER_INPUT', 'Use offset with first only, without cursors');
-  }
+  const skip = checkOffset(page, offset, MAX_OFFSET);
   const scope = scopeOf(ctx);
   if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
   const keyset = organizationKeyset(order.field, order.direction);
-  const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, offset ?? 0);
+  const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, skip);
   for (const r of rows) ctx.loaders.organizationById.prime(r.org.id, r.org);
   const keyOf = (r: (typeof rows)[number]) => [order.field === 'createdAt' ? r.createdAtKey : r.org[order.field], r.org.id];
   return toConnection(rows, page, keyOf, (r) => r.org, () => countOrganizations(ctx.db, scope, filter));

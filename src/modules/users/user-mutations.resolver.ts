@@ -3,7 +3,8 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { idOfType, optionalId, requireId, toGlobalId } from '../../core/graphql/node.js';
-import { notFound } from '../../core/errors.js';
+import { DomainError, notFound } from '../../core/errors.js';
+import type { GroupRefs } from '../groups/group.service.js';
 import { payload } from '../../core/graphql/payload.js';
 import {
   AddEmailInput,
@@ -19,6 +20,7 @@ import {
   PublicKeyPayload,
   RemoveContactPayload,
   RemovePublicKeyPayload,
+  SetAnalystConsentInput,
   UpdateUserInput,
   UserIdInput,
   UserPayload,
@@ -33,6 +35,7 @@ import {
   removePublicKey,
   resolveRef,
   revokeDevice,
+  setAnalystConsent,
   setBlocked,
   setPrimaryContact,
   updateUserService,
@@ -72,16 +75,30 @@ const ownKeyRef = async (ctx: Context, input: PublicKeyIdInput) => {
 const optionalUserRef = (ctx: Context, userId: string | null | undefined, userDatabaseId: number | null | undefined) =>
   userId == null && userDatabaseId == null ? Promise.resolve(userId) : userRef(ctx, { id: userId, databaseId: userDatabaseId });
 
+/** Group memberships to set: by global ids or by integer ids, not both. */
+function groupRefs(input: { groupIds?: string[] | null; groupDatabaseIds?: number[] | null }): GroupRefs | null {
+  if (input.groupIds != null && input.groupDatabaseIds != null) throw new DomainError('BAD_USER_INPUT', 'Give groupIds or groupDatabaseIds, not both', 'groupIds');
+  if (input.groupIds != null) return { ids: input.groupIds.map((id) => requireId(id, 'Group')) };
+  return input.groupDatabaseIds != null ? { databaseIds: input.groupDatabaseIds } : null;
+}
+
 @Resolver()
 export class UserMutationsResolver {
   @Mutation(() => UserPayload, { description: 'Creates an account (instance admins).' })
   createUser(@Arg('input', () => CreateUserInput, { description: 'The new account.' }) input: CreateUserInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await createUser(ctx, input)) }));
+    return payload(async () => ({
+      user: User.from(await createUser(ctx, { ...input, organizationId: optionalId(input.organizationId, 'Organization'), groups: groupRefs(input) })),
+    }));
   }
 
   @Mutation(() => UserPayload, { description: 'Changes a profile (the user or instance admins); admin flag and limits only by instance admins.' })
   updateUser(@Arg('input', () => UpdateUserInput, { description: 'What to change.' }) input: UpdateUserInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input) })) }));
+    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input), groups: groupRefs(input) })) }));
+  }
+
+  @Mutation(() => UserPayload, { description: 'Gives or withdraws your consent to act as an analyst (instance admins: anyone’s).' })
+  setAnalystConsent(@Arg('input', () => SetAnalystConsentInput, { description: 'Whose consent, and whether it is given.' }) input: SetAnalystConsentInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ user: User.from(await setAnalystConsent(ctx, optionalId(input.userId, 'User'), input.consentGiven)) }));
   }
 
   @Mutation(() => DeleteUserPayload, { description: 'Deletes an account and everything it owns (instance admins; not yourself, not an organization’s only owner).' })

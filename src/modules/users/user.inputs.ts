@@ -7,8 +7,12 @@ import { Contact, Device, PublicKey, PublicKeyKind, User } from './user.type.js'
 
 @InputType({ description: 'A new account (instance admins only).' })
 export class CreateUserInput {
-  @Field({ description: 'Unique username (case-insensitive): letters, digits, `_`, `.`, `-`, not starting with `.` or `-`; at most 255 characters.' })
-  username!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Unique username (case-insensitive): letters, digits, `_`, `.`, `-`, not starting with `.` or `-`; at most 255 characters. Default: the email’s local part, with `-2`, `-3`, … when taken.',
+  })
+  username?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Email address; becomes the primary email. Unique among active emails.' })
   email?: string | null;
@@ -54,6 +58,18 @@ export class CreateUserInput {
 
   @Field(() => Boolean, { nullable: true, description: 'External user (default false).' })
   external?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'false: the account starts disabled (cannot sign in until activated). Default true.' })
+  isActive?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'Also make the user a member of this organization (global ID); groups must belong to it.' })
+  organizationId?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'The groups the user is in (global IDs); replaces the memberships among the groups you manage.' })
+  groupIds?: string[] | null;
+
+  @Field(() => [Int], { nullable: true, description: 'Like groupIds, by integer id (the accounts dialect’s `groups`); give at most one of the two.' })
+  groupDatabaseIds?: number[] | null;
 }
 
 @InputType({ description: 'Changes to a user; omitted fields stay as they are, null clears a text field.' })
@@ -105,6 +121,24 @@ export class UpdateUserInput {
 
   @Field(() => String, { nullable: true, description: 'New password, 8 to 1024 characters (instance admins only).' })
   password?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'false disables the account (it cannot sign in, its tokens stop working); true re-enables a disabled one (instance admins only; a blocked account is unblocked with unblockUser).' })
+  isActive?: boolean | null;
+
+  @Field(() => [ID], { nullable: true, description: 'The groups the user is in (global IDs); replaces the memberships among the groups you manage.' })
+  groupIds?: string[] | null;
+
+  @Field(() => [Int], { nullable: true, description: 'Like groupIds, by integer id (the accounts dialect’s `groups`); give at most one of the two.' })
+  groupDatabaseIds?: number[] | null;
+}
+
+@InputType({ description: 'Consent to act as an analyst.' })
+export class SetAnalystConsentInput {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user; default yourself (others: instance admins only).' })
+  userId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether consent is given (true) or withdrawn (false); omitted: no change.' })
+  consentGiven?: boolean | null;
 }
 
 @InputType({ description: 'A user to act on.' })

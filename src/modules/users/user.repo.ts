@@ -3,7 +3,7 @@
 import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { contacts, devices, identities, publicKeys, users } from '../../../schema/users.js';
-import type { Database } from '../../core/db.js';
+import { rowsOf, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
@@ -22,6 +22,16 @@ export async function findUserByUsername(db: Database, username: string): Promis
     .from(users)
     .where(sql`lower(${users.username}) = lower(${username})`);
   return row;
+}
+
+/** Usernames (lowercased) that are `base` or `base-<n>`, to pick a free one. */
+export async function findTakenUsernames(db: Database, base: string): Promise<string[]> {
+  const escaped = base.replace(/[\\%_]/g, (c) => '\\' + c);
+  const rows = await db
+    .select({ u: sql<string>`lower(${users.username})` })
+    .from(users)
+    .where(sql`lower(${users.username}) = ${base} or lower(${users.username}) like ${escaped + '-%'}`);
+  return rows.map((r) => r.u);
 }
 
 /** A user by username with their primary email in the same statement (null when none). */
@@ -98,6 +108,9 @@ export interface UserListFilter {
   username?: string | null;
   state?: 'active' | 'blocked' | 'disabled' | null;
   isAdmin?: boolean | null;
+  /** Only direct members of this organization (uuid). */
+  organizationId?: string | null;
+  analystConsent?: boolean | null;
 }
 
 const likePattern = (s: string) => '%' + s.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
@@ -118,6 +131,10 @@ function userFilterWhere(f: UserListFilter): SQL | undefined {
   if (f.username) parts.push(sql`lower(${users.username}) = lower(${f.username})`);
   if (f.state) parts.push(eq(users.state, f.state));
   if (f.isAdmin != null) parts.push(eq(users.isAdmin, f.isAdmin));
+  if (f.analystConsent != null) parts.push(eq(users.analystConsent, f.analystConsent));
+  if (f.organizationId) {
+    parts.push(sql`exists (select 1 from ${memberships} where ${memberships.userId} = ${users.id} and ${memberships.organizationId} = ${f.organizationId})`);
+  }
   return parts.length ? and(...parts) : undefined;
 }
 
@@ -149,6 +166,22 @@ export async function listUsers(db: Database, filter: UserListFilter, keyset: Ke
 export async function countUsersMatching(db: Database, filter: UserListFilter): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users).where(userFilterWhere(filter));
   return Number(row!.n);
+}
+
+/**
+ * Users who hold this email address (case-insensitive) as a contact in any state, at most
+ * `limit`; each with the slug of the organization they joined first (null when none).
+ */
+export async function findUsersHoldingEmail(db: Database, email: string, limit: number): Promise<{ userId: string; organizationSlug: string | null }[]> {
+  // Plain SQL with aliases: Drizzle leaves column names unqualified in a correlated subquery.
+  const rows = rowsOf<{ user_id: string; slug: string | null }>(
+    await db.execute(sql`
+      select h.user_id, (
+        select o.slug from memberships m join organizations o on o.id = m.organization_id
+        where m.user_id = h.user_id order by m.created_at, m.id limit 1) as slug
+      from (select distinct c.user_id from contacts c where c.type = 'email' and lower(c.value) = lower(${email}) limit ${limit}) h`),
+  );
+  return rows.map((r) => ({ userId: r.user_id, organizationSlug: r.slug }));
 }
 
 /** Slugs of organizations where the user is the only owner (deleting them would orphan those). */

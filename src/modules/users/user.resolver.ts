@@ -6,10 +6,10 @@ import { can } from '../../core/auth/policy.js';
 import type { Context } from '../../context.js';
 import { DomainError } from '../../core/errors.js';
 import { mapConnection } from '../../core/graphql/connection.js';
-import { idOfType } from '../../core/graphql/node.js';
 import { PersonalAccessToken } from '../auth/auth.types.js';
-import { Contact, Device, Identity, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
-import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, publicKeysOf, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
+import { idOfType, optionalId } from '../../core/graphql/node.js';
+import { Contact, Device, Identity, LoginHint, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
+import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, loginHint, publicKeysOf, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
 
 @Resolver(() => User)
 export class UserResolver {
@@ -39,11 +39,25 @@ export class UserResolver {
     const c = await listVisibleUsers(
       ctx,
       args,
-      { search: f?.search, username: f?.username, state: f?.state ?? null, isAdmin: f?.isAdmin },
+      { search: f?.search, username: f?.username, state: f?.state ?? null, isAdmin: f?.isAdmin, organizationId: optionalId(f?.organizationId, 'Organization'), analystConsent: f?.analystConsent },
       { field: args.orderBy?.field ?? 'username', direction: args.orderBy?.direction ?? 'asc' },
       args.offset,
     );
     return mapConnection(c, User.from);
+  }
+
+  @Query(() => LoginHint, { description: 'Sign-in parameters for an email address (signed-in callers): a login hint, or manual entry when several accounts hold it.' })
+  loginHint(@Arg('email', { description: 'The email address.' }) email: string, @Ctx() ctx: Context): Promise<LoginHint> {
+    return loginHint(ctx, email);
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'Whether the user consents to act as an analyst. Consent given is visible to every signed-in caller (that is what it is for); its absence only to the user and instance admins (null for others).',
+  })
+  analystConsent(@Root() user: User, @Ctx() ctx: Context): boolean | null {
+    if (user.row.analystConsent) return ctx.principal.kind === 'user' ? true : null;
+    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? false : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })

@@ -10,8 +10,12 @@ import { hashPassword } from '../../core/auth/passwords.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { checkOffset } from '../../core/offset.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
+import { applyGroupsOfUser, planGroupsOfUser, type GroupRefs } from '../groups/group.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
+import { insertMembership } from '../organizations/organization.repo.js';
+import { readableOrganization } from '../organizations/organization.service.js';
 import { enqueue } from '../outbox/outbox.service.js';
 import { MAX_KEY_LENGTH, parseSshKey, sha256Fingerprint } from './ssh-key.js';
 import {
@@ -28,6 +32,8 @@ import {
   findSoleOwnedOrganizationSlugs,
   findUserByDatabaseId,
   findUserByUsername,
+  findTakenUsernames,
+  findUsersHoldingEmail,
   findUserWithEmailByUsername,
   insertContact,
   insertPublicKey,
@@ -108,6 +114,10 @@ export interface UserFilterInput {
   username?: string | null;
   state?: UserRow['state'] | null;
   isAdmin?: boolean | null;
+  /** Only direct members of this organization (uuid); the caller must be able to see its members. */
+  organizationId?: string | null;
+  /** true: analysts (consent given, public); false: the others (instance admins only). */
+  analystConsent?: boolean | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,20 +139,20 @@ export async function listVisibleUsers(
   offset?: number | null,
 ): Promise<Connection<UserRow>> {
   const page = pageRequest(args);
-  if (offset != null) {
-    if (!Number.isInteger(offset) || offset < 0 || offset > 1_000_000) throw new DomainError('BAD_USER_INPUT', 'offset must be 0 to 1000000');
-    if (page.cursor || page.direction === 'backward') throw new DomainError('BAD_USER_INPUT', 'offset goes with first only, not with cursors or last');
-  }
+  const skip = checkOffset(page, offset, 1_000_000);
   if (!ctx.authz.userId) return toConnection([], page, () => [], (r) => r, async () => 0);
   // The admin flag is private: filtering on it would reveal it.
   if (filter.isAdmin != null && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins filter users by isAdmin');
+  if (filter.analystConsent === false && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins list users without analyst consent');
   checkCursor(page.cursor, order.field);
+  // Who belongs to an organization is for its members to know (organizations are isolated).
+  if (filter.organizationId) await ctx.authz.assert('membership:read', { organizationId: filter.organizationId }, { hideAs: 'NOT_FOUND', message: 'Organization not found' });
   const search = filter.search?.trim() || null;
   if ((search?.length ?? 0) > 255 || (filter.username?.length ?? 0) > 255) throw new DomainError('BAD_USER_INPUT', 'Search terms are at most 255 characters');
   // Emails are private: others find a user by a whole address (as GitLab does), not by fragments.
   const f: UserListFilter = { ...filter, search, emailSearch: ctx.authz.isInstanceAdmin ? 'substring' : 'exact' };
   const keyset = userKeyset(order.field, order.direction);
-  const rows = await listUsers(ctx.db, f, keyset, page, offset ?? 0);
+  const rows = await listUsers(ctx.db, f, keyset, page, skip);
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
   const keyOf = (r: ListedUser) => [order.field === 'createdAt' ? r.createdAtKey : r.user[order.field], r.user.id];
   return toConnection(rows, page, keyOf, (r) => r.user, () => countUsersMatching(ctx.db, f));
@@ -366,7 +376,8 @@ function forgetUser(ctx: Ctx, userId: string): void {
 // ---- accounts ----
 
 export interface CreateUserInput extends ProfileInput {
-  username: string;
+  /** Default: derived from the email (see deriveUsername). */
+  username?: string | null;
   email?: string | null;
   skipConfirmation?: boolean | null;
   password?: string | null;
@@ -374,12 +385,35 @@ export interface CreateUserInput extends ProfileInput {
   projectsLimit?: number | null;
   canCreateGroup?: boolean | null;
   external?: boolean | null;
+  /** false: created disabled (cannot sign in until activated). */
+  isActive?: boolean | null;
+  /** Also make the user a member of this organization (uuid). */
+  organizationId?: string | null;
+  /** The groups to put the user in (of that organization). */
+  groups?: GroupRefs | null;
+}
+
+/**
+ * A free username from an email's local part: its letters, digits, `_`, `.`, `-` (lowercased),
+ * with `-2`, `-3`, … appended when taken. Accounts APIs create users by email only.
+ */
+async function deriveUsername(ctx: Ctx, email: string | null): Promise<string> {
+  if (!email) throw validation('username', 'Give a username or an email to derive it from');
+  const local = email.slice(0, email.lastIndexOf('@')).toLowerCase();
+  const base = local.replace(/[^a-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 200) || 'user';
+  const taken = new Set(await findTakenUsernames(ctx.db, base));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<UserRow> {
   await ctx.authz.assert('user:create', {}, { message: 'Only instance admins create users' });
-  const username = checkUsername(input.username);
   const email = input.email != null && input.email.trim() !== '' ? checkEmail(input.email) : null;
+  const username = input.username != null ? checkUsername(input.username) : await deriveUsername(ctx, email);
+  const org = input.organizationId != null ? await readableOrganization(ctx, input.organizationId) : null;
+  if (input.organizationId != null && !org) throw new DomainError('NOT_FOUND', 'Organization not found', 'organizationId');
+  if (input.groups && !org && groupCount(input.groups) > 0) throw validation('groups', 'Give the organization the groups belong to');
+  const groupsPlan = input.groups ? await planGroupsOfUser(ctx, null, input.groups) : null;
   const password = input.password != null ? checkPassword(input.password) : null;
   const profile = profileValues(input);
   const projectsLimit = checkProjectsLimit(input.projectsLimit);
@@ -398,7 +432,10 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
         ...(input.canCreateGroup != null ? { canCreateGroup: input.canCreateGroup } : {}),
         ...(input.external != null ? { external: input.external } : {}),
         confirmedAt: confirmed ? now : null,
+        state: input.isActive === false ? 'disabled' : 'active',
       });
+      if (org) await insertMembership(tx, { userId: user.id, organizationId: org.id, role: 'member' });
+      if (groupsPlan) await applyGroupsOfUser(tx, ctx, user.id, groupsPlan);
       if (email) {
         const pending = confirmed ? null : newValidationCode(now);
         const contact = await insertContact(tx, {
@@ -412,7 +449,13 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
         });
         if (pending) await sendValidationCode(tx, contact, pending.code);
       }
-      await recordEvent(tx, ctx, { action: 'user.create', user2Id: user.id, email, data: { username, isAdmin: user.isAdmin } });
+      await recordEvent(tx, ctx, {
+        action: 'user.create',
+        user2Id: user.id,
+        organizationId: org?.id ?? null,
+        email,
+        data: { username, isAdmin: user.isAdmin, state: user.state },
+      });
       return user;
     }),
   );
@@ -432,13 +475,32 @@ export interface UpdateUserInput extends ProfileInput {
   projectsLimit?: number | null;
   canCreateGroup?: boolean | null;
   external?: boolean | null;
+  /** Instance admins only: false disables the account, true re-enables a disabled one. */
+  isActive?: boolean | null;
+  /** Replaces the user's memberships among the groups the caller manages. */
+  groups?: GroupRefs | null;
+}
+
+const groupCount = (refs: GroupRefs) => ('ids' in refs ? refs.ids.length : refs.databaseIds.length);
+
+/** The state an isActive change leads to; a blocked account is unblocked explicitly, not activated. */
+function stateFor(target: UserRow, isActive: boolean, me: string): UserRow['state'] {
+  if (!isActive) {
+    if (target.id === me) throw new DomainError('PRECONDITION_FAILED', 'You cannot deactivate yourself', 'isActive');
+    return target.state === 'active' ? 'disabled' : target.state;
+  }
+  if (target.state === 'blocked') throw new DomainError('PRECONDITION_FAILED', 'The account is blocked: unblock it instead', 'isActive');
+  return 'active';
 }
 
 export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promise<UserRow> {
   const me = requireSignedIn(ctx);
   const target = await requireUser(ctx, input.id);
-  await ctx.authz.assert('user:update', { userId: target.id }, { message: 'You may change only your own profile' });
-  const values = profileValues(input);
+  // A value equal to the current one is no change (legacy clients PUT back what they read), so
+  // it needs no right: a group admin may send a user's whole record to change only its groups.
+  const values = Object.fromEntries(
+    Object.entries(profileValues(input)).filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify(target[k as keyof UserRow] ?? null)),
+  ) as Partial<NewUser>;
   const adminOnly = {
     isAdmin: input.isAdmin,
     projectsLimit: input.projectsLimit,
@@ -447,9 +509,25 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     username: input.username,
     email: input.email,
     password: input.password,
+    isActive: input.isActive,
   };
   let newEmail: string | null = null;
-  const adminFields = Object.entries(adminOnly).filter(([, v]) => v != null);
+  const currentEmail = input.email != null ? await ctx.loaders.primaryEmailByUserId.load(target.id) : null;
+  const current: Record<string, unknown> = {
+    isAdmin: target.isAdmin,
+    projectsLimit: target.projectsLimit,
+    canCreateGroup: target.canCreateGroup,
+    external: target.external,
+    username: target.username,
+    email: currentEmail?.toLowerCase(),
+    isActive: target.state === 'active',
+  };
+  const same = (k: string, v: unknown) => (k === 'email' ? String(v).trim().toLowerCase() === current.email : current[k] === v);
+  const adminFields = Object.entries(adminOnly).filter(([k, v]) => v != null && !same(k, v));
+  // Groups follow the groups' own rules (setGroupsOfUser); the rest needs the user or an admin.
+  if (Object.keys(values).length > 0 || adminFields.length > 0) {
+    await ctx.authz.assert('user:update', { userId: target.id }, { message: 'You may change only your own profile' });
+  }
   if (adminFields.length > 0) {
     if (!ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', `Only instance admins change ${adminFields.map(([k]) => k).join(', ')}`);
     // Dropping one's own admin flag could leave the instance without an admin who can undo it.
@@ -459,23 +537,72 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     if (limit !== undefined) values.projectsLimit = limit;
     if (input.canCreateGroup != null) values.canCreateGroup = input.canCreateGroup;
     if (input.external != null) values.external = input.external;
-    if (input.username != null) values.username = checkUsername(input.username);
+    if (input.username != null && !same('username', input.username)) values.username = checkUsername(input.username);
     if (input.password != null) values.passwordHash = await hashPassword(checkPassword(input.password));
-    if (input.email != null) newEmail = checkEmail(input.email);
+    if (input.email != null && !same('email', input.email)) newEmail = checkEmail(input.email);
+    if (input.isActive != null) {
+      const state = stateFor(target, input.isActive, me);
+      if (state !== target.state) values.state = state;
+    }
   }
-  if (Object.keys(values).length === 0 && newEmail === null) return target;
+  const groups = input.groups ? await planGroupsOfUser(ctx, target.id, input.groups) : null;
+  if (Object.keys(values).length === 0 && newEmail === null && !(groups && groups.added.length + groups.removed.length > 0)) return target;
   const updated = await withUniqueness(() =>
     ctx.db.transaction(async (tx) => {
       const row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
       if (newEmail !== null) await replacePrimaryEmail(tx, target.id, newEmail);
+      if (groups) await applyGroupsOfUser(tx, ctx, target.id, groups);
       const changed = Object.keys(values).map((k) => (k === 'passwordHash' ? 'password' : k));
-      await recordEvent(tx, ctx, { action: 'user.update', user2Id: target.id, email: newEmail, data: { changed: newEmail !== null ? [...changed, 'email'] : changed } });
+      if (newEmail !== null) changed.push('email');
+      if (changed.length === 0) return row!;
+      await recordEvent(tx, ctx, { action: 'user.update', user2Id: target.id, email: newEmail, data: { changed, ...(values.state ? { from: target.state } : {}) } });
       return row!;
     }),
   );
   forgetUser(ctx, target.id);
   ctx.loaders.userById.prime(updated.id, updated);
   return updated;
+}
+
+/** Records whether the user consents to be an analyst (themselves; instance admins for anyone). */
+export async function setAnalystConsent(ctx: Ctx, userId: string | null | undefined, consent: boolean | null | undefined): Promise<UserRow> {
+  const me = requireSignedIn(ctx);
+  const target = await requireUser(ctx, userId ?? me);
+  await ctx.authz.assert('user:update', { userId: target.id }, { message: 'You may give or withdraw only your own consent' });
+  if (consent == null || target.analystConsent === consent) return target;
+  const updated = await ctx.db.transaction(async (tx) => {
+    const row = await updateUser(tx, target.id, { analystConsent: consent });
+    await recordEvent(tx, ctx, { action: consent ? 'user.consent' : 'user.withdrawConsent', user2Id: target.id, data: { analyst: consent } });
+    return row!;
+  });
+  forgetUser(ctx, target.id);
+  ctx.loaders.userById.prime(updated.id, updated);
+  return updated;
+}
+
+export interface LoginHint {
+  /** Query parameters for the sign-in page, `application/x-www-form-urlencoded`. */
+  params: string;
+  /** Several accounts hold the address: the person must enter their username themselves. */
+  manualEntry: boolean;
+}
+
+/**
+ * Sign-in parameters for an email address: `login_hint` and, when one account holds the address
+ * and belongs to an organization, that organization's slug (where it signs in). When several
+ * accounts hold it (one active, others as disabled contacts of former owners) there is no telling
+ * which is meant: `route=manual` asks for manual entry. An unknown address gets the bare hint, so
+ * the answer does not tell who has an account.
+ */
+export async function loginHint(ctx: Ctx, email: string): Promise<LoginHint> {
+  requireSignedIn(ctx);
+  const address = checkEmail(email);
+  const holders = await findUsersHoldingEmail(ctx.db, address, 2);
+  if (holders.length > 1) return { params: new URLSearchParams({ route: 'manual', login_hint: address }).toString(), manualEntry: true };
+  const p = new URLSearchParams({ login_hint: address });
+  const slug = holders[0]?.organizationSlug;
+  if (slug) p.set('organization', slug);
+  return { params: p.toString(), manualEntry: false };
 }
 
 /** Sets the user's primary email (admins): the primary contact takes the new, validated address. */

@@ -3,7 +3,7 @@
 // contacts, devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check
 // the policy.
 import { JSONObjectResolver } from 'graphql-scalars';
-import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 // One OrderDirection enum for the whole graph (it lives with the organizations, which came first).
@@ -52,6 +52,9 @@ export class User extends Node {
   @Field(() => UserState, { description: 'Whether the user can sign in.' })
   state!: UserState;
 
+  @Field({ description: 'Whether the account is active (state ACTIVE): the accounts dialect’s `is_active`.' })
+  isActive!: boolean;
+
   @Field(() => String, { nullable: true, description: 'Short self-description.' })
   bio!: string | null;
 
@@ -91,6 +94,7 @@ export class User extends Node {
     u.displayName = row.displayName;
     u.name = row.displayName || [row.firstName, row.lastName].filter(Boolean).join(' ') || row.username;
     u.state = row.state as UserState;
+    u.isActive = row.state === 'active';
     u.bio = row.bio;
     u.location = row.location;
     u.website = row.website;
@@ -348,6 +352,21 @@ export class UserFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'Only instance admins (true) or only others (false). Instance admins only.' })
   isAdmin?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only direct members of this organization (global ID); you must be able to see its members.' })
+  organizationId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only users who consented to act as analysts (consent given is visible to all). false: only the others (instance admins only).' })
+  analystConsent?: boolean | null;
+}
+
+@ObjectType({ description: 'How to send a person to the sign-in page for an email address.' })
+export class LoginHint {
+  @Field({ description: 'Query parameters for the sign-in page (`login_hint`, the `organization` slug when known, or `route=manual`).' })
+  params!: string;
+
+  @Field({ description: 'Several accounts hold the address: the person must enter their username (params hold `route=manual`).' })
+  manualEntry!: boolean;
 }
 
 @ArgsType()

@@ -74,3 +74,31 @@ export function envelope<T>(r: RestRequest, p: Page, count: number, results: T[]
 
 export const uuidOf = (globalId: string | null | undefined): string | null => (globalId ? (fromGlobalId(globalId)?.id ?? null) : null);
 export const gid = (type: string, id: string) => toGlobalId(type, id.toLowerCase());
+
+/** `?organization=<uuid>`: the organization a request is about. */
+export const organizationQuery: JsonSchema = { ...uuid, description: 'The organization (uuid); default: the one your API token is bound to.' };
+
+/** The organization given (in the body or `?organization=`), else the API token's; null when neither. */
+export function optionalOrganizationOf(r: RestRequest, fromBody?: string): string | null {
+  const given = fromBody ?? (r.query.organization as string | undefined);
+  if (given) return gid('Organization', given);
+  const p = r.principal;
+  const bound = p.kind === 'user' && p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  return bound ? gid('Organization', bound) : null;
+}
+
+/** The organization the request is about (global ID); 400 `{"organization": [...]}` when none. */
+export function organizationOf(r: RestRequest, fromBody?: string): string {
+  const org = optionalOrganizationOf(r, fromBody);
+  if (!org) throw new DomainError('VALIDATION_FAILED', 'This field is required.', 'organization');
+  return org;
+}
+
+/**
+ * The organization a view is limited to: the one given, else the API token's — except for
+ * instance admins, whom a token's organization does not limit (as in the graph's policy).
+ */
+export function viewOrganizationOf(r: RestRequest): string | null {
+  if (r.query.organization) return gid('Organization', r.query.organization as string);
+  return r.principal.kind === 'user' && r.principal.isInstanceAdmin ? null : optionalOrganizationOf(r);
+}

@@ -9,6 +9,8 @@ import type { Dialect, DialectError } from '../types.js';
 import { INVALID_PAGE, NOT_PROVIDED } from './common.js';
 import { invitationRoutes } from './invitations.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
+import { peopleRoutes } from './people.routes.js';
+import { userRoutes } from './users.routes.js';
 
 const DETAIL = {
   401: 'Invalid token.',
@@ -25,6 +27,7 @@ const DETAIL = {
 const FIELDS: Record<string, Record<string, string>> = {
   Invitation: { email: 'invitee_identifier', username: 'invitee_identifier', phone: 'invitee_identifier', organization: 'invitee_identifier', validUntil: 'valid_until' },
   Organization: { amount: 'usage' },
+  User: { groupDatabaseIds: 'groups', groupIds: 'groups', organizationId: 'organization', isActive: 'is_active', username: 'email' },
 };
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -85,6 +88,7 @@ export function accountsError(e: DialectError): { status: number; body: unknown 
       // A page number past the end or not a number: DRF's paginator answers 404.
       if (field === 'page') return { status: 404, body: { detail: INVALID_PAGE } };
       if (e.code === 'CONFLICT' && field === 'slug' && e.resource === 'Organization') return { status: 400, body: { slug: ['organization with this slug already exists.'] } };
+      if (e.code === 'CONFLICT' && field === 'email' && e.resource === 'User') return { status: 400, body: { email: ['user with this email already exists.'] } };
       const message = e.code === 'VALIDATION_FAILED' && /must |^\S+ must/.test(e.message) ? drfMessage(e, field) : e.message.endsWith('.') ? e.message : `${e.message}.`;
       return { status: 400, body: { [field ?? 'non_field_errors']: [message] } };
     }
@@ -100,7 +104,7 @@ export const accounts: Dialect = {
   title: 'Accounts API (Django REST framework compatibility)',
   version: '1.0',
   mounts: [''],
-  routes: [...organizationRoutes, ...invitationRoutes],
+  routes: [...organizationRoutes, ...invitationRoutes, ...userRoutes, ...peopleRoutes],
   credential(request: FastifyRequest) {
     const h = request.headers.authorization;
     if (h === undefined || h.trim() === '') return undefined;

@@ -5,7 +5,7 @@
 // GraphQL connection is keyset-only and a page holds at most 100).
 import { DomainError, notFound } from '../../core/errors.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { INVALID_PAGE, envelope, gid, pageOf, pageOfRequest, pageQuery, signedIn, uuid, uuidOf, uuidParams } from './common.js';
+import { INVALID_PAGE, envelope, gid, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 /** How many invitations the list reaches by page number. */
 const LIST_WINDOW = 100;
@@ -50,16 +50,6 @@ export function invitationBody(i: InvitationNode) {
   };
 }
 
-/** The organization the request is about (global ID). */
-function organizationOf(r: RestRequest, fromBody?: string): string {
-  const given = fromBody ?? (r.query.organization as string | undefined);
-  if (given) return gid('Organization', given);
-  const p = r.principal;
-  const bound = p.kind === 'user' && p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
-  if (bound) return gid('Organization', bound);
-  throw new DomainError('VALIDATION_FAILED', 'This field is required.', 'organization');
-}
-
 const invitation = (r: RestRequest) => {
   signedIn(r);
   return gid('Invitation', r.params.uuid!);
@@ -68,7 +58,6 @@ const invitation = (r: RestRequest) => {
 const inviteeInput = (identifier: string) =>
   identifier.includes('@') ? { email: identifier } : /^\+?[0-9][0-9 ]{5,19}$/.test(identifier) ? { phone: identifier.replace(/ /g, '') } : { username: identifier };
 
-const organizationQuery: JsonSchema = { ...uuid, description: 'The organization (uuid); default: the one your API token is bound to.' };
 
 export const invitationRoutes: Route[] = [
   {

@@ -1,0 +1,1 @@
+CREATE INDEX "users_username_id_idx" ON "users" USING btree ("username","id");
