@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed } from './helpers/seed.js';
+import { insertInvitation } from '../src/modules/invitations/invitation.repo.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const FORBIDDEN = { detail: 'You do not have permission to perform this action.' };
@@ -104,6 +105,22 @@ describe.each(DRIVERS)('accounts dialect on %s', (driver) => {
       // The stranger sees only their own organization.
       const theirs = await call('GET', '/accounts/organizations/', tok.stranger);
       expect(theirs.body.results.map((o: { slug: string }) => o.slug)).toEqual(['acc-other']);
+    });
+
+    it('filters the list by id, uuid, name and slug exactly; a malformed id is a 400', async () => {
+      const one = (q: string) => call('GET', `/accounts/organizations/?${q}`, tok.owner);
+      expect((await one(`id=${acme.id}`)).body).toMatchObject({ count: 1, results: [{ uuid: acme.id, slug: 'acc-acme' }] });
+      expect((await one(`uuid=${acme.id.toUpperCase()}`)).body).toMatchObject({ count: 1, results: [{ uuid: acme.id }] });
+      expect((await one(`id=${acme.id}&uuid=${acme.id}`)).body).toMatchObject({ count: 1 });
+      expect((await one('name=Acme%20Accounts')).body).toMatchObject({ count: 1, results: [{ slug: 'acc-acme' }] });
+      expect((await one('name=Acme')).body).toMatchObject({ count: 0, results: [] });
+      expect((await one('slug=ACC-ACME')).body).toMatchObject({ count: 1, results: [{ uuid: acme.id }] });
+      expect((await one('slug=acc-acm')).body).toMatchObject({ count: 0 });
+      // Another organization's id finds nothing for those outside it.
+      expect((await one(`id=${other.id}`)).body).toMatchObject({ count: 0, results: [] });
+      expect(await one('id=42')).toMatchObject({ status: 400, body: { id: ['Enter a valid UUID.'] } });
+      expect(await one("uuid=1'%20OR%20'1'%3D'1")).toMatchObject({ status: 400, body: { uuid: ['Enter a valid UUID.'] } });
+      expect(await one(`id=${acme.id}&uuid=${other.id}`)).toMatchObject({ status: 400, body: { non_field_errors: [expect.any(String)] } });
     });
 
     it('increments usage within the quota, refuses past it unless overridden', async () => {
@@ -224,6 +241,24 @@ describe.each(DRIVERS)('accounts dialect on %s', (driver) => {
       expect(await call('GET', `/accounts/invite/${UNKNOWN}/`, tok.admin)).toMatchObject({ status: 404, body: NOT_FOUND });
     });
 
+    it('pages by number through all of an organization’s invitations, newest first, past the first hundred', async () => {
+      const s = seed(t);
+      const owner = await s.user('acc-many-owner');
+      const many = await s.org('acc-many', { owner });
+      const until = new Date(Date.now() + 86_400_000);
+      for (let i = 0; i < 105; i++) await insertInvitation(t.db.db, { organizationId: many.id, inviteeEmail: `many-${String(i).padStart(3, '0')}@example.com`, validUntil: until });
+      const token = await s.tokenFor(owner);
+      const last = await call('GET', `/accounts/invite/?organization=${many.id}&page_size=50&page=3`, token);
+      expect(last.status).toBe(200);
+      expect(last.body.count).toBe(105);
+      expect(last.body.next).toBeNull();
+      // Newest first: the oldest five are on the last page.
+      expect(last.body.results.map((i: { invitee_identifier: string }) => i.invitee_identifier)).toEqual([4, 3, 2, 1, 0].map((n) => `many-00${n}@example.com`));
+      const first = await call('GET', `/accounts/invite/?organization=${many.id}&page_size=50`, token);
+      expect(first.body.results[0].invitee_identifier).toBe('many-104@example.com');
+      expect(await call('GET', `/accounts/invite/?organization=${many.id}&page_size=50&page=4`, token)).toMatchObject({ status: 404, body: { detail: 'Invalid page.' } });
+    });
+
     it('takes the organization an API token is bound to when none is given (Token scheme)', async () => {
       const r = await t.gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token userErrors { message } } }`, { i: { username: 'acc-owner', name: 'acc', scopes: ['API'], organizationId: seed(t).gid('Organization', acme) } }, { token: tok.owner });
       const pat = r.body.data.createPersonalAccessToken.token;
@@ -257,6 +292,9 @@ describe.each(DRIVERS)('accounts dialect on %s', (driver) => {
       ['GET', `/accounts/organizations/?search=${big}`, tok.owner, undefined],
       ['GET', "/accounts/organizations/?search=1'%20OR%20'1'%3D'1&page=2", tok.owner, undefined],
       ['GET', '/accounts/organizations/?page=999999', tok.owner, undefined],
+      ['GET', '/accounts/organizations/?id=..%2F..%2Fetc%2Fpasswd', tok.owner, undefined],
+      ['GET', '/accounts/organizations/?uuid=%00', tok.owner, undefined],
+      ['GET', `/accounts/organizations/?name=${big}`, tok.owner, undefined],
       ['GET', '/accounts/organizations/not-a-uuid/', tok.owner, undefined],
       ['GET', `/accounts/organizations/${UNKNOWN}/`, tok.owner, undefined],
       ['GET', '/accounts/organizations/..%2F..%2Fetc%2Fpasswd/', tok.owner, undefined],

@@ -83,13 +83,15 @@ function filterWhere(f: InvitationFilter): SQL | undefined {
   );
 }
 
-export async function listInvitations(db: Database, scope: InvitationScope, filter: InvitationFilter, page: PageRequest): Promise<InvitationRow[]> {
-  return db
+export async function listInvitations(db: Database, scope: InvitationScope, filter: InvitationFilter, page: PageRequest, offset = 0): Promise<InvitationRow[]> {
+  const q = db
     .select()
     .from(invitations)
     .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(INVITATION_KEYSET, page)))
     .orderBy(...keysetOrder(INVITATION_KEYSET, page))
     .limit(page.size + 1);
+  // OFFSET only for page-number clients (the REST dialects); cursors never need it.
+  return offset > 0 ? q.offset(offset) : q;
 }
 
 export async function countInvitations(db: Database, scope: InvitationScope, filter: InvitationFilter): Promise<number> {

@@ -9,6 +9,7 @@ import { DomainError, conflict, notFound, validation } from '../../core/errors.j
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
+import { checkOffset } from '../../core/offset.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findMembership, findOrganizationBySlug, findWithinSubtree, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -111,11 +112,15 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
 
 const empty = <T>(args: ConnectionArgs): Connection<T> => toConnection<T, T>([], pageRequest(args), () => [], (r) => r, async () => 0);
 
-export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter): Promise<Connection<InvitationRow>> {
+/** The largest `offset` of the invitations list (page-number clients); cursors go further. */
+const MAX_OFFSET = 100_000;
+
+export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
   const page = pageRequest(args);
+  const skip = checkOffset(page, offset, MAX_OFFSET);
   const scope = scopeOf(ctx);
   if (!scope) return empty(args);
-  const rows = await listInvitations(ctx.db, scope, filter, page);
+  const rows = await listInvitations(ctx.db, scope, filter, page, skip);
   for (const r of rows) ctx.loaders.invitationById.prime(r.id, r);
   return toConnection(rows, page, (r) => [r.id], (r) => r, () => countInvitations(ctx.db, scope, filter));
 }

@@ -129,6 +129,9 @@ export class InvitationFilterInput {
 export class InvitationsArgs extends ConnectionArgs {
   @Field(() => InvitationFilterInput, { nullable: true, description: 'Filter.' })
   filter?: InvitationFilterInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'Skip this many invitations (with `first` only, at most 100000): for page-number clients such as the REST dialects; prefer cursors.' })
+  offset?: number | null;
 }
 
 @ArgsType()

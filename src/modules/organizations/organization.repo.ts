@@ -96,6 +96,12 @@ export interface OrganizationFilter {
   search?: string | null;
   /** Only direct children of this organization; `null` for root organizations only. */
   parentId?: string | null;
+  /** Only this organization (uuid). */
+  id?: string | null;
+  /** Exactly this slug (case-insensitive, as slugs are unique). */
+  slug?: string | null;
+  /** Exactly this name. */
+  name?: string | null;
 }
 
 function filterWhere(f: OrganizationFilter): SQL | undefined {
@@ -105,6 +111,9 @@ function filterWhere(f: OrganizationFilter): SQL | undefined {
     const like = '%' + f.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     parts.push(sql`(${organizations.slug} ilike ${like} or ${organizations.name} ilike ${like})`);
   }
+  if (f.id) parts.push(eq(organizations.id, f.id));
+  if (f.slug) parts.push(sql`lower(${organizations.slug}) = lower(${f.slug})`);
+  if (f.name) parts.push(eq(organizations.name, f.name));
   if (f.parentId === null) parts.push(isNull(organizations.parentId));
   else if (f.parentId !== undefined) parts.push(eq(organizations.parentId, f.parentId));
   return parts.length ? and(...parts) : undefined;

@@ -66,7 +66,14 @@ export class OrganizationResolver {
     const c = await listVisibleOrganizations(
       ctx,
       args,
-      { slugContains: args.filter?.slugContains ?? null, search: args.filter?.search ?? null, parentId },
+      {
+        slugContains: args.filter?.slugContains ?? null,
+        search: args.filter?.search ?? null,
+        parentId,
+        id: optionalId(args.filter?.id, 'Organization'),
+        slug: args.filter?.slug ?? null,
+        name: args.filter?.name ?? null,
+      },
       { field: args.orderBy?.field ?? 'slug', direction: args.orderBy?.direction ?? 'asc' },
       args.offset,
     );

@@ -175,6 +175,15 @@ export class OrganizationFilterInput {
 
   @Field(() => String, { nullable: true, description: 'Slug or name contains this (case-insensitive).' })
   search?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this organization (global ID): for list clients that filter by id.' })
+  id?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Exactly this slug (case-insensitive).' })
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Exactly this name.' })
+  name?: string | null;
 }
 
 @ArgsType()

@@ -35,6 +35,8 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** The request field a failure is about, in the API's names; null → non_field_errors. */
 function fieldOf(e: DialectError): string | null {
   if (!e.field) return null;
+  // A query parameter keeps its own name (`?id=` is a filter, not the input's object id).
+  if (e.field.startsWith('query.')) return e.field.slice('query.'.length);
   const f = e.field.replace(/^input\./, '').replace(/^body\.?/, '');
   if (!f || f === 'id') return null;
   return FIELDS[e.resource ?? '']?.[f] ?? snake(f.split('.')[0]!);
@@ -84,7 +86,7 @@ export function accountsError(e: DialectError): { status: number; body: unknown 
     case 'PRECONDITION_FAILED': {
       const field = fieldOf(e);
       // A path parameter that is no uuid: Django's URL resolver finds no view.
-      if (field === 'uuid') return { status: 404, body: { detail: DETAIL[404] } };
+      if (field === 'uuid' && !e.field?.startsWith('query.')) return { status: 404, body: { detail: DETAIL[404] } };
       // A page number past the end or not a number: DRF's paginator answers 404.
       if (field === 'page') return { status: 404, body: { detail: INVALID_PAGE } };
       if (e.code === 'CONFLICT' && field === 'slug' && e.resource === 'Organization') return { status: 400, body: { slug: ['organization with this slug already exists.'] } };

@@ -1,14 +1,10 @@
 // Invitations of the accounts API: "the organization" is the one given as `?organization=<uuid>`
 // (or, for routes that create, in the body), else the organization the API token is bound to.
 // `invitee_identifier` is an email (has "@"), a phone number (digits, optional "+"), or a
-// username. The list pages by number over the organization's newest 100 invitations (the
-// GraphQL connection is keyset-only and a page holds at most 100).
+// username. The list pages by number, newest first, through the `invitations` query's offset.
 import { DomainError, notFound } from '../../core/errors.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { INVALID_PAGE, envelope, gid, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, signedIn, uuidOf, uuidParams } from './common.js';
-
-/** How many invitations the list reaches by page number. */
-const LIST_WINDOW = 100;
+import { INVALID_PAGE, MAX_OFFSET, envelope, gid, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 const ROLES = ['member', 'admin', 'owner'];
 
@@ -67,21 +63,20 @@ export const invitationRoutes: Route[] = [
     querystring: { type: 'object', properties: { organization: organizationQuery, ...pageQuery } },
     response: pageOf(invitationSchema),
     resource: 'Organization',
-    operation: `query accountsInvitations($org: ID!, $first: Int!) {
-      organization(id: $org) { viewerCanManageMembers invitations(first: $first) { totalCount nodes { ${INVITATION_FIELDS} } } }
+    operation: `query accountsInvitations($org: ID!, $first: Int!, $offset: Int!) {
+      organization(id: $org) { viewerCanManageMembers }
+      invitations(first: $first, offset: $offset, filter: { organization: $org }) { totalCount nodes { ${INVITATION_FIELDS} } }
     }`,
     variables: (r) => {
       signedIn(r);
       const p = pageOfRequest(r);
-      if (p.offset >= LIST_WINDOW) throw notFound(INVALID_PAGE);
-      return { org: organizationOf(r), first: Math.min(LIST_WINDOW, p.offset + p.size) };
+      if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
+      return { org: organizationOf(r), first: p.size, offset: p.offset };
     },
     respond: (d, r) => {
       if (!d.organization) throw notFound();
       if (!d.organization.viewerCanManageMembers) throw new DomainError('FORBIDDEN');
-      const p = pageOfRequest(r);
-      const c = d.organization.invitations;
-      return { body: envelope(r, p, c.totalCount, c.nodes.slice(p.offset, p.offset + p.size).map(invitationBody)) };
+      return { body: envelope(r, pageOfRequest(r), d.invitations.totalCount, d.invitations.nodes.map(invitationBody)) };
     },
   },
   {

@@ -2,9 +2,9 @@
 // is addressed by its uuid (the GraphQL Organization's row id). Listing pages by number through
 // the `organizations` query's `offset` (the one page-number argument in the graph); `search`
 // matches slug or name. `increment` adds quota usage (organization admins).
-import { notFound } from '../../core/errors.js';
+import { DomainError, notFound } from '../../core/errors.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { MAX_OFFSET, INVALID_PAGE, envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
+import { MAX_OFFSET, INVALID_PAGE, UUID_PATTERN, envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 export const SLUG_PATTERN = '^[-a-zA-Z0-9_.]+$';
 
@@ -37,6 +37,16 @@ export function organizationBody(o: OrganizationNode, r: RestRequest) {
   return { uuid: id, name: o.name, slug: o.slug, account_portal_url: `${r.url.origin}/accounts/portal/?organization=${id}` };
 }
 
+/** The `id`/`uuid` filter as a global ID: each must be a uuid (django-filter's words), both the same one. */
+function idFilter(q: Record<string, string | undefined>): string | null {
+  for (const k of ['id', 'uuid'] as const) {
+    if (q[k] && !new RegExp(UUID_PATTERN).test(q[k]!)) throw new DomainError('VALIDATION_FAILED', 'Enter a valid UUID.', `query.${k}`);
+  }
+  if (q.id && q.uuid && q.id.toLowerCase() !== q.uuid.toLowerCase()) throw new DomainError('VALIDATION_FAILED', 'id and uuid name different organizations.');
+  const v = q.id || q.uuid;
+  return v ? gid('Organization', v) : null;
+}
+
 const org = (r: RestRequest) => {
   signedIn(r);
   return gid('Organization', r.params.uuid!);
@@ -48,17 +58,28 @@ export const organizationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/accounts/organizations/',
-    summary: 'Organizations you belong to (instance admins: all), by slug; `search` matches slug or name.',
-    querystring: { type: 'object', properties: { search: searchQuery, ...pageQuery } },
+    summary: 'Organizations you belong to (instance admins: all), by slug; `search` matches slug or name; `id` and `uuid` (both the uuid, the one id shown), `name` and `slug` match exactly.',
+    querystring: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', maxLength: 64, description: 'id (the organization’s uuid)' },
+        uuid: { type: 'string', maxLength: 64, description: 'uuid' },
+        name: { type: 'string', maxLength: 200, description: 'name' },
+        slug: { type: 'string', maxLength: 200, description: 'slug' },
+        search: searchQuery,
+        ...pageQuery,
+      },
+    },
     response: pageOf(organizationSchema),
-    operation: `query accountsOrganizations($first: Int!, $offset: Int!, $search: String) {
-      organizations(first: $first, offset: $offset, filter: { search: $search }) { totalCount nodes { ${ORG_FIELDS} } }
+    operation: `query accountsOrganizations($first: Int!, $offset: Int!, $search: String, $id: ID, $name: String, $slug: String) {
+      organizations(first: $first, offset: $offset, filter: { search: $search, id: $id, name: $name, slug: $slug }) { totalCount nodes { ${ORG_FIELDS} } }
     }`,
     variables: (r) => {
       signedIn(r);
       const p = pageOfRequest(r);
       if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
-      return { first: p.size, offset: p.offset, search: (r.query.search as string | undefined) || null };
+      const q = r.query as Record<string, string | undefined>;
+      return { first: p.size, offset: p.offset, search: q.search || null, id: idFilter(q), name: q.name || null, slug: q.slug || null };
     },
     respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.organizations.totalCount, d.organizations.nodes.map((o: OrganizationNode) => organizationBody(o, r))) }),
   },
