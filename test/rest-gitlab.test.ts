@@ -127,6 +127,30 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       expect(await call('GET', '/user')).toMatchObject({ status: 401, body: { message: '401 Unauthorized' } });
     });
 
+    it('links external identities (extern_uid + provider) and changes social handles one by one', async () => {
+      const c = await call('POST', '/users', tok.admin, { email: 'gl-ext@example.com', password: 'ext-password-1', username: 'gl-ext', name: 'Ext', extern_uid: 'uid=ext,ou=people', provider: 'ldapmain', skype: 'ext.s', twitter: 'ext_t' });
+      expect(c.status, JSON.stringify(c.body)).toBe(201);
+      expect(c.body.identities).toEqual([{ provider: 'ldapmain', extern_uid: 'uid=ext,ou=people' }]);
+      const id = c.body.id as number;
+      // PUT replaces the link to that provider, adds one to another.
+      expect((await call('PUT', `/users/${id}`, tok.admin, { extern_uid: 'uid=ext2', provider: 'ldapmain' })).body.identities).toEqual([{ provider: 'ldapmain', extern_uid: 'uid=ext2' }]);
+      const two = await call('PUT', `/users/${id}`, tok.admin, { extern_uid: '12345', provider: 'github' });
+      expect(two.body.identities).toEqual([
+        { provider: 'github', extern_uid: '12345' },
+        { provider: 'ldapmain', extern_uid: 'uid=ext2' },
+      ]);
+      // One without the other, or an account linked to someone else, is refused.
+      expect(await call('PUT', `/users/${id}`, tok.admin, { extern_uid: 'lonely' })).toMatchObject({ status: 400, body: { message: { provider: ['is missing'] } } });
+      const other = await call('POST', '/users', tok.admin, { email: 'gl-ext3@example.com', password: 'ext-password-3', username: 'gl-ext3', name: 'Ext3', extern_uid: '12345', provider: 'github' });
+      expect(other).toMatchObject({ status: 400, body: { message: { extern_uid: ['has already been taken'] } } });
+      expect(await call('PUT', `/users/${ids.alice}`, tok.admin, { extern_uid: '12345', provider: 'github' })).toMatchObject({ status: 409, body: { message: { extern_uid: ['has already been taken'] } } });
+      expect((await call('PUT', `/users/${id}`, tok.alice, { extern_uid: 'x', provider: 'y' })).status).toBe(403);
+      // Social handles: those given change, the others stay; an empty one goes.
+      const social = await call('PUT', `/users/${id}`, tok.admin, { linkedin: 'ext-l', skype: '' });
+      expect(social.body).toMatchObject({ skype: '', linkedin: 'ext-l', twitter: 'ext_t' });
+      expect(await call('DELETE', `/users/${id}`, tok.admin)).toMatchObject({ status: 200 });
+    });
+
     it('creates (admins, 201), changes, blocks, unblocks and deletes users', async () => {
       const body = { email: 'gl-dave@example.com', password: 'dave-password-1', username: 'gl-dave', name: 'Dave D', bio: 'hi', skype: 'dave.s', website_url: 'https://dave.example', projects_limit: 5, confirm: false };
       expect(await call('POST', '/users', tok.alice, body)).toMatchObject({ status: 403, body: { message: '403 Forbidden' } });

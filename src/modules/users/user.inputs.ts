@@ -5,6 +5,15 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../../core/graphql/payload.js';
 import { Contact, Device, PublicKey, PublicKeyKind, User } from './user.type.js';
 
+@InputType({ description: 'An account at an external identity provider (LDAP, SAML, OAuth), linked to a user.' })
+export class IdentityInput {
+  @Field({ description: 'The provider’s name, e.g. "ldapmain" (1 to 255 characters).' })
+  provider!: string;
+
+  @Field({ description: 'The user’s id at that provider (1 to 255 characters); unique per provider.' })
+  externalUid!: string;
+}
+
 @InputType({ description: 'A new account (instance admins only).' })
 export class CreateUserInput {
   @Field(() => String, {
@@ -65,6 +74,9 @@ export class CreateUserInput {
   @Field(() => ID, { nullable: true, description: 'Also make the user a member of this organization (global ID); groups must belong to it.' })
   organizationId?: string | null;
 
+  @Field(() => IdentityInput, { nullable: true, description: 'Link the user to an external account (instance admins only); replaces the link to that provider.' })
+  identity?: IdentityInput | null;
+
   @Field(() => [ID], { nullable: true, description: 'The groups the user is in (global IDs); replaces the memberships among the groups you manage.' })
   groupIds?: string[] | null;
 
@@ -121,6 +133,15 @@ export class UpdateUserInput {
 
   @Field(() => String, { nullable: true, description: 'New password, 8 to 1024 characters (instance admins only).' })
   password?: string | null;
+
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    description: 'Sets the social handles given and keeps the others (an empty string removes one); `social` replaces the whole map instead.',
+  })
+  socialChanges?: Record<string, unknown> | null;
+
+  @Field(() => IdentityInput, { nullable: true, description: 'Link the user to an external account (instance admins only); replaces the link to that provider.' })
+  identity?: IdentityInput | null;
 
   @Field(() => Boolean, { nullable: true, description: 'false disables the account (it cannot sign in, its tokens stop working); true re-enables a disabled one (instance admins only; a blocked account is unblocked with unblockUser).' })
   isActive?: boolean | null;

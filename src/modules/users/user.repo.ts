@@ -290,6 +290,12 @@ export async function updateDevice(db: Database, id: string, values: Partial<typ
   return row;
 }
 
+/** Links the user to an external account: replaces the user's identity at that provider. */
+export async function replaceIdentity(db: Database, userId: string, provider: string, externalUid: string): Promise<void> {
+  await db.delete(identities).where(and(eq(identities.userId, userId), eq(identities.provider, provider)));
+  await db.insert(identities).values({ userId, provider, externalUid });
+}
+
 export const findIdentitiesByUserIds = (db: Database, userIds: readonly string[]) =>
   db
     .select()

@@ -33,6 +33,7 @@ import {
   findUserByDatabaseId,
   findUserByUsername,
   findTakenUsernames,
+  replaceIdentity,
   findUsersHoldingEmail,
   findUserWithEmailByUsername,
   insertContact,
@@ -325,6 +326,7 @@ async function withUniqueness<T>(run: () => Promise<T>): Promise<T> {
     if (isUniqueViolation(err, 'contacts_primary_key')) throw conflict('id', 'Another primary contact was set at the same time; try again');
     if (isUniqueViolation(err, 'public_keys_ssh_fingerprint_key')) throw conflict('key', 'This key is already in use');
     if (isUniqueViolation(err, 'public_keys_user_label_key')) throw conflict('label', 'A key with this label already exists');
+    if (isUniqueViolation(err, 'identities_provider_uid_key')) throw conflict('externalUid', 'This external account is linked to another user');
     throw err;
   }
 }
@@ -371,6 +373,7 @@ function forgetUser(ctx: Ctx, userId: string): void {
   ctx.loaders.contactsByUserId.clear(userId);
   ctx.loaders.publicKeysByUserId.clear(userId);
   ctx.loaders.devicesByUserId.clear(userId);
+  ctx.loaders.identitiesByUserId.clear(userId);
 }
 
 // ---- accounts ----
@@ -391,6 +394,29 @@ export interface CreateUserInput extends ProfileInput {
   organizationId?: string | null;
   /** The groups to put the user in (of that organization). */
   groups?: GroupRefs | null;
+  identity?: IdentityInput | null;
+}
+
+export interface IdentityInput {
+  provider: string;
+  externalUid: string;
+}
+
+function checkIdentity(i: IdentityInput): IdentityInput {
+  const provider = i.provider.trim();
+  const externalUid = i.externalUid.trim();
+  if (provider.length < 1 || provider.length > 255) throw validation('provider', 'Provider must be 1 to 255 characters');
+  if (externalUid.length < 1 || externalUid.length > 255) throw validation('externalUid', 'External uid must be 1 to 255 characters');
+  return { provider, externalUid };
+}
+
+/** The social map after setting the handles given (an empty string removes one). */
+function mergeSocial(current: Record<string, string>, changes: Record<string, unknown>): Record<string, string> {
+  const checked = checkSocial(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v === null ? '' : v])))!;
+  const merged = { ...current, ...checked };
+  for (const [k, v] of Object.entries(changes)) if (v === null || (typeof v === 'string' && v.trim() === '')) delete merged[k];
+  if (Object.keys(merged).length > 20) throw validation('social', 'At most 20 social handles');
+  return merged;
 }
 
 /**
@@ -414,6 +440,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   if (input.organizationId != null && !org) throw new DomainError('NOT_FOUND', 'Organization not found', 'organizationId');
   if (input.groups && !org && groupCount(input.groups) > 0) throw validation('groups', 'Give the organization the groups belong to');
   const groupsPlan = input.groups ? await planGroupsOfUser(ctx, null, input.groups) : null;
+  const identity = input.identity ? checkIdentity(input.identity) : null;
   const password = input.password != null ? checkPassword(input.password) : null;
   const profile = profileValues(input);
   const projectsLimit = checkProjectsLimit(input.projectsLimit);
@@ -436,6 +463,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
       });
       if (org) await insertMembership(tx, { userId: user.id, organizationId: org.id, role: 'member' });
       if (groupsPlan) await applyGroupsOfUser(tx, ctx, user.id, groupsPlan);
+      if (identity) await replaceIdentity(tx, user.id, identity.provider, identity.externalUid);
       if (email) {
         const pending = confirmed ? null : newValidationCode(now);
         const contact = await insertContact(tx, {
@@ -479,6 +507,10 @@ export interface UpdateUserInput extends ProfileInput {
   isActive?: boolean | null;
   /** Replaces the user's memberships among the groups the caller manages. */
   groups?: GroupRefs | null;
+  /** Sets these social handles, keeping the others. */
+  socialChanges?: Record<string, unknown> | null;
+  /** Instance admins only: links an external account. */
+  identity?: IdentityInput | null;
 }
 
 const groupCount = (refs: GroupRefs) => ('ids' in refs ? refs.ids.length : refs.databaseIds.length);
@@ -498,8 +530,10 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
   const target = await requireUser(ctx, input.id);
   // A value equal to the current one is no change (legacy clients PUT back what they read), so
   // it needs no right: a group admin may send a user's whole record to change only its groups.
+  const profile = profileValues(input);
+  if (input.socialChanges != null) profile.social = mergeSocial(profile.social ?? target.social ?? {}, input.socialChanges);
   const values = Object.fromEntries(
-    Object.entries(profileValues(input)).filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify(target[k as keyof UserRow] ?? null)),
+    Object.entries(profile).filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify(target[k as keyof UserRow] ?? null)),
   ) as Partial<NewUser>;
   const adminOnly = {
     isAdmin: input.isAdmin,
@@ -510,6 +544,7 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     email: input.email,
     password: input.password,
     isActive: input.isActive,
+    identity: input.identity,
   };
   let newEmail: string | null = null;
   const currentEmail = input.email != null ? await ctx.loaders.primaryEmailByUserId.load(target.id) : null;
@@ -522,7 +557,8 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     email: currentEmail?.toLowerCase(),
     isActive: target.state === 'active',
   };
-  const same = (k: string, v: unknown) => (k === 'email' ? String(v).trim().toLowerCase() === current.email : current[k] === v);
+  const same = (k: string, v: unknown) => (k === 'email' ? String(v).trim().toLowerCase() === current.email : k === 'identity' ? false : current[k] === v);
+  let identity: IdentityInput | null = null;
   const adminFields = Object.entries(adminOnly).filter(([k, v]) => v != null && !same(k, v));
   // Groups follow the groups' own rules (setGroupsOfUser); the rest needs the user or an admin.
   if (Object.keys(values).length > 0 || adminFields.length > 0) {
@@ -540,20 +576,23 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     if (input.username != null && !same('username', input.username)) values.username = checkUsername(input.username);
     if (input.password != null) values.passwordHash = await hashPassword(checkPassword(input.password));
     if (input.email != null && !same('email', input.email)) newEmail = checkEmail(input.email);
+    if (input.identity != null) identity = checkIdentity(input.identity);
     if (input.isActive != null) {
       const state = stateFor(target, input.isActive, me);
       if (state !== target.state) values.state = state;
     }
   }
   const groups = input.groups ? await planGroupsOfUser(ctx, target.id, input.groups) : null;
-  if (Object.keys(values).length === 0 && newEmail === null && !(groups && groups.added.length + groups.removed.length > 0)) return target;
+  if (Object.keys(values).length === 0 && newEmail === null && !identity && !(groups && groups.added.length + groups.removed.length > 0)) return target;
   const updated = await withUniqueness(() =>
     ctx.db.transaction(async (tx) => {
       const row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
       if (newEmail !== null) await replacePrimaryEmail(tx, target.id, newEmail);
       if (groups) await applyGroupsOfUser(tx, ctx, target.id, groups);
+      if (identity) await replaceIdentity(tx, target.id, identity.provider, identity.externalUid);
       const changed = Object.keys(values).map((k) => (k === 'passwordHash' ? 'password' : k));
       if (newEmail !== null) changed.push('email');
+      if (identity) changed.push('identity');
       if (changed.length === 0) return row!;
       await recordEvent(tx, ctx, { action: 'user.update', user2Id: target.id, email: newEmail, data: { changed, ...(values.state ? { from: target.state } : {}) } });
       return row!;

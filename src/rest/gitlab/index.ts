@@ -28,6 +28,7 @@ import { userRoutes } from './users.routes.js';
 /** GraphQL input fields → GitLab's parameter names, for validation messages. */
 const FIELD_NAMES: Record<string, string> = {
   website: 'website_url',
+  externalUid: 'extern_uid',
   projectsLimit: 'projects_limit',
   canCreateGroup: 'can_create_group',
   isAdmin: 'admin',

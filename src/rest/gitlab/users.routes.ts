@@ -9,13 +9,14 @@
 // - DELETE /users/:id: `200` with the user as it was when it was deleted (its email is null:
 //   it went with the user); `200 {}` when there was no such user, as the document says.
 // - PUT/POST block and unblock answer `true` (GitLab's body), 200 for PUT and 201 for v4's POST.
-// - `extern_uid` and `provider` are accepted and ignored (identities are linked by sign-in, not
-//   set through this API). `skype`, `linkedin` and `twitter` are social handles; giving any of
-//   them on PUT replaces the stored handles with the ones given.
+// - `extern_uid` with `provider` (admins; one without the other is a 400) links the user to that
+//   external account, replacing an earlier link to the same provider; an account linked to
+//   another user is a 409 on PUT and a 400 on POST, like a taken email. `skype`, `linkedin` and
+//   `twitter` are social handles; on PUT those given change, the others stay (empty removes).
 // - Paths name the user `:id` throughout (the document's `:uid`): one parameter name per
 //   position keeps fastify's router unambiguous.
 // - `confirm: false` creates the user confirmed (no validation message); the default sends one.
-import { notFound } from '../../core/errors.js';
+import { DomainError, notFound } from '../../core/errors.js';
 import type { JsonSchema, Route } from '../types.js';
 import {
   basicUser,
@@ -57,9 +58,12 @@ const profileBody: Record<string, JsonSchema> = {
   external: { type: 'boolean' },
 };
 
-/** The users-module input fields of GitLab's parameters (only those given). */
-function profileInput(b: Record<string, unknown>): Record<string, unknown> {
+/** The users-module input fields of GitLab's parameters (only those given); `update`: PUT's. */
+function profileInput(b: Record<string, unknown>, update = false): Record<string, unknown> {
   const social = Object.fromEntries(['skype', 'linkedin', 'twitter'].filter((k) => b[k] !== undefined).map((k) => [k, b[k]]));
+  if ((b.extern_uid === undefined) !== (b.provider === undefined)) {
+    throw new DomainError('VALIDATION_FAILED', 'is missing', b.provider === undefined ? 'provider' : 'extern_uid');
+  }
   const map: Record<string, unknown> = {
     username: b.username,
     email: b.email,
@@ -72,12 +76,13 @@ function profileInput(b: Record<string, unknown>): Record<string, unknown> {
     isAdmin: b.admin,
     canCreateGroup: b.can_create_group,
     external: b.external,
-    social: Object.keys(social).length ? social : undefined,
+    ...(Object.keys(social).length ? { [update ? 'socialChanges' : 'social']: social } : {}),
+    identity: b.extern_uid !== undefined ? { provider: b.provider, externalUid: b.extern_uid } : undefined,
   };
   return Object.fromEntries(Object.entries(map).filter(([, v]) => v !== undefined));
 }
 
-const userConflict = conflictAs400((field) => [field === 'username' ? 'username' : 'email']);
+const userConflict = conflictAs400((field) => [field === 'username' ? 'username' : field === 'externalUid' ? 'extern_uid' : 'email']);
 
 const blockRoute = (method: 'PUT' | 'POST', action: 'block' | 'unblock'): Route => ({
   method,
@@ -174,7 +179,7 @@ export const userRoutes: Route[] = [
     operation: `mutation gitlabUpdateUser($input: UpdateUserInput!) {
       updateUser(input: $input) { user { ${USER_FIELDS} } userErrors { code field message } }
     }`,
-    variables: (r) => ({ input: { ...profileInput(r.body ?? {}), databaseId: toInt(r.params.id) } }),
+    variables: (r) => ({ input: { ...profileInput(r.body ?? {}, true), databaseId: toInt(r.params.id) } }),
     respond: (d, r) => ({ body: fullUser(d.updateUser.user, r) }),
   },
   {
