@@ -70,6 +70,7 @@ const envSchema = z.object({
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
+  TOKEN_CACHE_TTL_MS: int(1_000, 0, 5_000),
 });
 
 export interface Config {
@@ -90,6 +91,8 @@ export interface Config {
   /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
   smtpUrl?: string;
   outboxIntervalMs: number;
+  /** How long a checked personal API token is trusted without the database (0: not cached). */
+  tokenCacheTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +126,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,
   });
 }

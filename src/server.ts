@@ -17,6 +17,7 @@ import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
 import { limitsPlugin } from './core/graphql/limits.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
+import { credentialCacheOf } from './modules/auth/credential-cache.js';
 import { registerRest } from './rest/index.js';
 import { buildSchema } from './schema.js';
 
@@ -97,7 +98,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin()],
+      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps)],
   });
   await apollo.start();
   // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after that.
@@ -162,6 +163,22 @@ function scopePlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
           if (operation?.operation === 'mutation' && contextValue.principal.kind === 'user' && !hasScope(contextValue.principal, 'api')) {
             throw new GraphQLError(ERROR_CODES.INSUFFICIENT_SCOPE.message, { extensions: { code: 'INSUFFICIENT_SCOPE', http: { status: 403 } } });
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * After any mutation, forgets the cached token principals (see credential-cache.ts): blocking or
+ * deleting a user, or changing their admin flag, then shows on their very next request.
+ */
+function credentialCachePlugin(deps: AppDeps): import('@apollo/server').ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation }) {
+          if (operation?.operation === 'mutation') credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs).clear();
         },
       };
     },

@@ -227,6 +227,56 @@ describe.each(DRIVERS)('authentication on %s', (driver) => {
   });
 });
 
+describe.each(DRIVERS)('the personal API token cache on %s', (driver) => {
+  let t: TestGateway;
+  let aliceId: string;
+  beforeAll(async () => {
+    t = await startTestGateway(driver, { env: { TOKEN_CACHE_TTL_MS: '1000' } });
+    const alice = await t.createUser({ username: 'alice', password: 'alice-password', email: 'alice@example.com' });
+    aliceId = Buffer.from(`User:${alice.id}`).toString('base64url');
+  });
+  afterAll(() => t.close());
+
+  const statementsOf = async (token: string) => {
+    const before = t.db.statementCount;
+    const r = await t.gql(`{ viewer { username } }`, {}, { token });
+    return { status: r.status, statements: t.db.statementCount - before };
+  };
+
+  it('spares the token lookup on requests within the TTL, and forgets it after', async () => {
+    await statementsOf(ADMIN.token); // the last-used write, once a minute
+    await new Promise((r) => setTimeout(r, 1_100));
+    const first = await statementsOf(ADMIN.token);
+    const second = await statementsOf(ADMIN.token);
+    expect(second.statements).toBe(first.statements - 1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await statementsOf(ADMIN.token)).statements).toBe(first.statements);
+  });
+
+  it('a revoked token stops working at once, and so do tokens of a user blocked through GraphQL', async () => {
+    const jwt = await t.login('alice', 'alice-password');
+    const created = (await t.gql(CREATE_PAT, { i: { username: 'alice', name: 'cached', scopes: ['API'] } }, { token: jwt })).body.data.createPersonalAccessToken;
+    expect((await statementsOf(created.token)).status).toBe(200);
+    await t.gql(REVOKE_PAT, { id: created.personalAccessToken.id }, { token: jwt });
+    expect((await statementsOf(created.token)).status).toBe(401);
+
+    const other = (await t.gql(CREATE_PAT, { i: { username: 'alice', name: 'cached-2', scopes: ['API'] } }, { token: jwt })).body.data.createPersonalAccessToken;
+    expect((await statementsOf(other.token)).status).toBe(200);
+    const blocked = await t.gql(`mutation($id: ID!) { blockUser(input: { id: $id }) { user { state } userErrors { code } } }`, { id: aliceId }, { token: ADMIN.token });
+    expect(blocked.body.data.blockUser.user.state).toBe('BLOCKED');
+    expect((await statementsOf(other.token)).status).toBe(401);
+  });
+
+  it('expiry is checked on every hit', async () => {
+    const created = (
+      await t.gql(CREATE_PAT, { i: { username: 'admin', name: 'expiring', scopes: ['API'], expiresAt: new Date(Date.now() + 1_500).toISOString() } }, { token: ADMIN.token })
+    ).body.data.createPersonalAccessToken;
+    expect((await statementsOf(created.token)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect((await statementsOf(created.token)).status).toBe(401);
+  });
+});
+
 function globalUserId(login: { accessToken: string }): string {
   return Buffer.from(`User:${decodeJwt(login.accessToken).sub}`).toString('base64url');
 }

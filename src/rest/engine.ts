@@ -7,6 +7,7 @@ import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQL
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { hasScope } from '../core/auth/principal.js';
+import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
@@ -129,6 +130,8 @@ export function mountDialect(app: FastifyInstance, { schema, deps, dialect, moun
           throw err;
         }
         const result = await execute({ schema, document, contextValue: ctx, variableValues: variables });
+        // As after a /graphql mutation: a block, delete or admin change shows on the next request.
+        if (isMutation) credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs).clear();
         if (result.errors?.length) {
           const e = result.errors[0]!;
           const original = e.originalError;

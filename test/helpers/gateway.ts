@@ -48,6 +48,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     ADMIN_TOKEN: ADMIN.token,
     LOG_LEVEL: 'silent',
     DATA_DIR: tempDir(),
+    // Statement counts stay exact: every request checks its token (auth.test.ts covers the cache).
+    TOKEN_CACHE_TTL_MS: '0',
     ...env,
   });
 }

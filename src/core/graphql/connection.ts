@@ -109,6 +109,67 @@ export function decodeCursor(cursor: string): unknown[] {
 }
 
 /**
+ * A page of nodes whose cursors and edges are made only when a query reads them. Most pages are
+ * read as `nodes { … }`: encoding a cursor (JSON + base64) and building an edge per row for
+ * every page was a measurable share of the dashboard page's Node time, for fields nobody asked
+ * for. `cursorAt(i)` encodes the keyset position of node i.
+ */
+class LazyConnection<T> implements Connection<T> {
+  private builtEdges: Edge<T>[] | undefined;
+  private counted: Promise<number> | undefined;
+  readonly pageInfo: PageInfo;
+
+  constructor(
+    readonly nodes: T[],
+    readonly cursorAt: (index: number) => string,
+    hasNextPage: boolean,
+    hasPreviousPage: boolean,
+    readonly count: () => Promise<number>,
+  ) {
+    const last = nodes.length - 1;
+    this.pageInfo = {
+      hasNextPage,
+      hasPreviousPage,
+      get startCursor() {
+        return last >= 0 ? cursorAt(0) : null;
+      },
+      get endCursor() {
+        return last >= 0 ? cursorAt(last) : null;
+      },
+    };
+  }
+
+  get edges(): Edge<T>[] {
+    this.builtEdges ??= this.nodes.map((node, i) => new LazyEdge(node, i, this.cursorAt));
+    return this.builtEdges;
+  }
+
+  // Counted lazily: only a query that selects totalCount pays for it.
+  get totalCount(): Promise<number> {
+    this.counted ??= this.count();
+    return this.counted;
+  }
+
+  /** The same page with each node mapped; cursors and the count are shared, still lazy. */
+  map<U>(f: (node: T) => U): LazyConnection<U> {
+    const mapped = new LazyConnection(this.nodes.map(f), this.cursorAt, this.pageInfo.hasNextPage, this.pageInfo.hasPreviousPage, () => this.totalCount);
+    return mapped;
+  }
+}
+
+class LazyEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly index: number,
+    private readonly cursorAt: (index: number) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorAt(this.index);
+  }
+}
+
+/**
  * Builds the connection from rows fetched in the page's direction with one extra row.
  * `keyOf` gives the keyset position of a row (sort values then primary key).
  */
@@ -120,25 +181,16 @@ export function toConnection<R, T>(
   count: () => Promise<number>,
 ): Connection<T> {
   const hasMore = rows.length > page.size;
+  // A copy: `rows` may be a loader's cached array, shared with other fields of the request.
   const pageRows = rows.slice(0, page.size);
   if (page.direction === 'backward') pageRows.reverse();
-  const edges = pageRows.map((r) => ({ cursor: encodeCursor(keyOf(r)), node: toNode(r) }));
-  let counted: Promise<number> | undefined;
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: {
-      hasNextPage: page.direction === 'forward' ? hasMore : page.cursor !== null,
-      hasPreviousPage: page.direction === 'backward' ? hasMore : page.cursor !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    // Counted lazily: only a query that selects totalCount pays for it.
-    get totalCount() {
-      counted ??= count();
-      return counted;
-    },
-  };
+  return new LazyConnection(
+    pageRows.map(toNode),
+    (i) => encodeCursor(keyOf(pageRows[i]!)),
+    page.direction === 'forward' ? hasMore : page.cursor !== null,
+    page.direction === 'backward' ? hasMore : page.cursor !== null,
+    count,
+  );
 }
 
 /** Cursor values as keys compare: dates travel as ISO strings. */
@@ -146,6 +198,7 @@ export const keyValue = (v: unknown): unknown => (v instanceof Date ? v.toISOStr
 
 /** The same connection with each node mapped (rows → GraphQL objects); totalCount stays lazy. */
 export function mapConnection<R, T>(c: Connection<R>, f: (r: R) => T): Connection<T> {
+  if (c instanceof LazyConnection) return c.map(f);
   const edges = c.edges.map((e) => ({ cursor: e.cursor, node: f(e.node) }));
   return {
     edges,

@@ -11,6 +11,7 @@ import { insertLoginLog } from '../logs/log.repo.js';
 import { findEffectiveRoles, findWithinSubtree } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findUserByEmail, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { credentialCacheOf } from './credential-cache.js';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
 interface Caller extends RequestMeta {
@@ -31,7 +32,11 @@ export async function authenticate(deps: AppDeps, token: string): Promise<Princi
     if (!user || user.state !== 'active') throw unauthenticated('Invalid access token');
     return { kind: 'user', userId: user.id, username: user.username, isInstanceAdmin: user.isAdmin, credential: { type: 'access_token', expiresAt: claims.expiresAt } };
   }
-  const found = await findTokenWithUserByHash(deps.db, hashToken(token));
+  const tokenHash = hashToken(token);
+  const cache = credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs);
+  const cached = cache.get(tokenHash, Date.now());
+  if (cached) return cached;
+  const found = await findTokenWithUserByHash(deps.db, tokenHash);
   if (!found) throw unauthenticated('Invalid token');
   const { token: row, user } = found;
   const now = new Date();
@@ -40,13 +45,15 @@ export async function authenticate(deps: AppDeps, token: string): Promise<Princi
   if (user.state !== 'active') throw unauthenticated('Invalid token');
   // At most one write a minute per token: a busy script's reads stay reads.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await touchTokenLastUsed(deps.db, row.id, now);
-  return {
+  const principal: Principal = {
     kind: 'user',
     userId: user.id,
     username: user.username,
     isInstanceAdmin: user.isAdmin,
     credential: { type: 'personal_access_token', tokenId: row.id, organizationId: row.organizationId, scopes: row.scopes as TokenScope[] },
   };
+  cache.set(tokenHash, principal, row.expiresAt, now.getTime());
+  return principal;
 }
 
 export interface LoginResult {
@@ -175,9 +182,12 @@ export async function revokePersonalAccessToken(c: Caller, tokenId: string): Pro
   } catch {
     throw notFound('Personal access token not found');
   }
-  return c.db.transaction(async (tx) => {
-    const revoked = await revokeToken(tx, row.id, new Date());
+  const revoked = await c.db.transaction(async (tx) => {
+    const r = await revokeToken(tx, row.id, new Date());
     await recordEvent(tx, { principal: p, ip: c.ip }, { action: 'personalAccessToken.revoke', user2Id: row.userId, organizationId: row.organizationId, data: { tokenId: row.id } });
-    return revoked!;
+    return r!;
   });
+  // "It stops working at once": no cached principal of it survives the revocation.
+  credentialCacheOf(c.deps.db, c.deps.config.tokenCacheTtlMs).clear();
+  return revoked;
 }

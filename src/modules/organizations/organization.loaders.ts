@@ -5,7 +5,6 @@ import type { Role } from '../../core/auth/policy.js';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { listLoader, loaderFamily, rowLoader } from '../../core/loaders.js';
-import type { UserRow } from '../users/user.repo.js';
 import {
   countMembershipsByOrganizationIds,
   findAncestorsByIds,
@@ -15,6 +14,7 @@ import {
   findMembershipsByUserIds,
   findOrganizationMembershipsByOrganizationIds,
   findOrganizationsByIds,
+  type MemberUserRow,
   type MembershipWithUser,
   type OrganizationRow,
 } from './organization.repo.js';
@@ -22,7 +22,7 @@ import {
 export function createOrganizationLoaders(
   db: Database,
   /** Lets the membership loader hand the users it joined to the user loaders. */
-  prime: (user: UserRow, email: string | null) => void,
+  prime: (user: MemberUserRow, email: string | null) => void,
 ) {
   return {
     organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),

@@ -8,6 +8,7 @@ import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { userById } from '../users/user.service.js';
+import type { UserRow } from '../users/user.repo.js';
 import { User } from '../users/user.type.js';
 import {
   changeMemberRole,
@@ -21,6 +22,7 @@ import {
   removeOrganizationMember,
   updateOrganizationService,
   incrementOrganizationUsageService,
+  joinedMemberUser,
 } from './organization.service.js';
 import {
   ChangeMemberRoleInput,
@@ -111,13 +113,13 @@ export class OrganizationResolver {
 
   @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
   async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context) {
-    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null }), Membership.from);
+    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null }), (r) => Membership.from(r.membership, r.user));
   }
 
   @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })
   async owners(@Root() org: Organization, @Ctx() ctx: Context): Promise<User[]> {
     const c = await membershipsOf(ctx, org.row, { first: 100, role: 'owner' });
-    const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.userId)));
+    const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.membership.userId)));
     return users.filter((u) => u !== null).map((u) => User.from(u!));
   }
 
@@ -208,9 +210,13 @@ export class OrganizationMembershipResolver {
 @Resolver(() => Membership)
 export class MembershipResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The member.' })
-  async user(@Root() m: Membership, @Ctx() ctx: Context): Promise<User | null> {
-    const row = await userById(ctx, m.userUuid);
-    return row ? User.from(row) : null;
+  user(@Root() m: Membership, @Ctx() ctx: Context): User | null | Promise<User | null> {
+    if (m.memberUser) {
+      const joined = joinedMemberUser(ctx, m.memberUser);
+      // The page's user row has every column User reads (all but the password hash).
+      return joined ? User.from(joined as UserRow) : null;
+    }
+    return userById(ctx, m.userUuid).then((row) => (row ? User.from(row) : null));
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization.' })

@@ -26,6 +26,7 @@ import {
   organizationKeyset,
   updateMembershipRole,
   updateOrganization,
+  type MemberUserRow,
   type MembershipRow,
   type OrganizationFilter,
   type OrganizationOrderField,
@@ -105,7 +106,16 @@ export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: Connec
   const page = pageRequest(args);
   if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
   const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page }).load(org.id);
-  return toConnection(rows, page, (r) => [r.membership.id], (r) => r.membership, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
+  return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
+}
+
+/**
+ * The member's user as the membership page joined it, under the rule of userById (users are
+ * readable by every signed-in caller). Synchronous on purpose: no loader round trip and no
+ * promise per member of a page.
+ */
+export function joinedMemberUser(ctx: Pick<Ctx, 'principal'>, user: MemberUserRow): MemberUserRow | null {
+  return ctx.principal.kind === 'user' ? user : null;
 }
 
 export interface CreateOrganizationInput {

@@ -4,7 +4,7 @@ import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { ArgsType } from 'type-graphql';
-import type { MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
+import type { MemberUserRow, MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
 
 export enum MembershipRole {
   OWNER = 'owner',
@@ -83,8 +83,12 @@ export class Membership extends Node {
   @Field({ description: 'When the user joined.' })
   createdAt!: Date;
 
-  static from(row: MembershipRow): Membership {
+  /** The member's user row when the membership page joined it (not part of the schema). */
+  memberUser?: MemberUserRow;
+
+  static from(row: MembershipRow, memberUser?: MemberUserRow): Membership {
     const m = new Membership();
+    if (memberUser) m.memberUser = memberUser;
     m.id = toGlobalId('Membership', row.id);
     m.uuid = row.id;
     m.userUuid = row.userId;

@@ -61,9 +61,11 @@ export class UserResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })
-  async email(@Root() user: User, @Ctx() ctx: Context): Promise<string | null> {
+  email(@Root() user: User, @Ctx() ctx: Context): string | null | Promise<string | null> {
     if (!can(ctx.principal, 'user:readPrivate', { userId: user.uuid })) return null;
-    return ctx.loaders.primaryEmailByUserId.load(user.uuid);
+    // Already joined (membership pages): answered without a promise.
+    const known = ctx.loaders.primaryEmailIfKnown(user.uuid);
+    return known !== undefined ? known : ctx.loaders.primaryEmailByUserId.load(user.uuid);
   }
 
   @FieldResolver(() => [Contact], { description: 'Email addresses, oldest first. Empty unless you are the user or an instance admin.' })
