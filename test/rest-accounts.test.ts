@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { uncoveredRoutes } from './helpers/routes.js';
 import { seed } from './helpers/seed.js';
+import { invitationRoutes } from '../src/rest/accounts/invitations.routes.js';
+import { organizationRoutes } from '../src/rest/accounts/organizations.routes.js';
 import { insertInvitation } from '../src/modules/invitations/invitation.repo.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -346,6 +349,8 @@ describe.each(DRIVERS)('accounts dialect on %s', (driver) => {
       const drf = typeof b.detail === 'string' || (Object.keys(b).length > 0 && Object.values(b).every((v) => Array.isArray(v) && v.every((m) => typeof m === 'string')));
       expect(drf, `${label} → ${JSON.stringify(b)}`).toBe(true);
     }
+    // Every route of these tables got bad input.
+    expect(uncoveredRoutes([...organizationRoutes, ...invitationRoutes], cases)).toEqual([]);
     // Nothing of that changed acme.
     expect((await call('GET', org, tok.owner)).body).toMatchObject({ name: 'Acme Accounts', slug: 'acc-acme' });
   });

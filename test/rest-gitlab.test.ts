@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gitlab } from '@gitbeaker/rest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { uncoveredRoutes } from './helpers/routes.js';
 import { seed } from './helpers/seed.js';
+import { gitlab } from '../src/rest/gitlab/index.js';
 
 const V4 = '/api/v4';
 /** A fresh OpenSSH ed25519 public key line. */
@@ -402,6 +404,28 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       ['DELETE', '/users/..%2F..%2Fetc%2Fpasswd/keys/1', tok.admin, undefined],
       ['DELETE', `/users/${ids.alice}/emails/%00`, tok.admin, undefined],
       ['DELETE', `/users/${ids.alice}/keys/${big}`, tok.admin, undefined],
+      // Routes without path parameters: bad credentials.
+      ['GET', '/user', 'igw_not-a-real-token', undefined],
+      ['GET', `/user?private_token=${big}`, undefined, undefined],
+      ['GET', '/user/keys', undefined, undefined],
+      ['GET', "/user/emails?private_token=1'%20OR%20'1'%3D'1", undefined, undefined],
+      ['GET', '/user/emails', tok.alice, undefined, { 'private-token': tok.bob }],
+      ['GET', '/users/abc/emails', tok.admin, undefined],
+      ['GET', '/users/999999/emails', tok.admin, undefined],
+      ['POST', '/users/..%2F..%2Fetc%2Fpasswd/emails', tok.admin, { email: 'x@example.com' }],
+      ['POST', `/users/${ids.bob}/emails`, tok.admin, { email: "1' OR '1'='1" }],
+      ['POST', `/users/${ids.bob}/emails`, tok.alice, { email: 'not-mine@example.com' }],
+      ['DELETE', '/user/keys/%00', tok.alice, undefined],
+      // (An unknown integer id is no bad input for DELETE: deletes are idempotent, 200.)
+      ['DELETE', '/user/keys/-1', tok.alice, undefined],
+      ['DELETE', '/user/emails/abc', tok.alice, undefined],
+      ['DELETE', '/users/1e3', tok.admin, undefined],
+      ['DELETE', `/users/${big}`, tok.admin, undefined],
+      ['DELETE', `/users/${ids.bob}`, tok.alice, undefined],
+      ['PUT', '/users/999999/unblock', tok.admin, undefined],
+      ['PUT', `/users/${ids.bob}/unblock`, tok.alice, undefined],
+      ['POST', "/users/1'%20OR%20'1'%3D'1/block", tok.admin, undefined],
+      ['POST', '/users/999999/unblock', tok.admin, undefined],
     ];
     for (const [method, url, token, body, headers] of cases) {
       const r = await call(method, url, token, body, headers);
@@ -411,6 +435,10 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       expect(r.body, label).toHaveProperty('message');
       expect(JSON.stringify(r.body), label).not.toMatch(/stack|sql|select /i);
     }
+    // Every route of the v4 table (v3's is the same without two) got bad input.
+    expect(uncoveredRoutes(gitlab.routes, cases)).toEqual([]);
+    // None of it changed bob.
+    expect((await call('GET', `/users/${ids.bob}`, tok.admin)).body).toMatchObject({ username: 'gl-bob', state: 'active' });
   });
 
   it('works with the real client, @gitbeaker/rest', async () => {

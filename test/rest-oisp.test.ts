@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { uncoveredRoutes } from './helpers/routes.js';
 import { seed } from './helpers/seed.js';
+import { inviteRoutes } from '../src/rest/oisp/invites.routes.js';
 
 const BASE = '/v1/api';
 
@@ -103,6 +105,7 @@ describe.each(DRIVERS)('oisp dialect on %s', (driver) => {
       expect(r.status, label).toBeLessThan(500);
       expect(r.body, label).toMatchObject({ code: r.status, message: expect.any(String) });
     }
+    expect(uncoveredRoutes(inviteRoutes, cases)).toEqual([]);
   });
 
   it('ignores unknown body fields, as the platform did', async () => {
