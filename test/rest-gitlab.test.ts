@@ -356,6 +356,18 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
     });
   });
 
+  it('words validation failures as GitLab does, field by field', async () => {
+    const post = (body: object) => call('POST', '/users', tok.admin, body);
+    const ok = { email: 'words@example.com', password: 'password-1', username: 'gl-words', name: 'Words' };
+    expect(await post({ password: 'password-1', username: 'gl-words', name: 'W' })).toMatchObject({ status: 400, body: { message: { email: ['is missing'] } } });
+    expect(await post({ ...ok, name: 'n'.repeat(300) })).toMatchObject({ status: 400, body: { message: { name: ['is too long (maximum is 255 characters)'] } } });
+    expect(await post({ ...ok, projects_limit: 'many' })).toMatchObject({ status: 400, body: { message: { projects_limit: ['is invalid'] } } });
+    expect(await call('GET', '/users?per_page=1000', tok.admin)).toMatchObject({ status: 400, body: { message: { per_page: ['does not have a valid value'] } } });
+    expect(await call('POST', '/user/keys', tok.alice, { title: 'x' })).toMatchObject({ status: 400, body: { message: { key: ['is missing'] } } });
+    // Nothing was created by those.
+    expect((await call('GET', '/users?username=gl-words', tok.admin)).body).toEqual([]);
+  });
+
   it('answers every kind of bad input with a 4xx and {"message": …}', async () => {
     const big = 'a'.repeat(10_000);
     const cases: [string, string, string | undefined, unknown, Record<string, string>?][] = [

@@ -51,6 +51,21 @@ const REASON: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
+/**
+ * The request validator's (Ajv's) messages in the words GitLab's API uses: Grape's for
+ * parameters ("is missing", "is invalid", "does not have a valid value") and Rails' for
+ * lengths ("is too long (maximum is 255 characters)"). Other messages pass unchanged.
+ */
+export function gitlabMessage(m: string): string {
+  let x: RegExpExecArray | null;
+  if (/^must have required property/.test(m)) return 'is missing';
+  if ((x = /^must NOT have more than (\d+) characters/.exec(m))) return `is too long (maximum is ${x[1]} characters)`;
+  if ((x = /^must NOT have fewer than (\d+) characters/.exec(m))) return x[1] === '1' ? "can't be blank" : `is too short (minimum is ${x[1]} characters)`;
+  if (/^must be (<=|>=|<|>) /.test(m) || /^must be equal to one of the allowed values/.test(m)) return 'does not have a valid value';
+  if (/^must (be (integer|number|boolean|string|array|object)|match (pattern|format))/.test(m)) return 'is invalid';
+  return m;
+}
+
 export function gitlabError(e: DialectError): { status: number; body: unknown } {
   const status = e.status;
   if (status === 401 || status === 403 || status === 500) return { status, body: { message: `${status} ${REASON[status]}` } };
@@ -62,7 +77,8 @@ export function gitlabError(e: DialectError): { status: number; body: unknown } 
   if ((status === 400 || status === 409) && e.field) {
     const field = FIELD_NAMES[e.field] ?? e.field;
     // GitLab's messages follow the field name ("email": ["is invalid"]): drop a leading repeat of it.
-    const message = e.code === 'CONFLICT' ? 'has already been taken' : e.message.startsWith(`${e.field} `) ? e.message.slice(e.field.length + 1) : e.message;
+    const own = e.message.startsWith(`${e.field} `) ? e.message.slice(e.field.length + 1) : e.message;
+    const message = e.code === 'CONFLICT' ? 'has already been taken' : e.code === 'VALIDATION_FAILED' ? gitlabMessage(own) : own;
     return { status, body: { message: { [field]: [message] } } };
   }
   return { status, body: { message: `${status} ${REASON[status] ?? 'Error'}${e.message ? ` - ${e.message}` : ''}` } };
