@@ -87,6 +87,8 @@ describe.each(DRIVERS)('oisp dialect on %s', (driver) => {
       ['GET', `/invites/${'a'.repeat(10_000)}@example.com`, tok.owner, undefined],
       ['POST', `/accounts/${acme.id}/invites`, tok.owner, '{"email": '],
       ['POST', `/accounts/${acme.id}/invites`, tok.owner, '[{"email":"a@b.c"}]'],
+      // An empty body under Content-Type: application/json is no body: refused where one is required.
+      ['POST', `/accounts/${acme.id}/invites`, tok.owner, ''],
       ['POST', `/accounts/${acme.id}/invites`, tok.owner, { email: 42 }],
       ['POST', `/accounts/${acme.id}/invites`, tok.owner, { email: 'not an email' }],
       ['POST', `/accounts/${acme.id}/invites`, tok.owner, { email: `${'a'.repeat(10_000)}@example.com` }],

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { AppDeps } from '../context.js';
 import { mountDialect } from './engine.js';
 import { registerFormParsers } from './forms.js';
+import { registerLenientJson } from './json-body.js';
 import { accounts } from './accounts/index.js';
 import { gitlab, gitlabV3 } from './gitlab/index.js';
 import { oisp } from './oisp/index.js';
@@ -16,15 +17,13 @@ export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
 
 export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; deps: AppDeps; logger: Logger }): void {
   for (const dialect of DIALECTS) {
-    if (dialect.formBodies) {
-      // Form parsers only in this dialect's own plugin scope (routes are registered at ready()).
-      app.register(async (scope) => {
-        registerFormParsers(scope);
-        for (const mount of dialect.mounts) mountDialect(scope, { ...opts, dialect, mount });
-      });
-    } else {
-      for (const mount of dialect.mounts) mountDialect(app, { ...opts, dialect, mount });
-    }
+    // Each dialect in its own plugin scope, so its body parsers never reach /graphql or the
+    // other dialects (routes are registered at ready()).
+    app.register(async (scope) => {
+      registerLenientJson(scope);
+      if (dialect.formBodies) registerFormParsers(scope);
+      for (const mount of dialect.mounts) mountDialect(scope, { ...opts, dialect, mount });
+    });
     const document = openApiDocument(dialect, dialect.mounts[0]!);
     app.get(`/openapi/${dialect.name}.json`, async () => document);
   }
