@@ -31,6 +31,43 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
+/** The REST dialects (src/rest/index.ts checks that its table names exactly these). */
+export const REST_DIALECTS = ['oisp', 'accounts', 'gitlab', 'gitlab-v3'] as const;
+export type RestDialectName = (typeof REST_DIALECTS)[number];
+
+// REST_MOUNTS: `name=/path` pairs separated by commas; a name given twice is mounted twice;
+// `name=off` turns a dialect off; `name=/` (or `name=`) mounts it at the root. Unnamed
+// dialects keep their default mounts.
+const restMounts = optionalString.transform((v, ctx) => {
+  const out: Partial<Record<RestDialectName, string[]>> = {};
+  if (v === undefined) return out;
+  const taken = new Map<string, string>();
+  for (const pair of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9-]+)=(.*)$/.exec(pair);
+    const name = m?.[1] as RestDialectName | undefined;
+    if (!m || !name || !REST_DIALECTS.includes(name)) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not <dialect>=<path>; dialects: ${REST_DIALECTS.join(', ')}` });
+      continue;
+    }
+    const raw = m[2]!.trim();
+    if (raw === 'off') {
+      out[name] = [];
+      continue;
+    }
+    const path = raw === '/' ? '' : raw;
+    if (path !== '' && (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path) || path.split('/').some((seg) => seg === '.' || seg === '..'))) {
+      ctx.addIssue({ code: 'custom', message: `${name}: "${raw}" must be / or a path like /api/v4 (no trailing slash)` });
+      continue;
+    }
+    // Two dialects on one prefix would declare the same routes.
+    const other = taken.get(path);
+    if (other !== undefined && other !== name) ctx.addIssue({ code: 'custom', message: `${name} and ${other} cannot share the mount "${raw}"` });
+    taken.set(path, name);
+    out[name] = [...(out[name] ?? []), path].filter((p, i, all) => all.indexOf(p) === i);
+  }
+  return out;
+});
+
 const envSchema = z.object({
   PORT: int(4000, 0, 65535),
   HOST: z.string().min(1).default('localhost'),
@@ -71,6 +108,7 @@ const envSchema = z.object({
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
   TOKEN_CACHE_TTL_MS: int(1_000, 0, 5_000),
+  REST_MOUNTS: restMounts,
 });
 
 export interface Config {
@@ -93,6 +131,8 @@ export interface Config {
   outboxIntervalMs: number;
   /** How long a checked personal API token is trusted without the database (0: not cached). */
   tokenCacheTtlMs: number;
+  /** Where REST dialects answer, where configured otherwise than their defaults ([] = off). */
+  restMounts: Partial<Record<RestDialectName, string[]>>;
 }
 
 export class ConfigError extends Error {
@@ -127,5 +167,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,
+    restMounts: e.REST_MOUNTS,
   });
 }

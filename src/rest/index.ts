@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { REST_DIALECTS, type RestDialectName } from '../config.js';
 import type { AppDeps } from '../context.js';
 import { mountDialect } from './engine.js';
 import { registerFormParsers } from './forms.js';
@@ -16,15 +17,20 @@ import type { Dialect } from './types.js';
 export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
 
 export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; deps: AppDeps; logger: Logger }): void {
+  const names = DIALECTS.map((d) => d.name).sort();
+  if (names.join() !== [...REST_DIALECTS].sort().join()) throw new Error(`REST_DIALECTS in config.ts must name the dialects: ${names.join(', ')}`);
   for (const dialect of DIALECTS) {
+    // REST_MOUNTS may move a dialect, mount it twice or turn it off ([]).
+    const mounts = opts.deps.config.restMounts[dialect.name as RestDialectName] ?? dialect.mounts;
+    if (mounts.length === 0) continue;
     // Each dialect in its own plugin scope, so its body parsers never reach /graphql or the
     // other dialects (routes are registered at ready()).
     app.register(async (scope) => {
       registerLenientJson(scope);
       if (dialect.formBodies) registerFormParsers(scope);
-      for (const mount of dialect.mounts) mountDialect(scope, { ...opts, dialect, mount });
+      for (const mount of mounts) mountDialect(scope, { ...opts, dialect, mount });
     });
-    const document = openApiDocument(dialect, dialect.mounts[0]!);
+    const document = openApiDocument(dialect, mounts[0]!);
     app.get(`/openapi/${dialect.name}.json`, async () => document);
   }
 }

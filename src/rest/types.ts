@@ -62,7 +62,7 @@ export interface Dialect {
   name: string;
   title: string;
   version: string;
-  /** Where the dialect answers by default (overridable by configuration later). */
+  /** Where the dialect answers by default (REST_MOUNTS overrides: src/config.ts). */
   mounts: string[];
   routes: Route[];
   /** The credential this dialect's callers send; undefined when none. May throw UNAUTHENTICATED. */
