@@ -142,3 +142,18 @@ async function checkReady(db: Database): Promise<void> {
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
+
+// Hot reads as Drizzle prepared queries: the SQL text and the result mapping are built once per
+// database handle instead of on every request (building a select cost ~0.15 ms of CPU, a
+// fifth of a small request). Parameters are sql.placeholder()s, given at execute().
+// Keyed by the handle: a transaction is its own handle, so a query prepared for one never runs
+// outside it (and dies with it).
+const preparedByDb = new WeakMap<object, Map<string, unknown>>();
+
+export function prepared<T>(db: Database, name: string, build: (db: Database) => T): T {
+  let byName = preparedByDb.get(db);
+  if (!byName) preparedByDb.set(db, (byName = new Map()));
+  let q = byName.get(name) as T | undefined;
+  if (q === undefined) byName.set(name, (q = build(db)));
+  return q;
+}

@@ -3,7 +3,7 @@
 import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { contacts, devices, identities, publicKeys, users } from '../../../schema/users.js';
-import { rowsOf, type Database } from '../../core/db.js';
+import { prepared, rowsOf, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
@@ -36,11 +36,15 @@ export async function findTakenUsernames(db: Database, base: string): Promise<st
 
 /** A user by username with their primary email in the same statement (null when none). */
 export async function findUserWithEmailByUsername(db: Database, username: string): Promise<{ user: UserRow; email: string | null } | undefined> {
-  const [row] = await db
-    .select({ user: users, email: contacts.value })
-    .from(users)
-    .leftJoin(contacts, and(eq(contacts.userId, users.id), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')))
-    .where(sql`lower(${users.username}) = lower(${username})`);
+  const q = prepared(db, 'user_with_email_by_username', (d) =>
+    d
+      .select({ user: users, email: contacts.value })
+      .from(users)
+      .leftJoin(contacts, and(eq(contacts.userId, users.id), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')))
+      .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
+      .prepare('user_with_email_by_username'),
+  );
+  const [row] = await q.execute({ username });
   return row;
 }
 
