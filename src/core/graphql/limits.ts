@@ -54,30 +54,58 @@ export function queryDepth(doc: DocumentNode, operationName?: string | null): nu
   return depth;
 }
 
+// Both figures per parsed document: Apollo hands the same DocumentNode for the same query text
+// (its document store), so a repeated query pays the two walks over its document once — they
+// were ~4 % of a small request. The cost depends on the variables (page sizes), so it is kept
+// per variables too, for small variable sets only, a bounded number of them per document.
+const MAX_COSTS_PER_DOCUMENT = 64;
+const MAX_CACHED_VARIABLES_LENGTH = 512;
+interface Measured {
+  depth: Map<string, number>;
+  cost: Map<string, number | null>;
+}
+const measured = new WeakMap<DocumentNode, Measured>();
+
+function measuredOf(document: DocumentNode): Measured {
+  let m = measured.get(document);
+  if (!m) measured.set(document, (m = { depth: new Map(), cost: new Map() }));
+  return m;
+}
+
+/** The cost, or null when the variables do not coerce (execution then reports it properly). */
+function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
+  try {
+    return getComplexity({ schema, query: document, operationName, variables, estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })] });
+  } catch {
+    return null;
+  }
+}
+
 export function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
           const operationName = operation?.name?.value;
-          const depth = queryDepth(document, operationName);
+          const m = measuredOf(document);
+          const opKey = operationName ?? '';
+          let depth = m.depth.get(opKey);
+          if (depth === undefined) m.depth.set(opKey, (depth = queryDepth(document, operationName)));
           if (depth > limits.maxDepth) {
             throw new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', http: { status: 400 } } });
           }
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName,
-              variables: request.variables ?? {},
-              estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch {
-            // Variables that do not coerce: execution reports that with its proper code.
-            return;
+          const variables = request.variables ?? {};
+          const json = JSON.stringify(variables);
+          const key = json.length <= MAX_CACHED_VARIABLES_LENGTH ? `${opKey}\n${json}` : undefined;
+          let cost = key === undefined ? undefined : m.cost.get(key);
+          if (cost === undefined) {
+            cost = costOf(schema, document, operationName, variables);
+            if (key !== undefined) {
+              if (m.cost.size >= MAX_COSTS_PER_DOCUMENT) m.cost.clear();
+              m.cost.set(key, cost);
+            }
           }
-          if (cost > limits.maxCost) {
+          if (cost !== null && cost > limits.maxCost) {
             throw new GraphQLError(`Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
             });
