@@ -71,6 +71,14 @@ describe.each(DRIVERS)('HTTP edge on %s', (driver) => {
     expect(codeOf(await post(JSON.stringify({ query: costly })))).toBe('QUERY_TOO_COMPLEX');
     const modest = `{ organizations(first: 20) { nodes { memberships(first: 20) { nodes { user { username } } } } } }`;
     expect((await post(JSON.stringify({ query: modest }))).json().errors).toBeUndefined();
+    // One document, its cost kept per variables (limits.ts): each page size judged on its own,
+    // in either order, repeated.
+    const sized = `query($n: Int) { organizations(first: $n) { nodes { memberships(first: $n) { nodes { user { username } organization { children(first: $n) { nodes { slug } } } } } } } }`;
+    for (const n of [5, 100, 5, 100]) {
+      const res = await post(JSON.stringify({ query: sized, variables: { n } }));
+      if (n === 100) expect(codeOf(res), `n=${n}`).toBe('QUERY_TOO_COMPLEX');
+      else expect(res.json().errors, `n=${n}`).toBeUndefined();
+    }
     const { getIntrospectionQuery } = await import('graphql');
     const intro = await post(JSON.stringify({ query: getIntrospectionQuery() }));
     expect(intro.json().data.__schema.queryType.name).toBe('Query');
