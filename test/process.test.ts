@@ -1,4 +1,4 @@
-// The real program, as `npm start` runs it (node dist/src/main.js, built by `pretest`):
+// The real program, as `npm start` runs it (node dist/main.js, built by `pretest`):
 // start with no configuration, answer, drain on SIGTERM, restart on the same data, and refuse
 // bad configuration with a clear message and a non-zero exit.
 import { spawn, type ChildProcess } from 'node:child_process';
