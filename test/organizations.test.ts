@@ -255,4 +255,20 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(twenty).toBe(one);
     expect(one).toBeLessThanOrEqual(3);
   });
+
+  it('gives a member, read through the membership page, exactly as the user reads directly', async () => {
+    // The page decodes its users from one json value: every scalar must survive that (dates with
+    // microseconds, jsonb social, nulls, booleans), as the admin sees them.
+    const fields = `id databaseId username firstName lastName displayName name state isActive bio location website social
+      projectsLimit canCreateGroup external confirmedAt createdAt analystConsent email isAdmin lastSignInAt currentSignInAt`;
+    const page = await t.gql(`{ organization(slug: "bulk-00") { memberships(first: 20) { nodes { user { ${fields} } } } } }`, {}, { token: ADMIN.token });
+    expect(page.body.errors).toBeUndefined();
+    const viaPage = page.body.data.organization.memberships.nodes.map((n: { user: { username: string } }) => n.user);
+    expect(viaPage).toHaveLength(6);
+    for (const u of viaPage) {
+      const direct = await t.gql(`query($u: String!) { user(username: $u) { ${fields} } }`, { u: u.username }, { token: ADMIN.token });
+      expect(u).toEqual(direct.body.data.user);
+    }
+    expect(viaPage.some((u: { createdAt: string | null }) => u.createdAt)).toBe(true);
+  });
 });
