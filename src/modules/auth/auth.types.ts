@@ -1,6 +1,6 @@
 // GraphQL types of sign-in and personal API tokens.
 import { Field, InputType, ObjectType, registerEnumType, ID } from 'type-graphql';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { User } from '../users/user.type.js';
 import type { TokenRow } from './token.repo.js';
@@ -44,7 +44,7 @@ export class LoginPayload {
 
 @ObjectType({ implements: Node, description: 'A personal API token. The secret itself is shown only once, at creation.' })
 export class PersonalAccessToken extends Node {
-  uuid!: string;
+  static readonly nodeType = 'PersonalAccessToken';
   userUuid!: string;
 
   @Field({ description: 'What the token is for.' })
@@ -73,7 +73,6 @@ export class PersonalAccessToken extends Node {
 
   static from(row: TokenRow): PersonalAccessToken {
     const t = new PersonalAccessToken();
-    t.id = toGlobalId('PersonalAccessToken', row.id);
     t.uuid = row.id;
     t.userUuid = row.userId;
     t.name = row.name;

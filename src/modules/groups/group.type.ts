@@ -1,14 +1,14 @@
 // GraphQL types of groups: the group, its members, the connection, inputs and payloads.
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { OrderDirection } from '../organizations/organization.type.js';
 import type { GroupMemberRow, GroupRow } from './group.repo.js';
 
 @ObjectType({ implements: Node, description: 'A group of users inside an organization, with its own key material (Seald groups).' })
 export class Group extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Group';
   row!: GroupRow;
 
   @Field(() => Int, { description: 'Integer id, as used by the accounts dialect.' })
@@ -28,7 +28,6 @@ export class Group extends Node {
 
   static from(row: GroupRow): Group {
     const g = new Group();
-    g.id = toGlobalId('Group', row.id);
     g.uuid = row.id;
     g.row = row;
     g.databaseId = row.databaseId;

@@ -51,7 +51,7 @@ export function effectiveStatus(row: Pick<InvitationRow, 'status' | 'validUntil'
 
 @ObjectType({ implements: Node, description: 'An invitation to join an organization, addressed to a user, an email address, a phone number or another organization.' })
 export class Invitation extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Invitation';
   row!: InvitationRow;
 
   @Field(() => String, { nullable: true, description: 'The invited email address, for email invitations.' })
@@ -92,9 +92,8 @@ export class Invitation extends Node {
 
   static from(row: InvitationRow): Invitation {
     const i = new Invitation();
-    i.id = toGlobalId('Invitation', row.id);
-    i.organizationId = toGlobalId('Organization', row.organizationId);
     i.uuid = row.id;
+    i.organizationId = toGlobalId('Organization', row.organizationId);
     i.row = row;
     i.inviteeEmail = row.inviteeEmail;
     i.inviteePhone = row.inviteePhone;

@@ -7,6 +7,7 @@ import type { EventLogRow } from './log.repo.js';
 
 @ObjectType({ implements: Node, description: 'An entry of the append-only event log, written with the change it records.' })
 export class EventLog extends Node {
+  static readonly nodeType = 'EventLog';
   row!: EventLogRow;
 
   @Field({ description: 'When it happened.' })
@@ -32,7 +33,7 @@ export class EventLog extends Node {
 
   static from(row: EventLogRow): EventLog {
     const e = new EventLog();
-    e.id = toGlobalId('EventLog', row.id);
+    e.uuid = row.id;
     e.row = row;
     e.occurredAt = row.occurredAt;
     e.action = row.action;

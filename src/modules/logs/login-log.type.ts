@@ -1,12 +1,12 @@
 // GraphQL types of the login log: one row per sign-in attempt, successful or not.
 import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 import type { LoginLogRow } from './login-log.repo.js';
 
 @ObjectType({ implements: Node, description: 'One sign-in attempt.' })
 export class LoginLog extends Node {
-  uuid!: string;
+  static readonly nodeType = 'LoginLog';
   row!: LoginLogRow;
 
   @Field({ description: 'Whether the attempt signed in.' })
@@ -29,7 +29,6 @@ export class LoginLog extends Node {
 
   static from(row: LoginLogRow): LoginLog {
     const l = new LoginLog();
-    l.id = toGlobalId('LoginLog', row.id);
     l.uuid = row.id;
     l.row = row;
     l.success = row.success;

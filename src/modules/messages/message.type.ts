@@ -2,13 +2,13 @@
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import type { MessageAccessRow, MessageRow } from './message.repo.js';
 
 @ObjectType({ implements: Node, description: 'An end-to-end-encrypted message: the server knows its metadata and who may read it, never its content.' })
 export class Message extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Message';
   row!: MessageRow;
 
   @Field({ description: 'When the message was created.' })
@@ -28,7 +28,6 @@ export class Message extends Node {
 
   static from(row: MessageRow): Message {
     const m = new Message();
-    m.id = toGlobalId('Message', row.id);
     m.uuid = row.id;
     m.row = row;
     m.createdAt = row.createdAt;
@@ -42,6 +41,7 @@ export class Message extends Node {
 
 @ObjectType({ implements: Node, description: 'One recipient’s access to a message (a user, or an external recipient known by email).' })
 export class MessageAccess extends Node {
+  static readonly nodeType = 'MessageAccess';
   row!: MessageAccessRow;
 
   @Field(() => String, { nullable: true, description: 'Email of an external recipient; null for a user recipient.' })
@@ -70,7 +70,7 @@ export class MessageAccess extends Node {
 
   static from(row: MessageAccessRow): MessageAccess {
     const a = new MessageAccess();
-    a.id = toGlobalId('MessageAccess', row.id);
+    a.uuid = row.id;
     a.row = row;
     a.email = row.email;
     a.path = row.path;

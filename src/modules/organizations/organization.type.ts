@@ -1,7 +1,7 @@
 // GraphQL types of organizations and memberships.
 import { Field, Float, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { ArgsType } from 'type-graphql';
 import type { MemberUserRow, MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
@@ -38,7 +38,7 @@ export class Quota {
 
 @ObjectType({ implements: Node, description: 'An organization (tenant); organizations nest to any depth.' })
 export class Organization extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Organization';
   row!: OrganizationRow;
 
   @Field({ description: 'Unique, URL-safe identifier (letters, digits, `-`, `_`, `.`).' })
@@ -55,7 +55,6 @@ export class Organization extends Node {
 
   static from(row: OrganizationRow): Organization {
     const o = new Organization();
-    o.id = toGlobalId('Organization', row.id);
     o.uuid = row.id;
     o.row = row;
     o.slug = row.slug;
@@ -73,7 +72,7 @@ export class Organization extends Node {
 
 @ObjectType({ implements: Node, description: 'A user’s membership in an organization.' })
 export class Membership extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Membership';
   userUuid!: string;
   organizationUuid!: string;
 
@@ -89,7 +88,6 @@ export class Membership extends Node {
   static from(row: MembershipRow, memberUser?: MemberUserRow): Membership {
     const m = new Membership();
     if (memberUser) m.memberUser = memberUser;
-    m.id = toGlobalId('Membership', row.id);
     m.uuid = row.id;
     m.userUuid = row.userId;
     m.organizationUuid = row.organizationId;

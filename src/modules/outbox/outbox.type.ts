@@ -3,7 +3,7 @@
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 import type { OutboxRow } from './outbox.repo.js';
 
 export enum OutboxStatus {
@@ -33,7 +33,7 @@ registerEnumType(OutboxChannel, {
 
 @ObjectType({ implements: Node, description: 'An email or SMS queued in the same transaction as the change that caused it.' })
 export class OutboxMessage extends Node {
-  uuid!: string;
+  static readonly nodeType = 'OutboxMessage';
   organizationUuid!: string | null;
 
   @Field(() => OutboxChannel, { description: 'Email or SMS.' })
@@ -71,7 +71,6 @@ export class OutboxMessage extends Node {
 
   static from(row: OutboxRow): OutboxMessage {
     const m = new OutboxMessage();
-    m.id = toGlobalId('OutboxMessage', row.id);
     m.uuid = row.id;
     m.organizationUuid = row.organizationId;
     m.channel = row.channel as OutboxChannel;

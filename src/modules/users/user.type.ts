@@ -5,7 +5,7 @@
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node, toGlobalId } from '../../core/graphql/node.js';
+import { Node } from '../../core/graphql/node.js';
 // One OrderDirection enum for the whole graph (it lives with the organizations, which came first).
 import { OrderDirection } from '../organizations/organization.type.js';
 import type { ContactRow, DeviceRow, IdentityRow, PublicKeyRow, UserRow } from './user.repo.js';
@@ -27,8 +27,8 @@ registerEnumType(UserState, {
 
 @ObjectType({ implements: Node, description: 'A person with an account.' })
 export class User extends Node {
+  static readonly nodeType = 'User';
   /** The row's uuid, for field resolvers; not part of the schema. */
-  uuid!: string;
   row!: UserRow;
 
   @Field(() => Int, { description: 'Integer id, as used by the GitLab and accounts dialects.' })
@@ -84,7 +84,6 @@ export class User extends Node {
 
   static from(row: UserRow): User {
     const u = new User();
-    u.id = toGlobalId('User', row.id);
     u.uuid = row.id;
     u.row = row;
     u.databaseId = row.databaseId;
@@ -142,7 +141,7 @@ registerEnumType(ContactState, {
 
 @ObjectType({ implements: Node, description: 'An email address or phone number of a user. Visible to the user and instance admins.' })
 export class Contact extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Contact';
   userUuid!: string;
 
   @Field(() => Int, { description: 'Integer id, as used by the GitLab dialect (emails).' })
@@ -171,7 +170,6 @@ export class Contact extends Node {
 
   static from(row: ContactRow): Contact {
     const c = new Contact();
-    c.id = toGlobalId('Contact', row.id);
     c.uuid = row.id;
     c.userUuid = row.userId;
     c.databaseId = row.databaseId;
@@ -203,7 +201,7 @@ registerEnumType(PublicKeyKind, {
 
 @ObjectType({ implements: Node, description: 'A public key of a user. Visible to every signed-in caller (as on GitLab).' })
 export class PublicKey extends Node {
-  uuid!: string;
+  static readonly nodeType = 'PublicKey';
   userUuid!: string;
 
   @Field(() => Int, { description: 'Integer id, as used by the GitLab dialect.' })
@@ -226,7 +224,6 @@ export class PublicKey extends Node {
 
   static from(row: PublicKeyRow): PublicKey {
     const k = new PublicKey();
-    k.id = toGlobalId('PublicKey', row.id);
     k.uuid = row.id;
     k.userUuid = row.userId;
     k.databaseId = row.databaseId;
@@ -256,7 +253,7 @@ registerEnumType(DeviceState, {
 
 @ObjectType({ implements: Node, description: 'A device of a user (Seald: a key pair on one device). Visible to the user and instance admins.' })
 export class Device extends Node {
-  uuid!: string;
+  static readonly nodeType = 'Device';
   userUuid!: string;
 
   @Field({ description: 'Name the device registered with.' })
@@ -276,7 +273,6 @@ export class Device extends Node {
 
   static from(row: DeviceRow): Device {
     const d = new Device();
-    d.id = toGlobalId('Device', row.id);
     d.uuid = row.id;
     d.userUuid = row.userId;
     d.name = row.name;
