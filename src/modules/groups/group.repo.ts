@@ -7,13 +7,15 @@ import { users } from '../../../schema/users.js';
 import { rowsOf, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { rankedSubquery } from '../../core/top-n.js';
+import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { UserRow } from '../users/user.repo.js';
 import { organizationsWithRole, type TenantScope } from './scope.sql.js';
 
 export type GroupRow = typeof groups.$inferSelect;
 export type NewGroup = typeof groups.$inferInsert;
 export type GroupMemberRow = typeof groupMembers.$inferSelect;
+
+const groupColumns = jsonColumns(groups, 'g');
 
 const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
@@ -78,32 +80,30 @@ export async function countGroups(db: Database, scope: TenantScope, filter: Grou
 
 /**
  * The first N groups by name (id breaks ties) of each organization, in ONE statement:
- * top-N-per-parent via row_number(). The cursor is a [name, id] position shared by the batch.
+ * top-N-per-parent via row_number(), as one json value (core/json-rows.ts). The cursor is a
+ * [name, id] position shared by the batch. The ranked subquery carries every column, so nothing
+ * joins back to the table (joins back by id made the planner scan it whole).
  */
 export async function findGroupPagesByOrganizationIds(db: Database, organizationIds: readonly string[], page: PageRequest): Promise<GroupRow[]> {
-  const forward = page.direction === 'forward';
-  const dir = sql.raw(forward ? 'asc' : 'desc');
-  const cursor = page.cursor && page.cursor.length === 2 ? page.cursor : null;
-  const { sub, row, rn } = rankedSubquery(db, groups, {
-    partitionBy: groups.organizationId,
-    orderBy: sql`${groups.name} ${dir}, ${groups.id} ${dir}`,
-    where: and(
-      inArray(groups.organizationId, [...organizationIds]),
-      cursor
-        ? forward
-          ? sql`(${groups.name}, ${groups.id}) > (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
-          : sql`(${groups.name}, ${groups.id}) < (${String(cursor[0])}, ${String(cursor[1])}::uuid)`
-        : page.cursor
-          ? sql`false`
-          : undefined,
-    ),
-  });
-  const rows = await db
-    .select({ group: row })
-    .from(sub)
-    .where(sql`${rn} <= ${page.size + 1}`)
-    .orderBy(row.organizationId, rn);
-  return rows.map((r) => r.group);
+  const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
+  const where = [sql`organization_id = any(${uuidArray(organizationIds)})`];
+  if (page.cursor) {
+    // A cursor of another list never matches: an empty page, not an error.
+    if (page.cursor.length !== 2) where.push(sql`false`);
+    else where.push(sql`(name, id) ${sql.raw(page.direction === 'forward' ? '>' : '<')} (${String(page.cursor[0])}, ${String(page.cursor[1])}::uuid)`);
+  }
+  const rows = await selectJsonArrays(
+    db,
+    sql`
+      select json_agg(json_build_array(${groupColumns.sql}) order by g.organization_id, g.rn)
+      from (
+        select *, row_number() over (partition by organization_id order by name ${dir}, id ${dir}) as rn
+        from ${groups}
+        where ${sql.join(where, sql` and `)}
+      ) g
+      where g.rn <= ${page.size + 1}`,
+  );
+  return rows.map((r) => groupColumns.decode(r));
 }
 
 export async function countGroupsByOrganizationIds(db: Database, organizationIds: readonly string[]): Promise<Map<string, number>> {

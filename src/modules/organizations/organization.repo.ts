@@ -5,11 +5,14 @@ import { memberships, organizationMemberships, organizations } from '../../../sc
 import { contacts, users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
 import { rowsOf, type Database } from '../../core/db.js';
+import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import type { UserRow } from '../users/user.repo.js';
 
 export type OrganizationRow = typeof organizations.$inferSelect;
+
+const organizationColumns = jsonColumns(organizations, 'o');
 export type MembershipRow = typeof memberships.$inferSelect;
 
 /** Who may see which organizations: everything (instance admins) or a user's subtree. */
@@ -136,13 +139,21 @@ export async function listOrganizations(
   /** Rows to skip (page-number clients; only without a cursor). */
   offset = 0,
 ): Promise<{ org: OrganizationRow; createdAtKey: string }[]> {
-  return db
-    .select({ org: organizations, createdAtKey: sql<string>`${organizations.createdAt}::text` })
-    .from(organizations)
-    .where(and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)))
-    .orderBy(...keysetOrder(keyset, page))
-    .limit(page.size + 1)
-    .offset(offset);
+  // One json value (core/json-rows.ts); row_number() carries the page's order into json_agg.
+  const order = sql.join(keysetOrder(keyset, page), sql`, `);
+  const rows = await selectJsonArrays(
+    db,
+    sql`
+      select json_agg(json_build_array(${organizationColumns.sql}, o.created_at::text) order by o.ord)
+      from (
+        select *, row_number() over (order by ${order}) as ord
+        from ${organizations}
+        where ${and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)) ?? sql`true`}
+        order by ${order}
+        limit ${page.size + 1} offset ${offset}
+      ) o`,
+  );
+  return rows.map((r) => ({ org: organizationColumns.decode(r), createdAtKey: r[organizationColumns.width] as string }));
 }
 
 export async function countOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter): Promise<number> {
@@ -232,24 +243,21 @@ export interface MembershipWithUser {
   email: string | null;
 }
 
-/** Timestamps arrive in the page's json as ISO text ("2024-01-01T10:00:00.123456+00:00"). */
-const toDate = (v: string | Date): Date => (v instanceof Date ? v : new Date(v));
-const toDateOrNull = (v: string | Date | null): Date | null => (v === null ? null : toDate(v));
+const membershipColumns = jsonColumns(memberships, 'm');
+// Every user column but the password hash: nothing reachable from a membership reads it (sign-in
+// reads users through user.repo).
+const memberUserColumns = jsonColumns(users, 'u', ['passwordHash']);
 
 /**
  * The first N memberships (by id, i.e. creation: ids are time-ordered) of each organization,
  * with their users and primary emails, in ONE statement: top-N-per-parent via row_number().
  *
- * Hand-written SQL with hand-mapped rows, on purpose: this is the hottest read of the
- * dashboard page (20 × 20 rows of 25 columns), and Drizzle's generic row mapping (an entity
- * check per column through the subquery's alias proxies) cost more Node time than everything
- * else in that request. The rows come back as ONE json value (an array of arrays): the driver
- * decodes a text value per column and per row otherwise (10,000 here), which was the largest
- * single cost left; a single native JSON.parse took ~20 % off the page's CPU. The password hash is never selected: nothing reachable from a
- * membership reads it (sign-in reads users through user.repo). The ranked subquery carries the
- * membership columns, so nothing joins back to memberships (a join back by id made the
- * planner scan the whole table: 43 ms instead of 3 ms). `= any(uuid[])` keeps ONE statement
- * text for any batch size, so the prepared statement is reused.
+ * Hand-written SQL returning one json value (core/json-rows.ts): this is the hottest read of the
+ * dashboard page (20 × 20 rows of 26 columns); decoding it as one JSON.parse took ~20 % off
+ * that request's CPU. The ranked subquery carries the membership columns, so nothing joins back
+ * to memberships (a join back by id made the planner scan the whole table: 43 ms instead of
+ * 3 ms). `= any(uuid[])` keeps ONE statement text for any batch size, so the prepared statement
+ * is reused.
  */
 export async function findMembershipPagesByOrganizationIds(
   db: Database,
@@ -262,51 +270,21 @@ export async function findMembershipPagesByOrganizationIds(
   const where = [sql`organization_id = any(${sqlUuidArray(organizationIds)})`];
   if (opts.role) where.push(sql`role = ${opts.role}`);
   if (cursorId) where.push(forward ? sql`id > ${cursorId}::uuid` : sql`id < ${cursorId}::uuid`);
-  // One row, one json value: the page as an array of arrays, in page order (columns by position).
-  const [agg] = rowsOf<{ page: unknown[][] | string | null }>(
-    await db.execute(sql`
-      select json_agg(json_build_array(m.id, m.user_id, m.organization_id, m.role, m.created_at,
-        u.database_id, u.username, u.first_name, u.last_name, u.display_name, u.state, u.is_admin, u.bio, u.location, u.website,
-        u.social, u.projects_limit, u.can_create_group, u.external, u.analyst_consent, u.created_at,
-        u.confirmed_at, u.last_sign_in_at, u.current_sign_in_at, e.value) order by m.organization_id, m.rn) as page
+  const rows = await selectJsonArrays(
+    db,
+    sql`
+      select json_agg(json_build_array(${membershipColumns.sql}, ${memberUserColumns.sql}, e.value) order by m.organization_id, m.rn)
       from (
-        select id, user_id, organization_id, role, created_at,
-          row_number() over (partition by organization_id order by id ${sql.raw(forward ? 'asc' : 'desc')}) as rn
+        select *, row_number() over (partition by organization_id order by id ${sql.raw(forward ? 'asc' : 'desc')}) as rn
         from ${memberships}
         where ${sql.join(where, sql` and `)}
       ) m
       join ${users} u on u.id = m.user_id
       left join ${contacts} e on e.user_id = u.id and e.type = 'email' and e.is_primary and e.state = 'active'
-      where m.rn <= ${page.size + 1}`),
+      where m.rn <= ${page.size + 1}`,
   );
-  const raw = agg?.page ?? [];
-  const rows = (typeof raw === 'string' ? JSON.parse(raw) : raw) as unknown[][];
-  return rows.map((r) => ({
-    membership: { id: r[0] as string, userId: r[1] as string, organizationId: r[2] as string, role: r[3] as Role, createdAt: toDate(r[4] as string) },
-    user: {
-      id: r[1] as string,
-      databaseId: r[5] as number,
-      username: r[6] as string,
-      firstName: r[7] as string | null,
-      lastName: r[8] as string | null,
-      displayName: r[9] as string | null,
-      state: r[10] as UserRow['state'],
-      isAdmin: r[11] as boolean,
-      bio: r[12] as string | null,
-      location: r[13] as string | null,
-      website: r[14] as string | null,
-      social: (r[15] ?? {}) as Record<string, string>,
-      projectsLimit: r[16] as number,
-      canCreateGroup: r[17] as boolean,
-      external: r[18] as boolean,
-      analystConsent: r[19] as boolean,
-      createdAt: toDate(r[20] as string),
-      confirmedAt: toDateOrNull(r[21] as string | null),
-      lastSignInAt: toDateOrNull(r[22] as string | null),
-      currentSignInAt: toDateOrNull(r[23] as string | null),
-    },
-    email: r[24] as string | null,
-  }));
+  const emailAt = membershipColumns.width + memberUserColumns.width;
+  return rows.map((r) => ({ membership: membershipColumns.decode(r), user: memberUserColumns.decode(r, membershipColumns.width), email: r[emailAt] as string | null }));
 }
 
 export async function countMembershipsByOrganizationIds(db: Database, organizationIds: readonly string[], role?: Role | null): Promise<Map<string, number>> {
