@@ -108,6 +108,7 @@ const envSchema = z.object({
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
   TOKEN_CACHE_TTL_MS: int(1_000, 0, 5_000),
+  GRAPHQL_JIT_AFTER: int(2, 0, 1_000_000),
   REST_MOUNTS: restMounts,
 });
 
@@ -131,6 +132,8 @@ export interface Config {
   outboxIntervalMs: number;
   /** How long a checked personal API token is trusted without the database (0: not cached). */
   tokenCacheTtlMs: number;
+  /** Queries compile to graphql-jit on their n-th run (0: never; graphql-js runs them). */
+  jitCompileAfter: number;
   /** Where REST dialects answer, where configured otherwise than their defaults ([] = off). */
   restMounts: Partial<Record<RestDialectName, string[]>>;
 }
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,
+    jitCompileAfter: e.GRAPHQL_JIT_AFTER,
     restMounts: e.REST_MOUNTS,
   });
 }

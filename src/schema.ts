@@ -95,6 +95,19 @@ function useDirectFieldResolvers(schema: GraphQLSchema): void {
   }
 }
 
+/**
+ * `totalCount` is a promise (connections count only when asked): an explicit resolver returns
+ * it. graphql-js awaits a promise a plain property read yields, but graphql-jit (jit.ts) only
+ * awaits what resolvers return. Same answer either way.
+ */
+function resolvePromisedFields(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
+    const field = type.getFields().totalCount;
+    if (field && !field.resolve) field.resolve = (connection: { totalCount: unknown }) => connection.totalCount;
+  }
+}
+
 export function buildSchema(): Promise<GraphQLSchema> {
   useSimpleFieldResolvers();
   const fetchers = Object.assign({}, ...modules.map((m) => m.nodeFetchers));
@@ -108,6 +121,7 @@ export function buildSchema(): Promise<GraphQLSchema> {
     validate: false,
   }).then((schema) => {
     useDirectFieldResolvers(schema);
+    resolvePromisedFields(schema);
     return schema;
   });
   return cached;

@@ -14,6 +14,7 @@ import { hasScope } from './core/auth/principal.js';
 import type { DbHandle } from './core/db.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
+import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { limitsPlugin } from './core/graphql/limits.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
@@ -22,6 +23,13 @@ import { registerRest } from './rest/index.js';
 import { buildSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The compiled-query cache, for its stats (tests). */
+    queryJit: QueryJit;
+  }
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -84,6 +92,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
 
   const schema = await buildSchema();
+  const jit = new QueryJit(schema, { compileAfter: config.jitCompileAfter });
+  app.decorate('queryJit', jit);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
@@ -98,7 +108,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps)],
+      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps), jitPlugin(jit)],
   });
   await apollo.start();
   // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after that.
@@ -133,7 +143,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   });
   if (config.graphiql) registerGraphiqlAssets(app);
 
-  registerRest(app, { schema, deps, logger });
+  registerRest(app, { schema, jit, deps, logger });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

@@ -7,6 +7,7 @@ import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQL
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { hasScope } from '../core/auth/principal.js';
+import type { QueryJit } from '../core/graphql/jit.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
@@ -64,6 +65,8 @@ function validationError(err: FastifyError & { validation?: { instancePath: stri
 
 export interface MountOptions {
   schema: GraphQLSchema;
+  /** Queries answered by graphql-jit when it can, as on /graphql (core/graphql/jit.ts). */
+  jit: QueryJit;
   deps: AppDeps;
   dialect: Dialect;
   /** Path prefix, '' for the root. */
@@ -71,7 +74,7 @@ export interface MountOptions {
   logger: Logger;
 }
 
-export function mountDialect(app: FastifyInstance, { schema, deps, dialect, mount, logger }: MountOptions): void {
+export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect, mount, logger }: MountOptions): void {
   const compiled = compileDialect(schema, dialect);
   const send = (reply: FastifyReply, e: DialectError) => {
     const { status, body } = dialect.error(e);
@@ -129,7 +132,8 @@ export function mountDialect(app: FastifyInstance, { schema, deps, dialect, moun
           if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
         }
-        const result = await execute({ schema, document, contextValue: ctx, variableValues: variables });
+        const jitData = isMutation ? null : await jit.tryQuery(document, undefined, ctx, variables);
+        const result = jitData ? { data: jitData } : await execute({ schema, document, contextValue: ctx, variableValues: variables });
         // As after a /graphql mutation: a block, delete or admin change shows on the next request.
         if (isMutation) credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs).clear();
         if (result.errors?.length) {

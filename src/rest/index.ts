@@ -5,6 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { REST_DIALECTS, type RestDialectName } from '../config.js';
 import type { AppDeps } from '../context.js';
+import type { QueryJit } from '../core/graphql/jit.js';
 import { mountDialect } from './engine.js';
 import { registerFormParsers } from './forms.js';
 import { registerLenientJson } from './json-body.js';
@@ -16,7 +17,7 @@ import type { Dialect } from './types.js';
 
 export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
 
-export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; deps: AppDeps; logger: Logger }): void {
+export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): void {
   const names = DIALECTS.map((d) => d.name).sort();
   if (names.join() !== [...REST_DIALECTS].sort().join()) throw new Error(`REST_DIALECTS in config.ts must name the dialects: ${names.join(', ')}`);
   for (const dialect of DIALECTS) {

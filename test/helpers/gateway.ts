@@ -50,6 +50,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DATA_DIR: tempDir(),
     // Statement counts stay exact: every request checks its token (auth.test.ts covers the cache).
     TOKEN_CACHE_TTL_MS: '0',
+    // Every query the tests send runs compiled (production compiles on a document's 2nd run);
+    // graphql-js still answers errors and mutations. test/jit.test.ts compares the two.
+    GRAPHQL_JIT_AFTER: '1',
     ...env,
   });
 }
