@@ -41,8 +41,9 @@ export const memberships = pgTable(
   },
   (t) => [
     uniqueIndex('memberships_user_org_key').on(t.userId, t.organizationId),
-    // Covers "first N members of each organization, by creation" (top-N-per-parent).
-    index('memberships_organization_created_idx').on(t.organizationId, t.createdAt, t.id),
+    // Membership pages: the first N of each organization by id (= by creation: ids are uuid v7),
+    // read as a lateral LIMIT per organization straight off this index.
+    index('memberships_organization_id_idx').on(t.organizationId, t.id),
   ],
 );
 

@@ -250,14 +250,14 @@ const memberUserColumns = jsonColumns(users, 'u', ['passwordHash']);
 
 /**
  * The first N memberships (by id, i.e. creation: ids are time-ordered) of each organization,
- * with their users and primary emails, in ONE statement: top-N-per-parent via row_number().
+ * with their users and primary emails, in ONE statement: a lateral LIMIT per organization, read
+ * straight off the (organization_id, id) index (a row_number() over every membership of the
+ * batch cost PostgreSQL ~25 % more).
  *
  * Hand-written SQL returning one json value (core/json-rows.ts): this is the hottest read of the
  * dashboard page (20 × 20 rows of 26 columns); decoding it as one JSON.parse took ~20 % off
- * that request's CPU. The ranked subquery carries the membership columns, so nothing joins back
- * to memberships (a join back by id made the planner scan the whole table: 43 ms instead of
- * 3 ms). `= any(uuid[])` keeps ONE statement text for any batch size, so the prepared statement
- * is reused.
+ * that request's CPU. `unnest(uuid[])` keeps ONE statement text for any batch size, so the
+ * prepared statement is reused; `ordinality` keeps the batch's order.
  */
 export async function findMembershipPagesByOrganizationIds(
   db: Database,
@@ -265,23 +265,21 @@ export async function findMembershipPagesByOrganizationIds(
   opts: { role?: Role | null; page: PageRequest },
 ): Promise<MembershipWithUser[]> {
   const { page } = opts;
-  const forward = page.direction === 'forward';
+  const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
   const cursorId = page.cursor ? String(page.cursor[0]) : null;
-  const where = [sql`organization_id = any(${sqlUuidArray(organizationIds)})`];
+  const where = [sql`organization_id = p.id`];
   if (opts.role) where.push(sql`role = ${opts.role}`);
-  if (cursorId) where.push(forward ? sql`id > ${cursorId}::uuid` : sql`id < ${cursorId}::uuid`);
+  if (cursorId) where.push(sql`id ${sql.raw(page.direction === 'forward' ? '>' : '<')} ${cursorId}::uuid`);
   const rows = await selectJsonArrays(
     db,
     sql`
-      select json_agg(json_build_array(${membershipColumns.sql}, ${memberUserColumns.sql}, e.value) order by m.organization_id, m.rn)
-      from (
-        select *, row_number() over (partition by organization_id order by id ${sql.raw(forward ? 'asc' : 'desc')}) as rn
-        from ${memberships}
-        where ${sql.join(where, sql` and `)}
+      select json_agg(json_build_array(${membershipColumns.sql}, ${memberUserColumns.sql}, e.value) order by p.ord, m.id ${dir})
+      from unnest(${sqlUuidArray(organizationIds)}) with ordinality as p(id, ord)
+      cross join lateral (
+        select * from ${memberships} where ${sql.join(where, sql` and `)} order by id ${dir} limit ${page.size + 1}
       ) m
       join ${users} u on u.id = m.user_id
-      left join ${contacts} e on e.user_id = u.id and e.type = 'email' and e.is_primary and e.state = 'active'
-      where m.rn <= ${page.size + 1}`,
+      left join ${contacts} e on e.user_id = u.id and e.type = 'email' and e.is_primary and e.state = 'active'`,
   );
   const emailAt = membershipColumns.width + memberUserColumns.width;
   return rows.map((r) => ({ membership: membershipColumns.decode(r), user: memberUserColumns.decode(r, membershipColumns.width), email: r[emailAt] as string | null }));
