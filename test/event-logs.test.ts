@@ -116,6 +116,25 @@ describe.each(DRIVERS)('event logs on %s', (driver) => {
     expect(ben.message.eventLogs.nodes).toEqual([{ action: 'message.revoke' }, { action: 'message.read' }]);
   });
 
+  it('pages nested event logs per parent, forward and backward, for a batch of parents', async () => {
+    const q = `query($a: ID!, $b: ID!, $after: String, $last: Int, $first: Int, $before: String) {
+      a: node(id: $a) { ... on User { eventLogs(first: $first, after: $after, last: $last, before: $before) { nodes { action occurredAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }
+      b: node(id: $b) { ... on User { eventLogs(first: $first, after: $after, last: $last, before: $before) { nodes { action } } } } }`;
+    const v = { a: gid(u.ann), b: gid(u.ben) };
+    const p1 = (await t.gql(q, { ...v, first: 2 }, { token: ADMIN.token })).body.data;
+    expect(p1.a.eventLogs.nodes.map((n: any) => n.occurredAt)).toEqual([at(5).toISOString(), at(3).toISOString()]);
+    expect(p1.a.eventLogs.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(p1.b.eventLogs.nodes).toEqual([{ action: 'message.read' }]);
+    const p2 = (await t.gql(q, { ...v, first: 2, after: p1.a.eventLogs.pageInfo.endCursor }, { token: ADMIN.token })).body.data;
+    expect(p2.a.eventLogs.nodes.map((n: any) => n.action)).toEqual(['message.create']);
+    expect(p2.a.eventLogs.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const back = (await t.gql(q, { ...v, last: 2 }, { token: ADMIN.token })).body.data;
+    expect(back.a.eventLogs.nodes.map((n: any) => n.occurredAt)).toEqual([at(3).toISOString(), at(1).toISOString()]);
+    expect(back.a.eventLogs.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const before = (await t.gql(q, { ...v, last: 5, before: back.a.eventLogs.pageInfo.startCursor }, { token: ADMIN.token })).body.data;
+    expect(before.a.eventLogs.nodes.map((n: any) => n.action)).toEqual(['message.revoke']);
+  });
+
   it('finds one event by node id only when visible', async () => {
     const id = (await list(ADMIN.token, { f: { actionIn: ['login'] } })).body.data.eventLogs.nodes[0].id;
     const q = `query($id: ID!) { node(id: $id) { ... on EventLog { action } } }`;

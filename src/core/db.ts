@@ -138,6 +138,9 @@ async function checkReady(db: Database): Promise<void> {
   if (applied < expected) throw new Error(`${expected - applied} migration(s) not applied`);
 }
 
+/** A uuid[] parameter that both drivers bind the same way (one statement text for any count). */
+export const sqlUuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
 /** Rows of a db.execute() result: postgres.js returns an array, PGlite an object with rows. */
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];

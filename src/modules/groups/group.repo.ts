@@ -4,7 +4,7 @@ import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { groupMembers, groupMessageKeys, groups } from '../../../schema/groups.js';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
-import { rowsOf, type Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
@@ -16,8 +16,6 @@ export type NewGroup = typeof groups.$inferInsert;
 export type GroupMemberRow = typeof groupMembers.$inferSelect;
 
 const groupColumns = jsonColumns(groups, 'g');
-
-const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 function scopeWhere(scope: TenantScope): SQL | undefined {
   return scope.all ? undefined : sql`${groups.organizationId} in ${organizationsWithRole(scope, 'member')}`;
@@ -86,7 +84,7 @@ export async function countGroups(db: Database, scope: TenantScope, filter: Grou
  */
 export async function findGroupPagesByOrganizationIds(db: Database, organizationIds: readonly string[], page: PageRequest): Promise<GroupRow[]> {
   const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
-  const where = [sql`organization_id = any(${uuidArray(organizationIds)})`];
+  const where = [sql`organization_id = any(${sqlUuidArray(organizationIds)})`];
   if (page.cursor) {
     // A cursor of another list never matches: an empty page, not an error.
     if (page.cursor.length !== 2) where.push(sql`false`);
@@ -190,7 +188,7 @@ export async function findOrganizationMemberIds(db: Database, organizationId: st
         union all
         select o.parent_id, chain.depth + 1 from chain join ${organizations} o on o.id = chain.id where o.parent_id is not null and chain.depth < 100
       )
-      select distinct m.user_id from ${memberships} m join chain on m.organization_id = chain.id where m.user_id = any(${uuidArray(userIds)})`),
+      select distinct m.user_id from ${memberships} m join chain on m.organization_id = chain.id where m.user_id = any(${sqlUuidArray(userIds)})`),
   );
   return new Set(rows.map((r) => r.user_id));
 }

@@ -4,7 +4,8 @@
 // text (microseconds), because a JavaScript Date would round to milliseconds and skip rows.
 import { and, count, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
-import type { Database } from '../../core/db.js';
+import { sqlUuidArray, type Database } from '../../core/db.js';
+import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
@@ -75,9 +76,13 @@ export type EventLogParent = 'actor' | 'message' | 'organization';
 const parentColumn = (parent: EventLogParent) =>
   parent === 'actor' ? eventLogs.actorUserId : parent === 'message' ? eventLogs.messageId : eventLogs.organizationId;
 
+const eventColumns = jsonColumns(eventLogs, 'e');
+
 /**
  * The first N visible events of each parent (the user as actor, the message, the organization),
- * most recent first, in ONE statement: top-N-per-parent via row_number().
+ * most recent first, in ONE statement: a lateral LIMIT per parent, read in index order
+ * (event_logs_actor_idx, event_logs_message_idx), as one json value (core/json-rows.ts). A
+ * row_number() over every matching event ranked all of a busy user's events to keep 50.
  */
 export async function findEventLogPagesByParentIds(
   db: Database,
@@ -85,32 +90,24 @@ export async function findEventLogPagesByParentIds(
   parentIds: readonly string[],
   opts: { scope: TenantScope; actionIn: readonly string[] | null; page: PageRequest },
 ): Promise<(EventLogWithKey & { parentId: string })[]> {
-  const col = parentColumn(parent);
   const dir = sql.raw(opts.page.direction === 'forward' ? 'desc' : 'asc');
-  const ranked = db.$with('ranked').as(
-    db
-      .select({
-        id: sql<string>`${eventLogs.id}`.as('event_id'),
-        rn: sql<number>`row_number() over (partition by ${col} order by ${eventLogs.occurredAt} ${dir}, ${eventLogs.id} ${dir})`.as('rn'),
-      })
-      .from(eventLogs)
-      .where(
-        and(
-          inArray(col, [...parentIds]),
-          visibleEventsWhere(opts.scope),
-          filterWhere({ actionIn: opts.actionIn }),
-          keysetAfter(EVENT_KEYSET, opts.page),
-        ),
-      ),
+  const where = and(
+    sql`${parentColumn(parent)} = p.id`,
+    visibleEventsWhere(opts.scope),
+    filterWhere({ actionIn: opts.actionIn }),
+    keysetAfter(EVENT_KEYSET, opts.page),
   );
-  const rows = await db
-    .with(ranked)
-    .select({ event: eventLogs, key: occurredKey })
-    .from(ranked)
-    .innerJoin(eventLogs, eq(eventLogs.id, ranked.id))
-    .where(sql`${ranked.rn} <= ${opts.page.size + 1}`)
-    .orderBy(col, ranked.rn);
-  return rows.map((r) => ({ ...r, parentId: (parent === 'actor' ? r.event.actorUserId : parent === 'message' ? r.event.messageId : r.event.organizationId)! }));
+  const rows = await selectJsonArrays(
+    db,
+    sql`
+      select json_agg(json_build_array(${eventColumns.sql}, e.occurred_at::text, p.id) order by p.ord, e.occurred_at ${dir}, e.id ${dir})
+      from unnest(${sqlUuidArray(parentIds)}) with ordinality as p(id, ord)
+      cross join lateral (
+        select * from ${eventLogs} where ${where} order by occurred_at ${dir}, id ${dir} limit ${opts.page.size + 1}
+      ) e`,
+  );
+  const at = eventColumns.width;
+  return rows.map((r) => ({ event: eventColumns.decode(r), key: r[at] as string, parentId: r[at + 1] as string }));
 }
 
 export const filterForParent = (parent: EventLogParent, id: string, actionIn: readonly string[] | null): SQL | undefined =>

@@ -4,7 +4,7 @@ import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
-import { rowsOf, type Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
@@ -294,8 +294,6 @@ export async function countMembershipsByOrganizationIds(db: Database, organizati
   return new Map(rows.map((r) => [r.organizationId, Number(r.n)]));
 }
 
-/** A uuid[] parameter that both drivers bind the same way. */
-export const sqlUuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 // ---- organizations as members of organizations ----
 
