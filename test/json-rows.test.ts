@@ -7,7 +7,7 @@ import { groups } from '../schema/groups.js';
 import { organizations } from '../schema/organizations.js';
 import { users } from '../schema/users.js';
 import type { DbHandle } from '../src/core/db.js';
-import { jsonColumns, selectJsonArrays } from '../src/core/json-rows.js';
+import { findRowsByIds, jsonColumns, selectJsonArrays } from '../src/core/json-rows.js';
 import { DRIVERS, openTestDatabase } from './helpers/gateway.js';
 
 describe.each(DRIVERS)('json rows (%s)', (driver) => {
@@ -47,6 +47,15 @@ describe.each(DRIVERS)('json rows (%s)', (driver) => {
     expect(user).toMatchObject({ username: 'json_a', isAdmin: true, social: { skype: 'a b', x: '\u{1F600}' }, confirmedAt: new Date('2024-02-29T23:59:59.999Z') });
     expect(user).not.toHaveProperty('passwordHash');
     expect(columns.width).toBe(Object.keys(user).length);
+  });
+
+  it('finds rows by id as select() reads them, and nothing for unknown ids', async () => {
+    const db = handle.db;
+    const all = await db.select().from(users).orderBy(users.id);
+    const wanted = [all[0]!.id, all.at(-1)!.id, '00000000-0000-7000-8000-000000000000'];
+    const found = await findRowsByIds(db, users, wanted);
+    expect(found.sort((a, b) => a.id.localeCompare(b.id))).toEqual([all[0], all.at(-1)]);
+    expect(await findRowsByIds(db, organizations, [])).toEqual([]);
   });
 
   it('gives no rows for an empty aggregate', async () => {

@@ -5,7 +5,7 @@
 // and a decode by position is the cheapest path both drivers share.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf, type Database } from './db.js';
+import { rowsOf, sqlUuidArray, type Database } from './db.js';
 
 /** json_build_array() arguments for a table's columns, and the decoder back to its row type. */
 export interface JsonColumns<Row> {
@@ -75,4 +75,18 @@ export async function selectJsonArrays(db: Database, statement: SQL): Promise<un
   const value = row ? Object.values(row)[0] : null;
   if (value === null || value === undefined) return [];
   return (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+}
+
+// One shape per table, made on first use.
+const byIdShapes = new WeakMap<PgTable, JsonColumns<unknown>>();
+
+/**
+ * Rows of a table by primary key (`id`), in no particular order: the by-id loaders' one
+ * statement. `= any(uuid[])` keeps one prepared statement text for any batch size.
+ */
+export async function findRowsByIds<T extends PgTable>(db: Database, table: T, ids: readonly string[]): Promise<T['$inferSelect'][]> {
+  let shape = byIdShapes.get(table);
+  if (!shape) byIdShapes.set(table, (shape = jsonColumns(table, 't') as JsonColumns<unknown>));
+  const rows = await selectJsonArrays(db, sql`select json_agg(json_build_array(${shape.sql})) from ${table} t where t.id = any(${sqlUuidArray(ids)})`);
+  return rows.map((r) => shape.decode(r) as T['$inferSelect']);
 }

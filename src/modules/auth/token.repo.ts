@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { personalAccessTokens } from '../../../schema/auth.js';
 import { users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
+import { findRowsByIds } from '../../core/json-rows.js';
 import type { UserRow } from '../users/user.repo.js';
 
 export type TokenRow = typeof personalAccessTokens.$inferSelect;
@@ -56,4 +57,4 @@ export const findTokensByUserIds = (db: Database, userIds: readonly string[]) =>
     .where(inArray(personalAccessTokens.userId, [...userIds]))
     .orderBy(desc(personalAccessTokens.createdAt), desc(personalAccessTokens.id));
 
-export const findTokensByIds = (db: Database, ids: readonly string[]) => db.select().from(personalAccessTokens).where(inArray(personalAccessTokens.id, [...ids]));
+export const findTokensByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, personalAccessTokens, ids);

@@ -7,7 +7,7 @@ import { users } from '../../../schema/users.js';
 import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
+import { findRowsByIds, jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { UserRow } from '../users/user.repo.js';
 import { organizationsWithRole, type TenantScope } from './scope.sql.js';
 
@@ -53,7 +53,7 @@ export async function deleteGroup(db: Database, id: string): Promise<void> {
   await db.delete(groups).where(eq(groups.id, id));
 }
 
-export const findGroupsByIds = (db: Database, ids: readonly string[]) => db.select().from(groups).where(inArray(groups.id, [...ids]));
+export const findGroupsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, groups, ids);
 
 export const findGroupsByDatabaseIds = (db: Database, databaseIds: readonly number[]) => db.select().from(groups).where(inArray(groups.databaseId, [...databaseIds]));
 

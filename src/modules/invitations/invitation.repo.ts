@@ -5,6 +5,7 @@ import { and, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { invitations, memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
+import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
@@ -102,7 +103,7 @@ export async function countInvitations(db: Database, scope: InvitationScope, fil
   return Number(row!.n);
 }
 
-export const findInvitationsByIds = (db: Database, ids: readonly string[]) => db.select().from(invitations).where(inArray(invitations.id, [...ids]));
+export const findInvitationsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, invitations, ids);
 
 /**
  * The first N invitations (newest first) of each organization in ONE statement: top-N per

@@ -3,6 +3,7 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { loginLogs } from '../../../schema/logs.js';
 import type { Database } from '../../core/db.js';
+import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import type { LoginLogRow } from './log.repo.js';
@@ -35,7 +36,7 @@ export async function countLoginLogs(db: Database, filter: LoginLogFilter): Prom
   return Number(row!.n);
 }
 
-export const findLoginLogsByIds = (db: Database, ids: readonly string[]) => db.select().from(loginLogs).where(inArray(loginLogs.id, [...ids]));
+export const findLoginLogsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, loginLogs, ids);
 
 /** The first N login-log rows of each user, newest first, in ONE statement (top-N per user). */
 export async function findLoginLogPagesByUserIds(db: Database, userIds: readonly string[], page: PageRequest): Promise<LoginLogRow[]> {

@@ -5,7 +5,8 @@
 import { and, count, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { messageAccesses, messages } from '../../../schema/messages.js';
 import { users } from '../../../schema/users.js';
-import type { Database } from '../../core/db.js';
+import { sqlUuidArray, type Database } from '../../core/db.js';
+import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
@@ -62,12 +63,19 @@ export async function updateMessage(db: Database, id: string, values: Partial<Ne
   return row;
 }
 
-export const findMessagesWithOwnersByIds = (db: Database, ids: readonly string[]): Promise<MessageWithOwner[]> =>
-  db
-    .select({ message: messages, owner: users, key: createdKey })
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.ownerId))
-    .where(inArray(messages.id, [...ids]));
+const messageColumns = jsonColumns(messages, 'm');
+const ownerColumns = jsonColumns(users, 'u');
+
+/** Messages by id with their owners, as one json value (core/json-rows.ts): the by-id loader's read. */
+export async function findMessagesWithOwnersByIds(db: Database, ids: readonly string[]): Promise<MessageWithOwner[]> {
+  const rows = await selectJsonArrays(
+    db,
+    sql`select json_agg(json_build_array(${messageColumns.sql}, ${ownerColumns.sql}, m.created_at::text))
+      from ${messages} m join ${users} u on u.id = m.owner_id where m.id = any(${sqlUuidArray(ids)})`,
+  );
+  const keyAt = messageColumns.width + ownerColumns.width;
+  return rows.map((r) => ({ message: messageColumns.decode(r), owner: ownerColumns.decode(r, messageColumns.width), key: r[keyAt] as string }));
+}
 
 export async function listMessages(db: Database, scope: TenantScope, filter: MessageFilter, page: PageRequest): Promise<MessageWithOwner[]> {
   return db

@@ -5,7 +5,7 @@ import { memberships, organizationMemberships, organizations } from '../../../sc
 import { contacts, users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
 import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
-import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
+import { findRowsByIds, jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import type { UserRow } from '../users/user.repo.js';
@@ -55,7 +55,7 @@ export async function findOrganizationBySlug(db: Database, slug: string): Promis
   return row;
 }
 
-export const findOrganizationsByIds = (db: Database, ids: readonly string[]) => db.select().from(organizations).where(inArray(organizations.id, [...ids]));
+export const findOrganizationsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, organizations, ids);
 
 export const findChildrenByParentIds = (db: Database, parentIds: readonly string[]) =>
   db
@@ -207,7 +207,7 @@ export async function findMembership(db: Database, organizationId: string, userI
   return row;
 }
 
-export const findMembershipsByIds = (db: Database, ids: readonly string[]) => db.select().from(memberships).where(inArray(memberships.id, [...ids]));
+export const findMembershipsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, memberships, ids);
 
 export async function updateMembershipRole(db: Database, id: string, role: Role): Promise<MembershipRow | undefined> {
   const [row] = await db.update(memberships).set({ role }).where(eq(memberships.id, id)).returning();

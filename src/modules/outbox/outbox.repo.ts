@@ -2,6 +2,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { outbox } from '../../../schema/outbox.js';
 import type { Database } from '../../core/db.js';
+import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
@@ -34,7 +35,7 @@ export async function markOutboxAttemptFailed(db: Database, id: string, error: s
 export type OutboxStatusValue = OutboxRow['status'];
 export type OutboxChannelValue = OutboxRow['channel'];
 
-export const findOutboxByIds = (db: Database, ids: readonly string[]) => db.select().from(outbox).where(inArray(outbox.id, [...ids]));
+export const findOutboxByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, outbox, ids);
 
 // Operators read newest first; ids are uuid v7 (creation order, exact in a cursor).
 const OUTBOX_KEYSET: Keyset = { columns: [outbox.id], direction: 'desc' };

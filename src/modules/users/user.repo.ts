@@ -4,6 +4,7 @@ import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { contacts, devices, identities, publicKeys, users } from '../../../schema/users.js';
 import { prepared, rowsOf, type Database } from '../../core/db.js';
+import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
@@ -14,7 +15,7 @@ export type PublicKeyRow = typeof publicKeys.$inferSelect;
 export type DeviceRow = typeof devices.$inferSelect;
 export type IdentityRow = typeof identities.$inferSelect;
 
-export const findUsersByIds = (db: Database, ids: readonly string[]) => db.select().from(users).where(inArray(users.id, [...ids]));
+export const findUsersByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, users, ids);
 
 export async function findUserByUsername(db: Database, username: string): Promise<UserRow | undefined> {
   const [row] = await db
@@ -215,7 +216,7 @@ export const findContactsByUserIds = (db: Database, userIds: readonly string[]) 
     .where(and(inArray(contacts.userId, [...userIds]), eq(contacts.state, 'active')))
     .orderBy(asc(contacts.createdAt), asc(contacts.id));
 
-export const findContactsByIds = (db: Database, ids: readonly string[]) => db.select().from(contacts).where(inArray(contacts.id, [...ids]));
+export const findContactsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, contacts, ids);
 
 export async function findContactById(db: Database, id: string): Promise<ContactRow | undefined> {
   const [row] = await findContactsByIds(db, [id]);
@@ -266,7 +267,7 @@ export const findPublicKeysByUserIds = (db: Database, userIds: readonly string[]
     .where(inArray(publicKeys.userId, [...userIds]))
     .orderBy(asc(publicKeys.createdAt), asc(publicKeys.id));
 
-export const findPublicKeysByIds = (db: Database, ids: readonly string[]) => db.select().from(publicKeys).where(inArray(publicKeys.id, [...ids]));
+export const findPublicKeysByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, publicKeys, ids);
 
 export async function insertPublicKey(db: Database, values: typeof publicKeys.$inferInsert): Promise<PublicKeyRow> {
   const [row] = await db.insert(publicKeys).values(values).returning();
@@ -287,7 +288,7 @@ export const findDevicesByUserIds = (db: Database, userIds: readonly string[]) =
     .where(inArray(devices.userId, [...userIds]))
     .orderBy(asc(devices.createdAt), asc(devices.id));
 
-export const findDevicesByIds = (db: Database, ids: readonly string[]) => db.select().from(devices).where(inArray(devices.id, [...ids]));
+export const findDevicesByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, devices, ids);
 
 export async function updateDevice(db: Database, id: string, values: Partial<typeof devices.$inferInsert>): Promise<DeviceRow | undefined> {
   const [row] = await db.update(devices).set(values).where(eq(devices.id, id)).returning();
