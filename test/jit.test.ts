@@ -103,12 +103,16 @@ describe.each(DRIVERS)('graphql-jit on %s', (driver) => {
 
   it('mutations run once, on graphql-js', async () => {
     const before = await jit.gql('{ organizations(filter: { search: "jit-once" }) { totalCount } }', {}, { token: ADMIN.token });
+    const answered = jit.gw.app.queryJit.stats;
+    const { answered: answeredBefore, handedBack: handedBackBefore } = answered;
     const created = await jit.gql(
       'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { slug } userErrors { message } } }',
       { i: { slug: 'jit-once', name: 'Jit once' } },
       { token: ADMIN.token },
     );
     expect(created.body.data.createOrganization).toEqual({ organization: { slug: 'jit-once' }, userErrors: [] });
+    // Never offered to the jit: neither answered by it nor run there and handed back.
+    expect([answered.answered, answered.handedBack]).toEqual([answeredBefore, handedBackBefore]);
     const after = await jit.gql('{ organizations(filter: { search: "jit-once" }) { totalCount } }', {}, { token: ADMIN.token });
     expect(after.body.data.organizations.totalCount).toBe(before.body.data.organizations.totalCount + 1);
   });
