@@ -51,11 +51,11 @@ const GROUPS = {
   primaryEmails: (_db: Database, group: GroupOf) => knownPrimaryEmails(group('users').primaryEmailByUserId),
   auth: (db: Database) => createAuthLoaders(db),
   organizations: (db: Database, group: GroupOf) =>
-    createOrganizationLoaders(db, (user, email) => {
+    createOrganizationLoaders(db, (userId, user, email) => {
       // Membership pages carry no password hash; no reader of userById needs one (sign-in reads
       // users through user.repo directly).
-      group('users').userById.prime(user.id, user as UserRow);
-      group('primaryEmails').prime(user.id, email);
+      if (user) group('users').userById.prime(userId, user as UserRow);
+      group('primaryEmails').prime(userId, email);
     }),
   groups: (db: Database) => createGroupsLoaders(db),
   messages: (db: Database) => createMessagesLoaders(db),

@@ -3,6 +3,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogs } from '../schema/logs.js';
+import { organizations } from '../schema/organizations.js';
+import { pageRequest } from '../src/core/graphql/connection.js';
+import { createLoaders } from '../src/loaders.js';
+import { userColumnsFor } from '../src/modules/users/user.type.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed, type Seed } from './helpers/seed.js';
 
@@ -270,5 +274,52 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
       expect(u).toEqual(direct.body.data.user);
     }
     expect(viaPage.some((u: { createdAt: string | null }) => u.createdAt)).toBe(true);
+  });
+  it('reads only the member user columns the selection asks for, and answers each field as the whole row does', async () => {
+    const fields = `id databaseId username firstName lastName displayName name state isActive bio location website social
+      projectsLimit canCreateGroup external confirmedAt createdAt analystConsent email isAdmin lastSignInAt currentSignInAt`;
+    const users = async (selection: string) => {
+      const r = await t.gql(`{ organization(slug: "bulk-00") { memberships(first: 20) { ${selection} } } }`, {}, { token: ADMIN.token });
+      expect(r.body.errors).toBeUndefined();
+      return r.body.data.organization.memberships;
+    };
+    const whole = (await users(`nodes { user { ${fields} } }`)).nodes.map((n: { user: Record<string, unknown> }) => n.user);
+    for (const f of fields.split(/\s+/)) {
+      const alone = (await users(`nodes { user { ${f} } }`)).nodes.map((n: { user: Record<string, unknown> }) => n.user);
+      expect(alone, f).toEqual(whole.map((u: Record<string, unknown>) => ({ [f]: u[f] })));
+    }
+    // Through edges, a named fragment and an inline one, under an alias: all count.
+    const before = t.db.statementCount;
+    const viaFragments = await t.gql(
+      `fragment F on User { bio } { organization(slug: "bulk-00") { memberships(first: 20) { edges { node { user { ...F ... on User { b: website } } } } } } }`,
+      {},
+      { token: ADMIN.token },
+    );
+    expect(viaFragments.body.errors).toBeUndefined();
+    expect(viaFragments.body.data.organization.memberships.edges.map((e: { node: { user: unknown } }) => e.node.user)).toEqual(
+      whole.map((u: Record<string, unknown>) => ({ bio: u.bio, b: u.website })),
+    );
+    const page = t.db.recentStatements.slice(-(t.db.statementCount - before)).find((q) => q.includes('json_agg') && q.includes('memberships'))!;
+    expect(page).toContain('u."bio"');
+    expect(page).toContain('u."website"');
+    expect(page).not.toContain('u."location"');
+  });
+
+  it('never caches a partly read member as the user: a later read of the user gets the whole row', async () => {
+    const loaders = createLoaders(t.db.db);
+    const [o] = await t.db.db.select().from(organizations).where(eq(organizations.slug, 'bulk-00'));
+    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), userColumns: ['id', 'username'] }).load(o!.id);
+    expect(page.length).toBeGreaterThan(0);
+    expect(Object.keys(page[0]!.user).sort()).toEqual(['id', 'username']);
+    const user = await loaders.userById.load(page[0]!.user.id);
+    expect(user).toMatchObject({ id: page[0]!.user.id, username: page[0]!.user.username, projectsLimit: expect.any(Number), createdAt: expect.any(Date) });
+  });
+
+  it('knows which columns every User field reads, so no member selection falls back to the whole row', async () => {
+    const r = await t.gql(`{ __type(name: "User") { fields { name } } }`, {}, { token: ADMIN.token });
+    const names: string[] = r.body.data.__type.fields.map((f: { name: string }) => f.name);
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) expect(userColumnsFor([name]), name).not.toBeNull();
+    expect(userColumnsFor(['noSuchField'])).toBeNull();
   });
 });

@@ -40,25 +40,39 @@ const DECODE: Record<string, (v: string) => string> = {
 /**
  * The table's columns (less `omit`) as read through `alias`, in declaration order, with the
  * decoder that turns their json back into the row Drizzle's `select()` would have given.
- *
- * The decoder is generated once per shape as one object literal: filling `{}` key by key from
- * a list is a megamorphic keyed store per value, which made the dashboard page ~15 % slower
- * than no json at all. Safe to generate: the keys are the schema's own property names, checked
- * to be identifiers, and the values are only read by index.
  */
 export function jsonColumns<T extends PgTable, K extends keyof T['$inferSelect'] = never>(
   table: T,
   alias: string,
   omit: readonly K[] = [],
 ): JsonColumns<Omit<T['$inferSelect'], K>> {
-  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(([key]) => !omit.includes(key as K));
+  const all = Object.keys(getTableColumns(table)) as (keyof T['$inferSelect'])[];
+  return jsonColumnsPicked(table, alias, all.filter((key) => !omit.includes(key as K))) as JsonColumns<Omit<T['$inferSelect'], K>>;
+}
+
+/**
+ * Only the columns `keys` of the table (a query that asks for less), in that order. The row
+ * type says what is there; the rest of the table's row is absent, not null.
+ *
+ * The decoder is generated once per shape as one object literal: filling `{}` key by key from
+ * a list is a megamorphic keyed store per value, which made the dashboard page ~15 % slower
+ * than no json at all. Safe to generate: the keys are the schema's own property names, checked
+ * to be identifiers, and the values are only read by index.
+ */
+export function jsonColumnsPicked<T extends PgTable, K extends keyof T['$inferSelect']>(table: T, alias: string, keys: readonly K[]): JsonColumns<Pick<T['$inferSelect'], K>> {
+  const byKey = getTableColumns(table) as Record<string, PgColumn>;
+  const columns = keys.map((key) => {
+    const col = byKey[key as string];
+    if (!col) throw new Error(`jsonColumns: ${String(key)} is not a column`);
+    return [key as string, col] as const;
+  });
   const fields = columns.map(([key, col], i) => {
     const zoneless = col.columnType === 'PgTimestamp' && !(col as unknown as { withTimezone: boolean }).withTimezone;
     const decode = zoneless ? undefined : DECODE[col.columnType];
     if (!decode || !/^[A-Za-z_$][\w$]*$/.test(key)) throw new Error(`jsonColumns: ${key} (${col.columnType}) has no json decoder`);
     return `${key}: ${decode(`v[at + ${i}]`)}`;
   });
-  const decode = new Function('v', 'at', `return { ${fields.join(', ')} };`) as (values: readonly unknown[], at: number) => Omit<T['$inferSelect'], K>;
+  const decode = new Function('v', 'at', `return { ${fields.join(', ')} };`) as (values: readonly unknown[], at: number) => Pick<T['$inferSelect'], K>;
   return {
     sql: sql.raw(columns.map(([, col]) => `${alias}."${col.name}"`).join(', ')),
     width: columns.length,

@@ -14,6 +14,7 @@ import {
   findMembershipsByUserIds,
   findOrganizationMembershipsByOrganizationIds,
   findOrganizationsByIds,
+  type MemberUserColumn,
   type MemberUserRow,
   type MembershipWithUser,
   type OrganizationRow,
@@ -21,8 +22,12 @@ import {
 
 export function createOrganizationLoaders(
   db: Database,
-  /** Lets the membership loader hand the users it joined to the user loaders. */
-  prime: (user: MemberUserRow, email: string | null) => void,
+  /**
+   * Lets the membership loader hand what it joined to the user loaders: the primary email, and
+   * the user row when it read the whole row (`user` is undefined for a partial one, which must
+   * never be cached as the user).
+   */
+  prime: (userId: string, user: MemberUserRow | undefined, email: string | null) => void,
 ) {
   return {
     organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),
@@ -40,12 +45,12 @@ export function createOrganizationLoaders(
     membershipById: rowLoader((ids: readonly string[]) => findMembershipsByIds(db, ids), (m) => m.id),
     membershipsByUserId: listLoader((ids: readonly string[]) => findMembershipsByUserIds(db, ids), (m) => m.userId),
     membershipPage: loaderFamily(
-      (args: { role: Role | null; page: PageRequest }) =>
+      (args: { role: Role | null; page: PageRequest; userColumns: readonly MemberUserColumn[] | null }) =>
         new DataLoader<string, MembershipWithUser[]>(async (orgIds) => {
           const rows = await findMembershipPagesByOrganizationIds(db, orgIds, args);
           const byOrg = new Map<string, MembershipWithUser[]>();
           for (const r of rows) {
-            prime(r.user, r.email);
+            prime(r.user.id, args.userColumns ? undefined : (r.user as MemberUserRow), r.email);
             const list = byOrg.get(r.membership.organizationId);
             if (list) list.push(r);
             else byOrg.set(r.membership.organizationId, [r]);

@@ -1,15 +1,17 @@
 // Thin resolvers for organizations and memberships: arguments in, service call, object out.
 // Relations load through the per-request loaders.
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 import { DomainError } from '../../core/errors.js';
 import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../core/graphql/connection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
+import { selectedFieldsAt } from '../../core/graphql/selection.js';
 import { userById } from '../users/user.service.js';
 import type { UserRow } from '../users/user.repo.js';
-import { User } from '../users/user.type.js';
+import { User, userColumnsFor } from '../users/user.type.js';
 import {
   changeMemberRole,
   createOrganization,
@@ -48,6 +50,9 @@ import {
 
 
 
+
+/** Where a membership connection's member users are selected. */
+const MEMBER_USER_PATHS = [['nodes', 'user'], ['edges', 'node', 'user']];
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { nullable: true, description: 'An organization by global ID or slug; null when missing or not visible to you.' })
@@ -112,8 +117,10 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
-  async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context) {
-    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null }), (r) => Membership.from(r.membership, r.user));
+  async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    // Only the user columns the selection below reads (a page of usernames reads two of 21).
+    const userColumns = userColumnsFor(selectedFieldsAt(info, MEMBER_USER_PATHS));
+    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, userColumns }), (r) => Membership.from(r.membership, r.user));
   }
 
   @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })
@@ -213,7 +220,8 @@ export class MembershipResolver {
   user(@Root() m: Membership, @Ctx() ctx: Context): User | null | Promise<User | null> {
     if (m.memberUser) {
       const joined = joinedMemberUser(ctx, m.memberUser);
-      // The page's user row has every column User reads (all but the password hash).
+      // The page read every column the query's selection of this user reads (memberships above):
+      // the User's other properties stay unset, and nothing reads them.
       return joined ? User.from(joined as UserRow) : null;
     }
     return userById(ctx, m.userUuid).then((row) => (row ? User.from(row) : null));

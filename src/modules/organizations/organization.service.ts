@@ -26,7 +26,8 @@ import {
   organizationKeyset,
   updateMembershipRole,
   updateOrganization,
-  type MemberUserRow,
+  type MemberUser,
+  type MemberUserColumn,
   type MembershipRow,
   type OrganizationFilter,
   type OrganizationOrderField,
@@ -102,10 +103,14 @@ export async function listVisibleOrganizations(
 }
 
 /** The membership page of one organization (batched across organizations by the loader). */
-export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null }) {
+/**
+ * A page of an organization's members. `userColumns`: the member user columns the caller will
+ * read (from the query's selection, see userColumnsFor), null or absent for the whole row.
+ */
+export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; userColumns?: readonly MemberUserColumn[] | null }) {
   const page = pageRequest(args);
   if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
-  const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page }).load(org.id);
+  const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, userColumns: args.userColumns ?? null }).load(org.id);
   return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
 }
 
@@ -114,7 +119,7 @@ export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: Connec
  * readable by every signed-in caller). Synchronous on purpose: no loader round trip and no
  * promise per member of a page.
  */
-export function joinedMemberUser(ctx: Pick<Ctx, 'principal'>, user: MemberUserRow): MemberUserRow | null {
+export function joinedMemberUser(ctx: Pick<Ctx, 'principal'>, user: MemberUser): MemberUser | null {
   return ctx.principal.kind === 'user' ? user : null;
 }
 

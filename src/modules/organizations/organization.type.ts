@@ -4,7 +4,7 @@ import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js
 import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { ArgsType } from 'type-graphql';
-import type { MemberUserRow, MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
+import type { MemberUser, MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
 
 export enum MembershipRole {
   OWNER = 'owner',
@@ -82,10 +82,13 @@ export class Membership extends Node {
   @Field({ description: 'When the user joined.' })
   createdAt!: Date;
 
-  /** The member's user row when the membership page joined it (not part of the schema). */
-  memberUser?: MemberUserRow;
+  /**
+   * The member's user when the membership page joined it (not part of the schema): the columns
+   * the query's selection of `user` reads, not necessarily the whole row.
+   */
+  memberUser?: MemberUser;
 
-  static from(row: MembershipRow, memberUser?: MemberUserRow): Membership {
+  static from(row: MembershipRow, memberUser?: MemberUser): Membership {
     const m = new Membership();
     if (memberUser) m.memberUser = memberUser;
     m.uuid = row.id;

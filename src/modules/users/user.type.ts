@@ -107,6 +107,62 @@ export class User extends Node {
   }
 }
 
+/** A users column a User field can read: any but the password hash, which none reads. */
+export type UserFieldColumn = Exclude<keyof UserRow, 'passwordHash'>;
+
+/**
+ * The users columns each User field reads (from the row, in `from` or a field resolver of
+ * user.resolver.ts), so a list that joins users can select only what a query asks for. Fields
+ * resolved through their own loaders by the user's id read none. A field missing here (one
+ * added later) makes `userColumnsFor` answer null, which means the whole row: forgetting to
+ * list a field costs speed, never a wrong answer.
+ */
+const USER_FIELD_COLUMNS: Record<string, readonly UserFieldColumn[]> = {
+  __typename: [],
+  id: [],
+  databaseId: ['databaseId'],
+  username: ['username'],
+  firstName: ['firstName'],
+  lastName: ['lastName'],
+  displayName: ['displayName'],
+  name: ['displayName', 'firstName', 'lastName', 'username'],
+  state: ['state'],
+  isActive: ['state'],
+  bio: ['bio'],
+  location: ['location'],
+  website: ['website'],
+  social: ['social'],
+  projectsLimit: ['projectsLimit'],
+  canCreateGroup: ['canCreateGroup'],
+  external: ['external'],
+  confirmedAt: ['confirmedAt'],
+  createdAt: ['createdAt'],
+  analystConsent: ['analystConsent'],
+  isAdmin: ['isAdmin'],
+  lastSignInAt: ['lastSignInAt'],
+  currentSignInAt: ['currentSignInAt'],
+  ...Object.fromEntries(
+    [
+      'email', 'emails', 'phones', 'publicKeys', 'devices', 'identities', 'personalAccessTokens', 'groups', 'loginLogs',
+      'invitations', 'eventLogs', 'ownedMessages', 'receivedMessages', 'memberships', 'organizations',
+    ].map((f) => [f, []]),
+  ),
+};
+
+/**
+ * The users columns (always `id`, sorted) that answer every field in `fields`, or null when one
+ * of them is not known to read only listed columns: then the caller reads the whole row.
+ */
+export function userColumnsFor(fields: Iterable<string>): UserFieldColumn[] | null {
+  const columns = new Set<UserFieldColumn>(['id']);
+  for (const f of fields) {
+    const read = USER_FIELD_COLUMNS[f];
+    if (!read) return null;
+    for (const c of read) columns.add(c);
+  }
+  return [...columns].sort();
+}
+
 // ---- contacts ----
 
 export enum ContactType {
