@@ -55,7 +55,7 @@ const GROUPS = {
       // Membership pages carry no password hash; no reader of userById needs one (sign-in reads
       // users through user.repo directly).
       if (user) group('users').userById.prime(userId, user as UserRow);
-      group('primaryEmails').prime(userId, email);
+      if (email !== undefined) group('primaryEmails').prime(userId, email);
     }),
   groups: (db: Database) => createGroupsLoaders(db),
   messages: (db: Database) => createMessagesLoaders(db),

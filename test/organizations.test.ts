@@ -1,9 +1,10 @@
 // Organizations and memberships: visibility (inherited down the tree, deny by default),
 // create/update/move/delete rules, membership management, and batched loading.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogs } from '../schema/logs.js';
 import { organizations } from '../schema/organizations.js';
+import { contacts } from '../schema/users.js';
 import { pageRequest } from '../src/core/graphql/connection.js';
 import { createLoaders } from '../src/loaders.js';
 import { userColumnsFor } from '../src/modules/users/user.type.js';
@@ -288,6 +289,14 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
       const alone = (await users(`nodes { user { ${f} } }`)).nodes.map((n: { user: Record<string, unknown> }) => n.user);
       expect(alone, f).toEqual(whole.map((u: Record<string, unknown>) => ({ [f]: u[f] })));
     }
+    // The membership's own fields likewise (createdAt is read only when asked), cursors included.
+    const members = await users(`edges { cursor node { id role createdAt organization { slug } } }`);
+    expect(members.edges[0].node.createdAt).toEqual(expect.any(String));
+    for (const f of ['id', 'role', 'createdAt']) {
+      const alone = await users(`edges { cursor node { ${f} } }`);
+      expect(alone.edges, f).toEqual(members.edges.map((e: { cursor: string; node: Record<string, unknown> }) => ({ cursor: e.cursor, node: { [f]: e.node[f] } })));
+    }
+    expect(new Set(members.edges.map((e: { node: { organization: { slug: string } } }) => e.node.organization.slug))).toEqual(new Set(['bulk-00']));
     // Through edges, a named fragment and an inline one, under an alias: all count.
     const before = t.db.statementCount;
     const viaFragments = await t.gql(
@@ -303,16 +312,23 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(page).toContain('u."bio"');
     expect(page).toContain('u."website"');
     expect(page).not.toContain('u."location"');
+    expect(page).not.toContain('contacts'); // no email asked for: none joined
+    expect(page).not.toContain('m."created_at"');
   });
 
   it('never caches a partly read member as the user: a later read of the user gets the whole row', async () => {
     const loaders = createLoaders(t.db.db);
     const [o] = await t.db.db.select().from(organizations).where(eq(organizations.slug, 'bulk-00'));
-    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), userColumns: ['id', 'username'] }).load(o!.id);
+    const select = { userColumns: ['id', 'username'] as const, createdAt: false, email: false };
+    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), select }).load(o!.id);
     expect(page.length).toBeGreaterThan(0);
     expect(Object.keys(page[0]!.user).sort()).toEqual(['id', 'username']);
+    expect(page[0]!.membership).toMatchObject({ organizationId: o!.id, userId: page[0]!.user.id });
     const user = await loaders.userById.load(page[0]!.user.id);
     expect(user).toMatchObject({ id: page[0]!.user.id, username: page[0]!.user.username, projectsLimit: expect.any(Number), createdAt: expect.any(Date) });
+    // The email was not joined: the user's email is loaded, not taken as "none".
+    const [email] = await t.db.db.select().from(contacts).where(and(eq(contacts.userId, page[0]!.user.id), eq(contacts.isPrimary, true)));
+    expect(await loaders.primaryEmailByUserId.load(page[0]!.user.id)).toBe(email?.value ?? null);
   });
 
   it('knows which columns every User field reads, so no member selection falls back to the whole row', async () => {

@@ -14,7 +14,7 @@ import {
   findMembershipsByUserIds,
   findOrganizationMembershipsByOrganizationIds,
   findOrganizationsByIds,
-  type MemberUserColumn,
+  type MemberSelection,
   type MemberUserRow,
   type MembershipWithUser,
   type OrganizationRow,
@@ -23,11 +23,11 @@ import {
 export function createOrganizationLoaders(
   db: Database,
   /**
-   * Lets the membership loader hand what it joined to the user loaders: the primary email, and
-   * the user row when it read the whole row (`user` is undefined for a partial one, which must
-   * never be cached as the user).
+   * Lets the membership loader hand what it joined to the user loaders: the primary email when
+   * it joined it, and the user row when it read the whole row. Undefined means not read: a
+   * partial row must never be cached as the user, nor a missing email as "none".
    */
-  prime: (userId: string, user: MemberUserRow | undefined, email: string | null) => void,
+  prime: (userId: string, user: MemberUserRow | undefined, email: string | null | undefined) => void,
 ) {
   return {
     organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),
@@ -45,12 +45,12 @@ export function createOrganizationLoaders(
     membershipById: rowLoader((ids: readonly string[]) => findMembershipsByIds(db, ids), (m) => m.id),
     membershipsByUserId: listLoader((ids: readonly string[]) => findMembershipsByUserIds(db, ids), (m) => m.userId),
     membershipPage: loaderFamily(
-      (args: { role: Role | null; page: PageRequest; userColumns: readonly MemberUserColumn[] | null }) =>
+      (args: { role: Role | null; page: PageRequest; select: MemberSelection }) =>
         new DataLoader<string, MembershipWithUser[]>(async (orgIds) => {
           const rows = await findMembershipPagesByOrganizationIds(db, orgIds, args);
           const byOrg = new Map<string, MembershipWithUser[]>();
           for (const r of rows) {
-            prime(r.user.id, args.userColumns ? undefined : (r.user as MemberUserRow), r.email);
+            prime(r.user.id, args.select.userColumns ? undefined : (r.user as MemberUserRow), args.select.email ? r.email : undefined);
             const list = byOrg.get(r.membership.organizationId);
             if (list) list.push(r);
             else byOrg.set(r.membership.organizationId, [r]);

@@ -9,6 +9,7 @@ import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { selectedFieldsAt } from '../../core/graphql/selection.js';
+import type { MemberSelection } from './organization.repo.js';
 import { userById } from '../users/user.service.js';
 import type { UserRow } from '../users/user.repo.js';
 import { User, userColumnsFor } from '../users/user.type.js';
@@ -51,8 +52,15 @@ import {
 
 
 
-/** Where a membership connection's member users are selected. */
-const MEMBER_USER_PATHS = [['nodes', 'user'], ['edges', 'node', 'user']];
+// Where a membership connection's memberships and their users are selected.
+const MEMBER_PATHS = [['nodes'], ['edges', 'node']];
+const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
+
+/** Only what the selection below a membership connection reads (a page of usernames: one user column). */
+function memberSelection(info: GraphQLResolveInfo): MemberSelection {
+  const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
+  return { userColumns: userColumnsFor(userFields), createdAt: selectedFieldsAt(info, MEMBER_PATHS).has('createdAt'), email: userFields.has('email') };
+}
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { nullable: true, description: 'An organization by global ID or slug; null when missing or not visible to you.' })
@@ -118,9 +126,8 @@ export class OrganizationResolver {
 
   @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
   async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    // Only the user columns the selection below reads (a page of usernames reads two of 21).
-    const userColumns = userColumnsFor(selectedFieldsAt(info, MEMBER_USER_PATHS));
-    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, userColumns }), (r) => Membership.from(r.membership, r.user));
+    const select = memberSelection(info);
+    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, select }), (r) => Membership.from(r.membership, r.user));
   }
 
   @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })

@@ -27,7 +27,8 @@ import {
   updateMembershipRole,
   updateOrganization,
   type MemberUser,
-  type MemberUserColumn,
+  type MemberSelection,
+  WHOLE_MEMBER,
   type MembershipRow,
   type OrganizationFilter,
   type OrganizationOrderField,
@@ -104,13 +105,13 @@ export async function listVisibleOrganizations(
 
 /** The membership page of one organization (batched across organizations by the loader). */
 /**
- * A page of an organization's members. `userColumns`: the member user columns the caller will
- * read (from the query's selection, see userColumnsFor), null or absent for the whole row.
+ * A page of an organization's members. `select`: what the caller will read of them (from the
+ * query's selection); absent, everything.
  */
-export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; userColumns?: readonly MemberUserColumn[] | null }) {
+export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; select?: MemberSelection }) {
   const page = pageRequest(args);
   if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
-  const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, userColumns: args.userColumns ?? null }).load(org.id);
+  const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, select: args.select ?? WHOLE_MEMBER }).load(org.id);
   return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
 }
 

@@ -4,7 +4,7 @@ import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js
 import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { ArgsType } from 'type-graphql';
-import type { MemberUser, MembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
+import type { MemberUser, PageMembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
 
 export enum MembershipRole {
   OWNER = 'owner',
@@ -88,14 +88,15 @@ export class Membership extends Node {
    */
   memberUser?: MemberUser;
 
-  static from(row: MembershipRow, memberUser?: MemberUser): Membership {
+  /** From a row, or a page's row (createdAt absent when the query did not ask for it). */
+  static from(row: PageMembershipRow, memberUser?: MemberUser): Membership {
     const m = new Membership();
     if (memberUser) m.memberUser = memberUser;
     m.uuid = row.id;
     m.userUuid = row.userId;
     m.organizationUuid = row.organizationId;
     m.role = row.role as MembershipRole;
-    m.createdAt = row.createdAt;
+    m.createdAt = row.createdAt!;
     return m;
   }
 }
