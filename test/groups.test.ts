@@ -3,6 +3,9 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogs } from '../schema/logs.js';
+import { pageRequest } from '../src/core/graphql/connection.js';
+import { createLoaders } from '../src/loaders.js';
+import { groupColumnsFor } from '../src/modules/groups/group.type.js';
 import type { OrganizationRow } from '../src/modules/organizations/organization.repo.js';
 import type { UserRow } from '../src/modules/users/user.repo.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -252,6 +255,36 @@ describe.each(DRIVERS)('groups on %s', (driver) => {
     expect(twenty).toBe(one);
     expect(one).toBeLessThanOrEqual(4);
     console.log(`[groups ${driver}] page query statements: 1 org → ${one}, 20 orgs → ${twenty}`);
+  });
+
+  it('reads only the group columns the selection asks for, answering each field as the whole row does', async () => {
+    const made = await create(tok.ada, { name: 'Keyed', encryptionPublicKey: 'enc-public-key-2', signingPublicKey: 'sig-public-key-2', encryptedEncryptionPrivateKey: 'enc-private-key-2', encryptedSigningPrivateKey: 'sig-private-key-2', memberIds: [gid(u.ada)] });
+    expect(made.data.createGroup.userErrors).toEqual([]);
+    const fields = ['id', 'databaseId', 'name', 'createdAt', 'encryptionPublicKey', 'signingPublicKey', 'encryptedEncryptionPrivateKey', 'encryptedSigningPrivateKey', 'viewerCanManage'];
+    const groups = async (selection: string) => {
+      const r = await t.gql(`{ organization(slug: "acme") { groups(first: 100) { ${selection} } } }`, {}, { token: tok.ada });
+      expect(r.body.errors).toBeUndefined();
+      return r.body.data.organization.groups;
+    };
+    const whole = (await groups(`edges { cursor node { ${fields.join(' ')} organization { slug } } }`)).edges;
+    expect(whole.find((e: { node: { name: string } }) => e.node.name === 'Keyed').node.encryptedSigningPrivateKey).toBe('sig-private-key-2');
+    for (const f of fields) {
+      const alone = (await groups(`edges { cursor node { ${f} } }`)).edges;
+      expect(alone, f).toEqual(whole.map((e: { cursor: string; node: Record<string, unknown> }) => ({ cursor: e.cursor, node: { [f]: e.node[f] } })));
+    }
+    const before = t.db.statementCount;
+    await groups(`nodes { name }`);
+    const page = t.db.recentStatements.slice(-(t.db.statementCount - before)).find((q) => q.includes('row_number') && q.includes('groups'))!;
+    expect(page).toContain('g."name"');
+    expect(page).not.toContain('private_key');
+    // A partly read group is never cached as the group.
+    const loaders = createLoaders(t.db.db);
+    const [row] = await loaders.groupPage({ page: pageRequest({ first: 100 }), columns: ['id', 'name', 'organizationId'] }).load(acme.id);
+    expect(Object.keys(row!).sort()).toEqual(['id', 'name', 'organizationId']);
+    expect(await loaders.groupById.load(row!.id)).toMatchObject({ id: row!.id, createdAt: expect.any(Date), databaseId: expect.any(Number) });
+    expect(groupColumnsFor(['noSuchField'])).toBeNull();
+    const type = await t.gql(`{ __type(name: "Group") { fields { name } } }`, {}, { token: ADMIN.token });
+    for (const { name } of type.body.data.__type.fields) expect(groupColumnsFor([name]), name).not.toBeNull();
   });
 
   void eq;

@@ -51,3 +51,21 @@ function fieldsOf(nodes: readonly FieldNode[], fragments: Record<string, Fragmen
   for (const n of nodes) visit(n.selectionSet, new Set());
   return out;
 }
+
+/**
+ * For a type whose fields read known columns of its row (`map`: field name -> columns), the
+ * columns (with `always`, sorted) that answer every field of a selection, or null when a field
+ * is not in the map: then the caller reads the whole row. So a field added without a thought
+ * costs speed, never a wrong answer.
+ */
+export function columnsForFields<C extends string>(map: Readonly<Record<string, readonly C[]>>, always: readonly C[]): (fields: Iterable<string>) => C[] | null {
+  return (fields) => {
+    const columns = new Set<C>(always);
+    for (const f of fields) {
+      const read = map[f];
+      if (!read) return null;
+      for (const c of read) columns.add(c);
+    }
+    return [...columns].sort();
+  };
+}

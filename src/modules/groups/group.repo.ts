@@ -7,7 +7,7 @@ import { users } from '../../../schema/users.js';
 import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { findRowsByIds, jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
+import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
 import type { UserRow } from '../users/user.repo.js';
 import { organizationsWithRole, type TenantScope } from './scope.sql.js';
 
@@ -16,6 +16,17 @@ export type NewGroup = typeof groups.$inferInsert;
 export type GroupMemberRow = typeof groupMembers.$inferSelect;
 
 const groupColumns = jsonColumns(groups, 'g');
+/** A group as a page read it: the columns the query asked for (all when none were named). */
+export type PageGroupRow = Pick<GroupRow, 'id' | 'organizationId' | 'name'> & Partial<GroupRow>;
+// Shapes for the column sets queries asked for, by their sorted list.
+const pickedGroupColumns = new Map<string, JsonColumns<PageGroupRow>>();
+function groupShape(columns: readonly (keyof GroupRow)[] | null): JsonColumns<PageGroupRow> {
+  if (!columns) return groupColumns;
+  const key = columns.join(',');
+  let shape = pickedGroupColumns.get(key);
+  if (!shape) pickedGroupColumns.set(key, (shape = jsonColumnsPicked(groups, 'g', columns) as JsonColumns<PageGroupRow>));
+  return shape;
+}
 
 function scopeWhere(scope: TenantScope): SQL | undefined {
   return scope.all ? undefined : sql`${groups.organizationId} in ${organizationsWithRole(scope, 'member')}`;
@@ -80,9 +91,16 @@ export async function countGroups(db: Database, scope: TenantScope, filter: Grou
  * The first N groups by name (id breaks ties) of each organization, in ONE statement:
  * top-N-per-parent via row_number(), as one json value (core/json-rows.ts). The cursor is a
  * [name, id] position shared by the batch. The ranked subquery carries every column, so nothing
- * joins back to the table (joins back by id made the planner scan it whole).
+ * joins back to the table (joins back by id made the planner scan it whole). `columns`: the
+ * columns to read (id, organization and name at least), null for all.
  */
-export async function findGroupPagesByOrganizationIds(db: Database, organizationIds: readonly string[], page: PageRequest): Promise<GroupRow[]> {
+export async function findGroupPagesByOrganizationIds(
+  db: Database,
+  organizationIds: readonly string[],
+  page: PageRequest,
+  columns: readonly (keyof GroupRow)[] | null = null,
+): Promise<PageGroupRow[]> {
+  const shape = groupShape(columns);
   const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
   const where = [sql`organization_id = any(${sqlUuidArray(organizationIds)})`];
   if (page.cursor) {
@@ -93,7 +111,7 @@ export async function findGroupPagesByOrganizationIds(db: Database, organization
   const rows = await selectJsonArrays(
     db,
     sql`
-      select json_agg(json_build_array(${groupColumns.sql}) order by g.organization_id, g.rn)
+      select json_agg(json_build_array(${shape.sql}) order by g.organization_id, g.rn)
       from (
         select *, row_number() over (partition by organization_id order by name ${dir}, id ${dir}) as rn
         from ${groups}
@@ -101,7 +119,7 @@ export async function findGroupPagesByOrganizationIds(db: Database, organization
       ) g
       where g.rn <= ${page.size + 1}`,
   );
-  return rows.map((r) => groupColumns.decode(r));
+  return rows.map((r) => shape.decode(r));
 }
 
 export async function countGroupsByOrganizationIds(db: Database, organizationIds: readonly string[]): Promise<Map<string, number>> {

@@ -1,10 +1,12 @@
 // Thin resolvers for groups: arguments in, service call, object out. Adds Organization.groups
 // and User.groups from here, so the organizations and users modules stay unaware of groups.
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { ConnectionArgs, mapConnection } from '../../core/graphql/connection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
+import { selectedFieldsAt } from '../../core/graphql/selection.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { userById } from '../users/user.service.js';
@@ -34,9 +36,11 @@ import {
   GroupMembersInput,
   GroupPayload,
   GroupsArgs,
+  groupColumnsFor,
   RenameGroupInput,
   SetGroupAdminInput,
 } from './group.type.js';
+import type { GroupRow } from './group.repo.js';
 
 @Resolver(() => Group)
 export class GroupResolver {
@@ -153,11 +157,16 @@ export class GroupMemberResolver {
   }
 }
 
+// Where a group connection's groups are selected.
+const GROUP_PATHS = [['nodes'], ['edges', 'node']];
+
 @Resolver(() => Organization)
 export class OrganizationGroupsResolver {
   @FieldResolver(() => GroupConnection, { description: 'Groups of this organization, by name (empty unless you are a member).' })
-  async groups(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    return mapConnection(await groupsOfOrganization(ctx, org.row, args), Group.from);
+  async groups(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    // Only the columns the selection reads (a page of names leaves the groups' keys in the table).
+    const columns = groupColumnsFor(selectedFieldsAt(info, GROUP_PATHS));
+    return mapConnection(await groupsOfOrganization(ctx, org.row, args, columns), (r) => Group.from(r as GroupRow));
   }
 }
 

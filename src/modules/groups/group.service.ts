@@ -31,6 +31,7 @@ import {
   type GroupMemberRow,
   type GroupOrderField,
   type GroupRow,
+  type PageGroupRow,
 } from './group.repo.js';
 import { tenantScopeOf } from './scope.sql.js';
 
@@ -120,12 +121,16 @@ export async function listVisibleGroups(
   return toConnection(rows, page, keyOf, (r) => r, () => countGroups(ctx.db, scope, filter));
 }
 
-/** The group page of one organization, by name (batched across organizations by the loader). */
-export async function groupsOfOrganization(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs): Promise<Connection<GroupRow>> {
+/**
+ * The group page of one organization, by name (batched across organizations by the loader).
+ * `columns`: what the caller reads of each group (see groupColumnsFor); null for whole rows,
+ * which alone prime the group loader.
+ */
+export async function groupsOfOrganization(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs, columns: readonly (keyof GroupRow)[] | null = null): Promise<Connection<PageGroupRow>> {
   const page = pageRequest(args);
   if (!(await ctx.authz.can('group:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
-  const rows = await ctx.loaders.groupPage(page).load(org.id);
-  for (const r of rows) ctx.loaders.groupById.prime(r.id, r);
+  const rows = await ctx.loaders.groupPage({ page, columns }).load(org.id);
+  if (!columns) for (const r of rows) ctx.loaders.groupById.prime(r.id, r as GroupRow);
   return toConnection(rows, page, (r) => [r.name, r.id], (r) => r, () => ctx.loaders.groupCountByOrganizationId.load(org.id));
 }
 

@@ -2,6 +2,7 @@
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
+import { columnsForFields } from '../../core/graphql/selection.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { OrderDirection } from '../organizations/organization.type.js';
 import type { GroupMemberRow, GroupRow } from './group.repo.js';
@@ -38,6 +39,31 @@ export class Group extends Node {
     return g;
   }
 }
+
+/**
+ * The groups columns each Group field reads (in `from` or group.resolver.ts); `id`, the
+ * organization and the name always come along (policy checks and member lookups take the first
+ * two from the row, a page's cursors the name).
+ * Lists of groups read only these, so a page of names does not ship four keys of up to 4 KB.
+ */
+const GROUP_FIELD_COLUMNS: Record<string, readonly (keyof GroupRow)[]> = {
+  __typename: [],
+  id: [],
+  databaseId: ['databaseId'],
+  name: ['name'],
+  createdAt: ['createdAt'],
+  encryptionPublicKey: ['encryptionPublicKey'],
+  signingPublicKey: ['signingPublicKey'],
+  encryptedEncryptionPrivateKey: ['encryptedEncryptionPrivateKey'],
+  encryptedSigningPrivateKey: ['encryptedSigningPrivateKey'],
+  organization: [],
+  members: [],
+  admins: [],
+  viewerCanManage: [],
+};
+
+/** The groups columns that answer every field in `fields` (see columnsForFields); null: all. */
+export const groupColumnsFor = columnsForFields<keyof GroupRow>(GROUP_FIELD_COLUMNS, ['id', 'organizationId', 'name']);
 
 @ObjectType({ description: 'A user’s membership in a group.' })
 export class GroupMember {

@@ -11,15 +11,16 @@ import {
   findGroupsByIds,
   findGroupsByMemberUserIds,
   type GroupRow,
+  type PageGroupRow,
 } from './group.repo.js';
 
 export const createGroupsLoaders = (db: Database) => ({
   groupById: rowLoader((ids: readonly string[]) => findGroupsByIds(db, ids), (g) => g.id),
   groupPage: loaderFamily(
-    (page: PageRequest) =>
-      new DataLoader<string, GroupRow[]>(async (orgIds) => {
-        const rows = await findGroupPagesByOrganizationIds(db, orgIds, page);
-        const byOrg = new Map<string, GroupRow[]>();
+    ({ page, columns }: { page: PageRequest; columns: readonly (keyof GroupRow)[] | null }) =>
+      new DataLoader<string, PageGroupRow[]>(async (orgIds) => {
+        const rows = await findGroupPagesByOrganizationIds(db, orgIds, page, columns);
+        const byOrg = new Map<string, PageGroupRow[]>();
         for (const g of rows) {
           const list = byOrg.get(g.organizationId);
           if (list) list.push(g);

@@ -6,6 +6,7 @@ import { JSONObjectResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
+import { columnsForFields } from '../../core/graphql/selection.js';
 // One OrderDirection enum for the whole graph (it lives with the organizations, which came first).
 import { OrderDirection } from '../organizations/organization.type.js';
 import type { ContactRow, DeviceRow, IdentityRow, PublicKeyRow, UserRow } from './user.repo.js';
@@ -153,15 +154,7 @@ const USER_FIELD_COLUMNS: Record<string, readonly UserFieldColumn[]> = {
  * The users columns (always `id`, sorted) that answer every field in `fields`, or null when one
  * of them is not known to read only listed columns: then the caller reads the whole row.
  */
-export function userColumnsFor(fields: Iterable<string>): UserFieldColumn[] | null {
-  const columns = new Set<UserFieldColumn>(['id']);
-  for (const f of fields) {
-    const read = USER_FIELD_COLUMNS[f];
-    if (!read) return null;
-    for (const c of read) columns.add(c);
-  }
-  return [...columns].sort();
-}
+export const userColumnsFor = columnsForFields<UserFieldColumn>(USER_FIELD_COLUMNS, ['id']);
 
 // ---- contacts ----
 
