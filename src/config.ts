@@ -109,6 +109,7 @@ const envSchema = z.object({
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
   TOKEN_CACHE_TTL_MS: int(1_000, 0, 5_000),
   GRAPHQL_JIT_AFTER: int(2, 0, 1_000_000),
+  HEAP_GROWING_PERCENT: int(100, 0, 1_000),
   REST_MOUNTS: restMounts,
 });
 
@@ -134,6 +135,8 @@ export interface Config {
   tokenCacheTtlMs: number;
   /** Queries compile to graphql-jit on their n-th run (0: never; graphql-js runs them). */
   jitCompileAfter: number;
+  /** V8's heap growing factor as 1 + n/100 (core/heap.ts); 0: V8's own. */
+  heapGrowingPercent: number;
   /** Where REST dialects answer, where configured otherwise than their defaults ([] = off). */
   restMounts: Partial<Record<RestDialectName, string[]>>;
 }
@@ -171,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,
     jitCompileAfter: e.GRAPHQL_JIT_AFTER,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     restMounts: e.REST_MOUNTS,
   });
 }

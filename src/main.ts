@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig } from './config.js';
+import { applyHeapGrowth } from './core/heap.js';
 import { createLogger } from './core/logger.js';
 import { startGateway } from './gateway.js';
 
@@ -18,10 +19,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  const heapGrowingPercent = applyHeapGrowth(config.heapGrowingPercent);
   const gateway = await startGateway(config, logger);
   const url = await gateway.app.listen({ port: config.port, host: config.host });
   logger.info(
-    { url: `${url}/graphql`, driver: gateway.database.driver, startupMs: Math.round(performance.now()), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) },
+    { url: `${url}/graphql`, driver: gateway.database.driver, startupMs: Math.round(performance.now()), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), heapGrowingPercent },
     'gateway listening',
   );
 

@@ -1,6 +1,7 @@
 // Configuration is read once and validated; defaults give a working zero-config start.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { applyHeapGrowth, explicitHeapGrowth } from '../src/core/heap.js';
 
 describe('loadConfig', () => {
   it('has working defaults with no environment at all', () => {
@@ -44,5 +45,16 @@ describe('loadConfig', () => {
 
   it('refuses an ADMIN_TOKEN that looks like a JWT (it would be read as one)', () => {
     expect(() => loadConfig({ ADMIN_TOKEN: 'aaaaaaaaaa.bbbbbbbbbb.cccccccccc' })).toThrow(ConfigError);
+  });
+  it('bounds heap growth by default, leaves it to V8 with 0, and never overrides an explicit flag', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(100);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '5000' })).toThrow(/HEAP_GROWING_PERCENT/);
+    expect(explicitHeapGrowth(['--heap-growing-percent=50'], '')).toBe(true);
+    expect(explicitHeapGrowth([], '--max-old-space-size=200 --heap_growing_percent=20')).toBe(true);
+    expect(explicitHeapGrowth(['--max-old-space-size=200'], '--enable-source-maps')).toBe(false);
+    expect(applyHeapGrowth(0, false)).toBeNull();
+    expect(applyHeapGrowth(100, true)).toBeNull();
+    expect(applyHeapGrowth(100, false)).toBe(100);
   });
 });
