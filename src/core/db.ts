@@ -3,11 +3,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { sql } from 'drizzle-orm';
@@ -110,6 +107,13 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     };
   }
 
+  // Loaded only when used: a gateway on PostgreSQL never needs the WebAssembly build (~130 ms of
+  // its start-up, a few MB resident).
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const dataDir = opts.loadDataDir || opts.memory ? undefined : resolve(opts.dataDir ?? './data');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({
