@@ -16,6 +16,7 @@ import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { limitsPlugin } from './core/graphql/limits.js';
+import { lazyValidatorBuilder } from './core/lazy-validator.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
@@ -72,6 +73,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     // 414; Node's 16 KiB header limit still bounds the request line.
     routerOptions: { maxParamLength: 16_384 },
     return503OnClosing: true,
+    // Route schemas compile on first use, not at start (core/lazy-validator.ts).
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorBuilder() } },
   });
 
   app.addHook('onRequest', async (request, reply) => {
