@@ -132,6 +132,15 @@ describe.each(drivers)('the gateway process on $name', ({ name, env: makeEnv }) 
         const again = await (await post(second.url, '{ viewer { username } }', jwt)).json();
         expect(again.data.viewer.username).toBe('admin');
         expect(second.output()).not.toContain(password); // not printed a second time
+        // The REST layer as bundled (scripts/bundle.mjs): a route answers, and its querystring
+        // schema, compiled on first use, refuses a bad value in the dialect's error shape.
+        const base = second.url.replace(/\/graphql$/, '');
+        const users = await fetch(`${base}/api/v4/users?per_page=2`, { headers: { authorization: `Bearer ${jwt}` } });
+        expect(users.status).toBe(200);
+        expect((await users.json()).map((u: { username: string }) => u.username)).toContain('admin');
+        const bad = await fetch(`${base}/api/v4/users?per_page=zero`, { headers: { authorization: `Bearer ${jwt}` } });
+        expect(bad.status).toBe(400);
+        expect(await bad.json()).toHaveProperty('message');
       } finally {
         expect(await stop(second)).toBe(0);
       }
