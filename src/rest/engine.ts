@@ -19,19 +19,38 @@ interface CompiledRoute {
   isMutation: boolean;
 }
 
+// Routes share operations (the GitLab v3 and v4 dialects most of theirs, a dialect mounted twice
+// all of them): each distinct text is parsed and validated once per schema, which is most of the
+// REST layer's start-up cost.
+const checked = new WeakMap<GraphQLSchema, Map<string, { document: DocumentNode } | { problem: string }>>();
+
+function checkOperation(schema: GraphQLSchema, operation: string): { document: DocumentNode } | { problem: string } {
+  let bySchema = checked.get(schema);
+  if (!bySchema) checked.set(schema, (bySchema = new Map()));
+  let result = bySchema.get(operation);
+  if (!result) {
+    try {
+      const document = parse(operation);
+      const errors = validate(schema, document);
+      result = errors.length ? { problem: errors.map((e) => e.message).join('; ') } : { document };
+    } catch (err) {
+      result = { problem: (err as Error).message };
+    }
+    bySchema.set(operation, result);
+  }
+  return result;
+}
+
 /** Parses and validates every operation of a dialect; throws naming each route that fails. */
 export function compileDialect(schema: GraphQLSchema, dialect: Dialect): CompiledRoute[] {
   const problems: string[] = [];
   const compiled = dialect.routes.map((route) => {
-    let document: DocumentNode;
-    try {
-      document = parse(route.operation);
-    } catch (err) {
-      problems.push(`${route.method} ${route.path}: ${(err as Error).message}`);
+    const checkedOp = checkOperation(schema, route.operation);
+    if ('problem' in checkedOp) {
+      problems.push(`${route.method} ${route.path}: ${checkedOp.problem}`);
       return null;
     }
-    const errors = validate(schema, document);
-    if (errors.length) problems.push(`${route.method} ${route.path}: ${errors.map((e) => e.message).join('; ')}`);
+    const { document } = checkedOp;
     const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
     if (ops.length !== 1) problems.push(`${route.method} ${route.path}: needs exactly one operation`);
     return { route, document, isMutation: ops[0]?.operation === 'mutation' };
