@@ -31,6 +31,11 @@ export const users = pgTable(
     confirmedAt: tstz('confirmed_at'),
     lastSignInAt: tstz('last_sign_in_at'),
     currentSignInAt: tstz('current_sign_in_at'),
+    // Derived, never written by the application: the value of the user's primary active email
+    // contact (null when none), kept by the contacts triggers of migration 0007 in the same
+    // transaction as any change to contacts, whoever makes it. Reads of a user's email (a
+    // dashboard page shows 400) then need no lookup in contacts, as GitLab keeps users.email.
+    primaryEmail: text('primary_email'),
   },
   (t) => [
     uniqueIndex('users_database_id_key').on(t.databaseId),

@@ -11,35 +11,6 @@ import { createOrganizationLoaders } from './modules/organizations/organization.
 import { createUserLoaders } from './modules/users/user.loaders.js';
 
 /**
- * Primary emails already in hand (joined by a membership page), readable without a promise:
- * User.email answers from here synchronously, sparing graphql-js a promise per member (and the
- * promise-aware completion of the member's object, list and page above it). Kept in step with
- * the primaryEmailByUserId loader: whatever clears it there clears it here.
- */
-function knownPrimaryEmails(loader: ReturnType<typeof createUserLoaders>['primaryEmailByUserId']) {
-  const known = new Map<string, string | null>();
-  const clear = loader.clear.bind(loader);
-  const clearAll = loader.clearAll.bind(loader);
-  loader.clear = (key) => {
-    known.delete(key);
-    return clear(key);
-  };
-  loader.clearAll = () => {
-    known.clear();
-    return clearAll();
-  };
-  return {
-    /** Like the loader's prime: a value already there stays. */
-    prime(userId: string, email: string | null) {
-      if (!known.has(userId)) known.set(userId, email);
-      loader.prime(userId, email);
-    },
-    /** The email when already known in this request; undefined when it must be loaded. */
-    get: (userId: string): string | null | undefined => known.get(userId),
-  };
-}
-
-/**
  * The loaders in groups, one per module. Built lazily: a request builds only the groups it
  * touches (a small query touches one or two of eight; building all ~40 loaders was 6 % of its
  * CPU). `group` gives the loaders of another group of the same request (the organization
@@ -47,15 +18,12 @@ function knownPrimaryEmails(loader: ReturnType<typeof createUserLoaders>['primar
  */
 const GROUPS = {
   users: (db: Database) => createUserLoaders(db),
-  emails: (_db: Database, group: GroupOf) => ({ primaryEmailIfKnown: group('primaryEmails').get }),
-  primaryEmails: (_db: Database, group: GroupOf) => knownPrimaryEmails(group('users').primaryEmailByUserId),
   auth: (db: Database) => createAuthLoaders(db),
   organizations: (db: Database, group: GroupOf) =>
-    createOrganizationLoaders(db, (userId, user, email) => {
+    createOrganizationLoaders(db, (userId, user) => {
       // Membership pages carry no password hash; no reader of userById needs one (sign-in reads
       // users through user.repo directly).
-      if (user) group('users').userById.prime(userId, user as UserRow);
-      if (email !== undefined) group('primaryEmails').prime(userId, email);
+      group('users').userById.prime(userId, user as UserRow);
     }),
   groups: (db: Database) => createGroupsLoaders(db),
   messages: (db: Database) => createMessagesLoaders(db),
@@ -67,7 +35,7 @@ type Group<G extends GroupName> = ReturnType<(typeof GROUPS)[G]>;
 type GroupOf = <G extends GroupName>(name: G) => Group<G>;
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** Every loader by name, as resolvers and services use them: ctx.loaders.userById. */
-export type Loaders = UnionToIntersection<{ [G in Exclude<GroupName, 'primaryEmails'>]: Group<G> }[Exclude<GroupName, 'primaryEmails'>]>;
+export type Loaders = UnionToIntersection<{ [G in GroupName]: Group<G> }[GroupName]>;
 
 // Which group holds which loader name: learned once, from one eager build (factories only
 // capture the database, they do not use it while building).
@@ -81,7 +49,6 @@ function keyTable(db: Database): Map<string, GroupName> {
     return built.get(name);
   }) as GroupOf;
   for (const name of Object.keys(GROUPS) as GroupName[]) {
-    if (name === 'primaryEmails') continue;
     for (const key of Object.keys(group(name))) {
       if (table.has(key)) throw new Error(`two loader groups define ${key}`);
       table.set(key, name);

@@ -10,7 +10,7 @@ import { hashPassword } from '../../src/core/auth/passwords.js';
 import { openDatabase, type DbHandle, type DriverName } from '../../src/core/db.js';
 import { createLogger } from '../../src/core/logger.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
-import { insertContact, insertUser, type UserRow } from '../../src/modules/users/user.repo.js';
+import { findUserById, insertContact, insertUser, type UserRow } from '../../src/modules/users/user.repo.js';
 import { createDatabaseFromTemplate } from './postgres.js';
 
 export const DRIVERS: DriverName[] = inject('postgresTemplate') ? ['pglite', 'postgres'] : ['pglite'];
@@ -121,8 +121,10 @@ export async function startTestGateway(
         state: u.state ?? 'active',
         passwordHash: u.password ? await hashPassword(u.password) : null,
       });
-      if (u.email) await insertContact(db.db, { userId: user.id, type: 'email', value: u.email, isPrimary: true });
-      return user;
+      if (!u.email) return user;
+      await insertContact(db.db, { userId: user.id, type: 'email', value: u.email, isPrimary: true });
+      // As the database keeps it now, with its primary_email.
+      return (await findUserById(db.db, user.id))!;
     },
     close: () => gw.close(),
   };

@@ -1,5 +1,5 @@
 // Batched loads for organizations: by id, children, ancestors, and membership pages (the
-// first N members of each organization in one statement, users and emails included).
+// first N members of each organization in one statement, users included).
 import DataLoader from 'dataloader';
 import type { Role } from '../../core/auth/policy.js';
 import type { Database } from '../../core/db.js';
@@ -23,11 +23,10 @@ import {
 export function createOrganizationLoaders(
   db: Database,
   /**
-   * Lets the membership loader hand what it joined to the user loaders: the primary email when
-   * it joined it, and the user row when it read the whole row. Undefined means not read: a
-   * partial row must never be cached as the user, nor a missing email as "none".
+   * Lets the membership loader hand the user rows it read whole to the user loaders: a partial
+   * row must never be cached as the user.
    */
-  prime: (userId: string, user: MemberUserRow | undefined, email: string | null | undefined) => void,
+  prime: (userId: string, user: MemberUserRow) => void,
 ) {
   return {
     organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),
@@ -50,7 +49,7 @@ export function createOrganizationLoaders(
           const rows = await findMembershipPagesByOrganizationIds(db, orgIds, args);
           const byOrg = new Map<string, MembershipWithUser[]>();
           for (const r of rows) {
-            prime(r.user.id, args.select.userColumns ? undefined : (r.user as MemberUserRow), args.select.email ? r.email : undefined);
+            if (!args.select.userColumns) prime(r.user.id, r.user as MemberUserRow);
             const list = byOrg.get(r.membership.organizationId);
             if (list) list.push(r);
             else byOrg.set(r.membership.organizationId, [r]);

@@ -2,7 +2,7 @@
 // permission checks — callers pass the visibility scope the service decided on.
 import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
-import { contacts, users } from '../../../schema/users.js';
+import { users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
 import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
@@ -246,8 +246,6 @@ export type PageMembershipRow = Omit<MembershipRow, 'createdAt'> & Partial<Pick<
 export interface MembershipWithUser {
   membership: PageMembershipRow;
   user: MemberUser;
-  /** The member's primary email (null when none), when the page joined it (see MemberSelection). */
-  email: string | null;
 }
 
 /** What a membership page reads besides each membership's id, user id, organization and role. */
@@ -256,12 +254,10 @@ export interface MemberSelection {
   userColumns: readonly MemberUserColumn[] | null;
   /** Whether to read the membership's createdAt. */
   createdAt: boolean;
-  /** Whether to join each member's primary email. */
-  email: boolean;
 }
 
 /** Everything: for callers that hand the rows on (and prime the user loaders with them). */
-export const WHOLE_MEMBER: MemberSelection = { userColumns: null, createdAt: true, email: true };
+export const WHOLE_MEMBER: MemberSelection = { userColumns: null, createdAt: true };
 
 const membershipCore = jsonColumnsPicked(memberships, 'm', ['id', 'userId', 'role']);
 const membershipWithCreatedAt = jsonColumnsPicked(memberships, 'm', ['id', 'userId', 'role', 'createdAt']);
@@ -283,14 +279,14 @@ function memberUserShape(columns: readonly MemberUserColumn[] | null): JsonColum
 
 /**
  * The first N memberships (by id, i.e. creation: ids are time-ordered) of each organization,
- * with their users and primary emails, in ONE statement: a lateral LIMIT per organization, read
+ * with their users, in ONE statement: a lateral LIMIT per organization, read
  * straight off the (organization_id, id) index (a row_number() over every membership of the
  * batch cost PostgreSQL ~25 % more).
  *
  * Reads only what `select` names: building json costs PostgreSQL per value (a uuid or a
  * timestamp more than a short text), so a page of usernames reads 6 values per member instead
  * of 27 (the organization comes back as its position in the batch, the user's id as the
- * membership's user id), and joins no email when none is shown.
+ * membership's user id). A member's email is users.primary_email: no lookup in contacts.
  *
  * Hand-written SQL returning one json value (core/json-rows.ts): this is the hottest read of the
  * dashboard page (20 × 20 rows); decoding it as one JSON.parse took ~20 % off that request's
@@ -308,7 +304,6 @@ export async function findMembershipPagesByOrganizationIds(
   const userShape = memberUserShape(select.userColumns);
   const values = [membershipShape.sql, sql`p.ord`];
   if (userShape.width) values.push(userShape.sql);
-  if (select.email) values.push(sql`e.value`);
   const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
   const cursorId = page.cursor ? String(page.cursor[0]) : null;
   const where = [sql`organization_id = p.id`];
@@ -322,18 +317,16 @@ export async function findMembershipPagesByOrganizationIds(
       cross join lateral (
         select * from ${memberships} where ${sql.join(where, sql` and `)} order by id ${dir} limit ${page.size + 1}
       ) m
-      join ${users} u on u.id = m.user_id
-      ${select.email ? sql`left join ${contacts} e on e.user_id = u.id and e.type = 'email' and e.is_primary and e.state = 'active'` : sql``}`,
+      join ${users} u on u.id = m.user_id`,
   );
   const ordAt = membershipShape.width;
   const userAt = ordAt + 1;
-  const emailAt = userAt + userShape.width;
   return rows.map((r) => {
     const m = membershipShape.decode(r);
     const membership: PageMembershipRow = { id: m.id, userId: m.userId, organizationId: organizationIds[(r[ordAt] as number) - 1]!, role: m.role, createdAt: (m as Partial<MembershipRow>).createdAt };
     const user = userShape.decode(r, userAt) as MemberUser;
     user.id = m.userId;
-    return { membership, user, email: select.email ? (r[emailAt] as string | null) : null };
+    return { membership, user };
   });
 }
 

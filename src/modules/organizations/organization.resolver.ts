@@ -59,7 +59,7 @@ const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
 /** Only what the selection below a membership connection reads (a page of usernames: one user column). */
 function memberSelection(info: GraphQLResolveInfo): MemberSelection {
   const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
-  return { userColumns: userColumnsFor(userFields), createdAt: selectedFieldsAt(info, MEMBER_PATHS).has('createdAt'), email: userFields.has('email') };
+  return { userColumns: userColumnsFor(userFields), createdAt: selectedFieldsAt(info, MEMBER_PATHS).has('createdAt') };
 }
 @Resolver(() => Organization)
 export class OrganizationResolver {

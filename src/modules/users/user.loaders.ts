@@ -8,7 +8,6 @@ import {
   findDevicesByIds,
   findDevicesByUserIds,
   findIdentitiesByUserIds,
-  findPrimaryEmailsByUserIds,
   findPublicKeysByIds,
   findPublicKeysByUserIds,
   findUsersByIds,
@@ -16,12 +15,6 @@ import {
 
 export const createUserLoaders = (db: Database) => ({
   userById: rowLoader((ids: readonly string[]) => findUsersByIds(db, ids), (u) => u.id),
-  /** The primary active email address of each user (null when none). */
-  primaryEmailByUserId: new DataLoader<string, string | null>(async (ids) => {
-    const rows = await findPrimaryEmailsByUserIds(db, ids);
-    const byUser = new Map(rows.map((c) => [c.userId, c.value]));
-    return ids.map((id) => byUser.get(id) ?? null);
-  }),
   /** Active contacts of every type: `emails` and `phones` of one user share a single load. */
   contactsByUserId: listLoader((ids: readonly string[]) => findContactsByUserIds(db, ids), (c) => c.userId),
   contactById: rowLoader((ids: readonly string[]) => findContactsByIds(db, ids), (c) => c.id),

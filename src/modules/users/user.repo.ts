@@ -17,11 +17,25 @@ export type IdentityRow = typeof identities.$inferSelect;
 
 export const findUsersByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, users, ids);
 
+/**
+ * The user as it is now. Services read it again after changing contacts in a transaction: the
+ * database derives users.primary_email from them (migration 0007), so the row they had is stale.
+ */
+export async function findUserById(db: Database, id: string): Promise<UserRow | undefined> {
+  const [row] = await findUsersByIds(db, [id]);
+  return row;
+}
+
+/** A user by username, case-insensitively: a prepared query (the profile lookup is hot). */
 export async function findUserByUsername(db: Database, username: string): Promise<UserRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${username})`);
+  const q = prepared(db, 'user_by_username', (d) =>
+    d
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
+      .prepare('user_by_username'),
+  );
+  const [row] = await q.execute({ username });
   return row;
 }
 
@@ -33,20 +47,6 @@ export async function findTakenUsernames(db: Database, base: string): Promise<st
     .from(users)
     .where(sql`lower(${users.username}) = ${base} or lower(${users.username}) like ${escaped + '-%'}`);
   return rows.map((r) => r.u);
-}
-
-/** A user by username with their primary email in the same statement (null when none). */
-export async function findUserWithEmailByUsername(db: Database, username: string): Promise<{ user: UserRow; email: string | null } | undefined> {
-  const q = prepared(db, 'user_with_email_by_username', (d) =>
-    d
-      .select({ user: users, email: contacts.value })
-      .from(users)
-      .leftJoin(contacts, and(eq(contacts.userId, users.id), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')))
-      .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
-      .prepare('user_with_email_by_username'),
-  );
-  const [row] = await q.execute({ username });
-  return row;
 }
 
 /** The owner of an active email contact, matched case-insensitively. */
@@ -94,13 +94,6 @@ export async function countUsers(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(users);
   return Number(row!.n);
 }
-
-/** Primary active email of each user (at most one per user). */
-export const findPrimaryEmailsByUserIds = (db: Database, userIds: readonly string[]) =>
-  db
-    .select()
-    .from(contacts)
-    .where(and(inArray(contacts.userId, [...userIds]), eq(contacts.type, 'email'), eq(contacts.isPrimary, true), eq(contacts.state, 'active')));
 
 // ---- listing users ----
 

@@ -61,11 +61,9 @@ export class UserResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })
-  email(@Root() user: User, @Ctx() ctx: Context): string | null | Promise<string | null> {
-    if (!can(ctx.principal, 'user:readPrivate', { userId: user.uuid })) return null;
-    // Already joined (membership pages): answered without a promise.
-    const known = ctx.loaders.primaryEmailIfKnown(user.uuid);
-    return known !== undefined ? known : ctx.loaders.primaryEmailByUserId.load(user.uuid);
+  email(@Root() user: User, @Ctx() ctx: Context): string | null {
+    // Kept on the user's row by the database (users.primary_email), so no lookup per user.
+    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? (user.row.primaryEmail ?? null) : null;
   }
 
   @FieldResolver(() => [Contact], { description: 'Email addresses, oldest first. Empty unless you are the user or an instance admin.' })

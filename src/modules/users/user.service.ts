@@ -31,11 +31,11 @@ import {
   findPublicKeyIdByDatabaseId,
   findSoleOwnedOrganizationSlugs,
   findUserByDatabaseId,
+  findUserById,
   findUserByUsername,
   findTakenUsernames,
   replaceIdentity,
   findUsersHoldingEmail,
-  findUserWithEmailByUsername,
   insertContact,
   insertPublicKey,
   insertUser,
@@ -73,12 +73,10 @@ export async function userById(ctx: Pick<Context, 'principal' | 'loaders'>, id: 
 
 export async function userByUsername(ctx: Ctx, username: string): Promise<UserRow | null> {
   if (ctx.principal.kind !== 'user' || username.length > 255) return null;
-  // The primary email comes along: most callers of a profile want it, and it saves a statement.
-  const found = await findUserWithEmailByUsername(ctx.db, username);
+  const found = await findUserByUsername(ctx.db, username);
   if (!found) return null;
-  ctx.loaders.userById.prime(found.user.id, found.user);
-  ctx.loaders.primaryEmailByUserId.prime(found.user.id, found.email);
-  return found.user;
+  ctx.loaders.userById.prime(found.id, found);
+  return found;
 }
 
 /** A user by integer id (databaseId), visible like userById: to every signed-in caller. */
@@ -369,7 +367,6 @@ function codeMatches(row: ContactRow, code: string, now: Date): boolean {
 /** Drops what this request's loaders cached about a user, so payloads show the change. */
 function forgetUser(ctx: Ctx, userId: string): void {
   ctx.loaders.userById.clear(userId);
-  ctx.loaders.primaryEmailByUserId.clear(userId);
   ctx.loaders.contactsByUserId.clear(userId);
   ctx.loaders.publicKeysByUserId.clear(userId);
   ctx.loaders.devicesByUserId.clear(userId);
@@ -484,7 +481,8 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
         email,
         data: { username, isAdmin: user.isAdmin, state: user.state },
       });
-      return user;
+      // With an email, the row now has its primary_email (set by the database).
+      return email ? (await findUserById(tx, user.id))! : user;
     }),
   );
   ctx.loaders.userById.prime(user.id, user);
@@ -547,7 +545,7 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     identity: input.identity,
   };
   let newEmail: string | null = null;
-  const currentEmail = input.email != null ? await ctx.loaders.primaryEmailByUserId.load(target.id) : null;
+  const currentEmail = target.primaryEmail;
   const current: Record<string, unknown> = {
     isAdmin: target.isAdmin,
     projectsLimit: target.projectsLimit,
@@ -593,9 +591,11 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
       const changed = Object.keys(values).map((k) => (k === 'passwordHash' ? 'password' : k));
       if (newEmail !== null) changed.push('email');
       if (identity) changed.push('identity');
-      if (changed.length === 0) return row!;
+      // A new email changed the row's primary_email (set by the database).
+      const after = newEmail !== null ? (await findUserById(tx, target.id))! : row!;
+      if (changed.length === 0) return after;
       await recordEvent(tx, ctx, { action: 'user.update', user2Id: target.id, email: newEmail, data: { changed, ...(values.state ? { from: target.state } : {}) } });
-      return row!;
+      return after;
     }),
   );
   forgetUser(ctx, target.id);
@@ -808,7 +808,8 @@ export async function setPrimaryContact(ctx: Ctx, id: string): Promise<{ contact
     }),
   );
   forgetUser(ctx, contact.userId);
-  return { contact: updated, user };
+  // A new primary email is the user's email now (users.primary_email, set by the database).
+  return { contact: updated, user: contact.type === 'email' ? (await ctx.loaders.userById.load(contact.userId))! : user };
 }
 
 // ---- public keys ----

@@ -142,9 +142,10 @@ const USER_FIELD_COLUMNS: Record<string, readonly UserFieldColumn[]> = {
   isAdmin: ['isAdmin'],
   lastSignInAt: ['lastSignInAt'],
   currentSignInAt: ['currentSignInAt'],
+  email: ['primaryEmail'],
   ...Object.fromEntries(
     [
-      'email', 'emails', 'phones', 'publicKeys', 'devices', 'identities', 'personalAccessTokens', 'groups', 'loginLogs',
+      'emails', 'phones', 'publicKeys', 'devices', 'identities', 'personalAccessTokens', 'groups', 'loginLogs',
       'invitations', 'eventLogs', 'ownedMessages', 'receivedMessages', 'memberships', 'organizations',
     ].map((f) => [f, []]),
   ),
