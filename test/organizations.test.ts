@@ -261,6 +261,50 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(one).toBeLessThanOrEqual(3);
   });
 
+  it('pages the memberships of a batch of organizations both ways, each as it pages alone, empty ones included', async () => {
+    const owner = await s.user('pager-owner');
+    const people = [];
+    for (let i = 0; i < 7; i++) people.push(await s.user(`pager-m${i}`));
+    // pager-0 has only its owner; pager-1 everyone; pager-2 every other one.
+    for (let i = 0; i < 3; i++) {
+      const o = await s.org(`pager-${i}`, { owner });
+      for (const [k, m] of people.entries()) if (i === 1 || (i === 2 && k % 2 === 0)) await s.member(o, m, k === 3 ? 'admin' : 'member');
+    }
+    const PAGE = `nodes { role user { username } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+    const alone = async (slug: string, args: string) =>
+      (await t.gql(`{ organization(slug: "${slug}") { memberships(${args}) { ${PAGE} } } }`, {}, { token: ADMIN.token })).body.data.organization.memberships;
+    for (const args of ['first: 3', 'last: 3', 'first: 100', 'role: ADMIN, first: 2', 'role: OWNER, last: 1']) {
+      const batch = await t.gql(
+        `{ organizations(first: 3, filter: { slugContains: "pager-" }, orderBy: { field: SLUG, direction: ASC }) { nodes { slug memberships(${args}) { ${PAGE} } } } }`,
+        {},
+        { token: ADMIN.token },
+      );
+      expect(batch.body.errors, args).toBeUndefined();
+      const nodes = batch.body.data.organizations.nodes;
+      expect(nodes.map((n: { slug: string }) => n.slug)).toEqual(['pager-0', 'pager-1', 'pager-2']);
+      for (const n of nodes) expect(n.memberships, `${n.slug} ${args}`).toEqual(await alone(n.slug, args));
+    }
+    // Walked both ways, one organization's members come out in one order, each once.
+    const all = (await alone('pager-1', 'first: 100')).nodes.map((n: { user: { username: string } }) => n.user.username);
+    expect(all).toHaveLength(8);
+    const forward: string[] = [];
+    let after: string | null = null;
+    do {
+      const p: { nodes: { user: { username: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = await alone('pager-1', `first: 3${after ? `, after: "${after}"` : ''}`);
+      forward.push(...p.nodes.map((n) => n.user.username));
+      after = p.pageInfo.hasNextPage ? p.pageInfo.endCursor : null;
+    } while (after);
+    expect(forward).toEqual(all);
+    const backward: string[] = [];
+    let before: string | null = null;
+    do {
+      const p: { nodes: { user: { username: string } }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string } } = await alone('pager-1', `last: 3${before ? `, before: "${before}"` : ''}`);
+      backward.unshift(...p.nodes.map((n) => n.user.username));
+      before = p.pageInfo.hasPreviousPage ? p.pageInfo.startCursor : null;
+    } while (before);
+    expect(backward).toEqual(all);
+  });
+
   it('gives a member, read through the membership page, exactly as the user reads directly', async () => {
     // The page decodes its users from one json value: every scalar must survive that (dates with
     // microseconds, jsonb social, nulls, booleans), as the admin sees them.

@@ -81,14 +81,20 @@ export function jsonColumnsPicked<T extends PgTable, K extends keyof T['$inferSe
 }
 
 /**
- * Runs a statement whose single row has a single column: a `json_agg(json_build_array(…))`
- * (null when no rows matched). postgres.js hands json over as text, PGlite already parsed.
+ * Runs a statement whose single row has a single json column, and answers it parsed (null when
+ * it is SQL null, e.g. a json_agg over no rows). postgres.js hands json over as text, PGlite
+ * already parsed. The caller states the shape its SQL builds.
  */
-export async function selectJsonArrays(db: Database, statement: SQL): Promise<unknown[][]> {
+export async function selectJson<T>(db: Database, statement: SQL): Promise<T | null> {
   const [row] = rowsOf<Record<string, unknown>>(await db.execute(statement));
   const value = row ? Object.values(row)[0] : null;
-  if (value === null || value === undefined) return [];
-  return (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** A `json_agg(json_build_array(…))` statement's rows: an array of arrays, empty for none. */
+export async function selectJsonArrays(db: Database, statement: SQL): Promise<unknown[][]> {
+  return (await selectJson<unknown[][]>(db, statement)) ?? [];
 }
 
 // One shape per table, made on first use.
