@@ -1,6 +1,7 @@
 // Every DataLoader, built fresh per request so caching never crosses callers. Modules add
 // theirs here; loaders that join related rows prime the loaders of those rows.
-import type { Database } from './core/db.js';
+import { requestHandle, type Database } from './core/db.js';
+import { coalesceJsonReads } from './core/json-rows.js';
 import type { UserRow } from './modules/users/user.repo.js';
 import { createAuthLoaders } from './modules/auth/auth.loaders.js';
 import { createGroupsLoaders } from './modules/groups/groups.loaders.js';
@@ -57,8 +58,10 @@ function keyTable(db: Database): Map<string, GroupName> {
   return table;
 }
 
-export function createLoaders(db: Database): Loaders {
-  const table = (groupOfKey ??= keyTable(db));
+export function createLoaders(shared: Database): Loaders {
+  const table = (groupOfKey ??= keyTable(shared));
+  // This request's handle: sibling json reads due in the same tick share one statement.
+  const db = coalesceJsonReads(requestHandle(shared));
   const built = new Map<GroupName, Record<string, unknown>>();
   const group = ((name: GroupName) => {
     let g = built.get(name);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groups } from '../schema/groups.js';
 import { organizations } from '../schema/organizations.js';
 import { users } from '../schema/users.js';
-import type { DbHandle } from '../src/core/db.js';
-import { findRowsByIds, jsonColumns, selectJsonArrays } from '../src/core/json-rows.js';
+import { requestHandle, type DbHandle } from '../src/core/db.js';
+import { coalesceJsonReads, findRowsByIds, jsonColumns, selectJson, selectJsonArrays } from '../src/core/json-rows.js';
 import { DRIVERS, openTestDatabase } from './helpers/gateway.js';
 
 describe.each(DRIVERS)('json rows (%s)', (driver) => {
@@ -60,6 +60,46 @@ describe.each(DRIVERS)('json rows (%s)', (driver) => {
 
   it('gives no rows for an empty aggregate', async () => {
     expect(await selectJsonArrays(handle.db, sql`select json_agg(1) from ${users} where false`)).toEqual([]);
+  });
+
+  describe('on a request handle', () => {
+    const byName = (name: string) => sql`select json_agg(json_build_array(u.username, ${name}::text) order by u.username) from ${users} u where u.username like 'json_%'`;
+    const failing = sql`select json_agg(x) from (select 1 / (select count(*) - count(*) from ${users}) as x) t`;
+
+    it('sends json reads due in the same tick as ONE statement, each answered as alone', async () => {
+      const alone = await Promise.all([selectJsonArrays(handle.db, byName('a')), selectJson(handle.db, byName('b')), selectJsonArrays(handle.db, sql`select json_agg(1) where false`)]);
+      const db = coalesceJsonReads(requestHandle(handle.db));
+      const before = handle.statementCount;
+      // As DataLoader dispatches sibling loaders: each from its own process.nextTick.
+      const together = await new Promise<unknown[]>((resolve, reject) => {
+        const out: Promise<unknown>[] = [];
+        process.nextTick(() => out.push(selectJsonArrays(db, byName('a'))));
+        process.nextTick(() => out.push(selectJson(db, byName('b'))));
+        process.nextTick(() => out.push(selectJsonArrays(db, sql`select json_agg(1) where false`)));
+        process.nextTick(() => Promise.all(out).then(resolve, reject));
+      });
+      expect(handle.statementCount - before).toBe(1);
+      expect(together).toEqual(alone);
+      expect(alone[0]).toEqual([['json_a', 'a'], ['json_b', 'a']]);
+      // A later tick is a statement of its own.
+      const next = handle.statementCount;
+      expect(await selectJsonArrays(db, byName('c'))).toEqual([['json_a', 'c'], ['json_b', 'c']]);
+      expect(handle.statementCount - next).toBe(1);
+    });
+
+    it('keeps a failing read from failing its siblings: each answers for itself', async () => {
+      const db = coalesceJsonReads(requestHandle(handle.db));
+      const [good, bad] = await Promise.allSettled([selectJsonArrays(db, byName('ok')), selectJsonArrays(db, failing)]);
+      expect(good).toEqual({ status: 'fulfilled', value: [['json_a', 'ok'], ['json_b', 'ok']] });
+      expect(bad.status).toBe('rejected');
+      expect(String((bad as PromiseRejectedResult).reason?.cause ?? (bad as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+    });
+
+    it('leaves the shared handle alone: one statement per read there', async () => {
+      const before = handle.statementCount;
+      await Promise.all([selectJsonArrays(handle.db, byName('x')), selectJsonArrays(handle.db, byName('y'))]);
+      expect(handle.statementCount - before).toBe(2);
+    });
   });
 });
 

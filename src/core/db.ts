@@ -142,6 +142,22 @@ async function checkReady(db: Database): Promise<void> {
   if (applied < expected) throw new Error(`${expected - applied} migration(s) not applied`);
 }
 
+// ---- one request's handle ----
+
+const baseOf = new WeakMap<Database, Database>();
+
+/**
+ * A handle for one request's loaders: the same database (it inherits every method and runs on
+ * the same pool), with an identity of its own, so that what belongs to one request can be keyed
+ * by it (core/json-rows.ts coalesces that request's json reads). Prepared queries stay keyed by
+ * the shared handle.
+ */
+export function requestHandle(db: Database): Database {
+  const handle = Object.create(db) as Database;
+  baseOf.set(handle, baseOf.get(db) ?? db);
+  return handle;
+}
+
 /** A uuid[] parameter that both drivers bind the same way (one statement text for any count). */
 export const sqlUuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
@@ -158,6 +174,7 @@ export function rowsOf<T>(result: unknown): T[] {
 const preparedByDb = new WeakMap<object, Map<string, unknown>>();
 
 export function prepared<T>(db: Database, name: string, build: (db: Database) => T): T {
+  db = baseOf.get(db) ?? db;
   let byName = preparedByDb.get(db);
   if (!byName) preparedByDb.set(db, (byName = new Map()));
   let q = byName.get(name) as T | undefined;

@@ -84,12 +84,82 @@ export function jsonColumnsPicked<T extends PgTable, K extends keyof T['$inferSe
  * Runs a statement whose single row has a single json column, and answers it parsed (null when
  * it is SQL null, e.g. a json_agg over no rows). postgres.js hands json over as text, PGlite
  * already parsed. The caller states the shape its SQL builds.
+ *
+ * On a request's handle (db.ts requestHandle) the statements that become ready in the same tick
+ * go to PostgreSQL as ONE statement, each a scalar subquery of it: sibling lists of one level
+ * (a dashboard page's memberships and groups of the same 20 organizations, whose loaders
+ * dispatch together) cost one round trip instead of one each. Each round trip was a socket write
+ * (~0.13 ms of Node CPU on this VM, a sixth of the page's) and a wake-up of a PostgreSQL backend.
  */
-export async function selectJson<T>(db: Database, statement: SQL): Promise<T | null> {
+export function selectJson<T>(db: Database, statement: SQL): Promise<T | null> {
+  const batch = batches.get(db);
+  if (batch) return batch.add(statement) as Promise<T | null>;
+  return runOne(db, statement) as Promise<T | null>;
+}
+
+async function runOne(db: Database, statement: SQL): Promise<unknown> {
   const [row] = rowsOf<Record<string, unknown>>(await db.execute(statement));
-  const value = row ? Object.values(row)[0] : null;
+  return parsed(row ? Object.values(row)[0] : null);
+}
+
+function parsed(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+interface Pending {
+  statement: SQL;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** The json statements of one request handle that are waiting for the end of the tick. */
+class JsonBatch {
+  private pending: Pending[] = [];
+
+  constructor(private readonly db: Database) {}
+
+  add(statement: SQL): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      // DataLoader dispatches each loader's batch from its own process.nextTick, queued in the
+      // order the loaders were first used; a flush queued behind the first of them runs after
+      // every sibling that was already due in this tick has added its statement.
+      if (this.pending.push({ statement, resolve, reject }) === 1) process.nextTick(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 1) return settle(batch[0]!, runOne(this.db, batch[0]!.statement));
+    let values: unknown[];
+    try {
+      const columns = batch.map((p, i) => sql`(${p.statement}) as ${sql.identifier(`j${i}`)}`);
+      const [row] = rowsOf<Record<string, unknown>>(await this.db.execute(sql`select ${sql.join(columns, sql`, `)}`));
+      values = batch.map((_, i) => row?.[`j${i}`]);
+    } catch {
+      // One bad statement must not fail its siblings: each runs alone and answers for itself.
+      for (const p of batch) void settle(p, runOne(this.db, p.statement));
+      return;
+    }
+    batch.forEach((p, i) => void settle(p, Promise.resolve().then(() => parsed(values[i]))));
+  }
+}
+
+async function settle(p: Pending, result: Promise<unknown>): Promise<void> {
+  try {
+    p.resolve(await result);
+  } catch (err) {
+    p.reject(err);
+  }
+}
+
+const batches = new WeakMap<Database, JsonBatch>();
+
+/** Makes `db` (a request handle, db.ts requestHandle) coalesce its json reads per tick. */
+export function coalesceJsonReads(db: Database): Database {
+  batches.set(db, new JsonBatch(db));
+  return db;
 }
 
 /** A `json_agg(json_build_array(…))` statement's rows: an array of arrays, empty for none. */
