@@ -14,8 +14,11 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 
 // The CommonJS build, like graphql-query-complexity in limits.ts: the ESM build would load a
-// second copy of graphql that rejects type-graphql's schema.
-const { compileQuery, isCompiledQuery } = createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit');
+// second copy of graphql that rejects type-graphql's schema. Loaded when the first document is
+// compiled, not at start: the gateway answers its first requests with graphql-js anyway, and
+// graphql-jit with its dependencies took ~50 ms of the start here.
+let graphqlJit: typeof import('graphql-jit') | undefined;
+const loadGraphqlJit = () => (graphqlJit ??= createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit'));
 
 export interface JitOptions {
   /** Compile a document on its n-th query (1 = the first; 0 = never): one-offs are not worth it. */
@@ -67,6 +70,7 @@ export class QueryJit {
     if (!entry) entries.set(key, (entry = { seen: 0 }));
     if (entry.compiled !== undefined) return entry.compiled;
     if (++entry.seen < this.opts.compileAfter) return null;
+    const { compileQuery, isCompiledQuery } = loadGraphqlJit();
     const result = compileQuery(this.schema, document, operationName, { disablingCapturingStackErrors: true });
     entry.compiled = isCompiledQuery(result) ? result : null;
     return entry.compiled;
