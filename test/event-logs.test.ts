@@ -142,6 +142,24 @@ describe.each(DRIVERS)('event logs on %s', (driver) => {
     expect((await t.gql(q, { id }, { token: tok.ann })).body.data.node).toBeNull();
   });
 
+  it('shows an event’s message only to who may read it', async () => {
+    const secret = await c.message(u.ann, { recipients: [u.ben] });
+    await c.event({ action: 'message.read', occurredAt: at(30), actorUserId: u.zed.id, messageId: secret.id });
+    const q = `query($id: ID!) { node(id: $id) { ... on User {
+      eventLogs(first: 5, actionIn: ["message.read", "login"]) { nodes { action message { id owner { username } } } } } } }`;
+    const run = async (token: string) => {
+      const r = await t.gql(q, { id: gid(u.zed) }, { token });
+      expect(r.body.errors).toBeUndefined();
+      return r.body.data.node.eventLogs.nodes;
+    };
+    // Zed took part in the event, but the message is Ann's to Ben: the event shows, its message does not.
+    expect(await run(tok.zed)).toEqual([{ action: 'message.read', message: null }, { action: 'login', message: null }]);
+    expect(await run(ADMIN.token)).toEqual([
+      { action: 'message.read', message: { id: gid(secret, 'Message'), owner: { username: 'ann' } } },
+      { action: 'login', message: null },
+    ]);
+  });
+
   it('answers the benchmark "logs" query in a flat number of statements', async () => {
     const heavy = await s.user('heavy');
     const owners: UserRow[] = [];
