@@ -1,5 +1,4 @@
 // Batched loads of users and what they own, one query per batch (WHERE user_id IN (…)).
-import DataLoader from 'dataloader';
 import type { Database } from '../../core/db.js';
 import { listLoader, rowLoader } from '../../core/loaders.js';
 import {
