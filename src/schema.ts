@@ -96,6 +96,34 @@ function useDirectFieldResolvers(schema: GraphQLSchema): void {
 }
 
 /**
+ * `@Field` getters (Node.id, for one) are read as properties. type-graphql wraps a getter in a
+ * field resolver, and graphql-jit runs every field that has a resolver as a deferred call (a
+ * resolve-info, its path and closures per object) instead of reading it inline: per event of a
+ * 50-event page, or per member of a dashboard page, for a getter. Without a resolver both
+ * graphql-js (its default resolver) and graphql-jit read the property, which runs the getter.
+ * Sound because every object of these types is an instance of its class (built by the class's
+ * `from`); type-graphql's wrapper existed to convert plain objects into instances.
+ */
+function readGettersAsProperties(schema: GraphQLSchema): void {
+  const storage = getMetadataStorage() as unknown as { objectTypes: { target: Function; name: string }[] };
+  for (const { target, name } of storage.objectTypes) {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.resolve && getterOf(target.prototype, field.name)) field.resolve = undefined;
+    }
+  }
+}
+
+function getterOf(prototype: object | null, key: string): (() => unknown) | undefined {
+  for (let p = prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d) return d.get;
+  }
+  return undefined;
+}
+
+/**
  * `totalCount` is a promise (connections count only when asked): an explicit resolver returns
  * it. graphql-js awaits a promise a plain property read yields, but graphql-jit (jit.ts) only
  * awaits what resolvers return. Same answer either way.
@@ -121,6 +149,7 @@ export function buildSchema(): Promise<GraphQLSchema> {
     validate: false,
   }).then((schema) => {
     useDirectFieldResolvers(schema);
+    readGettersAsProperties(schema);
     resolvePromisedFields(schema);
     return schema;
   });

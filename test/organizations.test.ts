@@ -159,6 +159,33 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(byRole.body.data.organization.memberships.nodes).toEqual([{ user: { username: 'adam' } }]);
   });
 
+  // Membership.user is set by whoever builds the membership (a plain property that graphql-jit
+  // reads inline): every way to reach a membership must give its user, with the email shown only
+  // to the user and instance admins. Each query runs three times: graphql-js first, then compiled.
+  it('gives a membership its user on every path: a page, node(id), the user’s memberships', async () => {
+    const thrice = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push((await t.gql(query, variables, { token })).body);
+      expect(answers[1]).toEqual(answers[0]);
+      expect(answers[2]).toEqual(answers[0]);
+      expect(answers[0].errors).toBeUndefined();
+      return answers[0].data;
+    };
+    const page = await thrice(`{ organization(slug: "acme") { memberships(first: 10) { edges { node { id role user { username email } } } } } }`, {}, tok.adam!);
+    const [olive, adam] = page.organization.memberships.edges.map((e: { node: unknown }) => e.node);
+    expect(olive).toMatchObject({ role: 'OWNER', user: { username: 'olive', email: null } });
+    expect(adam).toMatchObject({ role: 'ADMIN', user: { username: 'adam', email: 'adam@example.com' } });
+    const NODE = `query($id: ID!) { node(id: $id) { ... on Membership { role user { username email } } } }`;
+    expect((await thrice(NODE, { id: olive.id }, tok.adam!)).node).toEqual({ role: 'OWNER', user: { username: 'olive', email: null } });
+    expect((await thrice(NODE, { id: olive.id }, tok.olive!)).node).toEqual({ role: 'OWNER', user: { username: 'olive', email: 'olive@example.com' } });
+    const OWN = `query($u: String!) { user(username: $u) { memberships { role organization { slug } user { username email } } } }`;
+    const oliveSeenByAdam = (await thrice(OWN, { u: 'olive' }, tok.adam!)).user.memberships;
+    expect(oliveSeenByAdam).toContainEqual({ role: 'OWNER', organization: { slug: 'acme' }, user: { username: 'olive', email: null } });
+    expect(oliveSeenByAdam.every((m: { user: unknown }) => JSON.stringify(m.user) === JSON.stringify({ username: 'olive', email: null }))).toBe(true);
+    const asAdmin = (await thrice(OWN, { u: 'olive' }, ADMIN.token)).user.memberships;
+    expect(asAdmin).toContainEqual({ role: 'OWNER', organization: { slug: 'acme' }, user: { username: 'olive', email: 'olive@example.com' } });
+  });
+
   it('organization-bound API tokens act only inside their organization', async () => {
     const u = await s.user('bound-user');
     const a = await s.org('bound-a', { owner: u });

@@ -28,7 +28,7 @@ export class AuthResolver {
       const r = await login(ctx, input);
       // The rest of this response is read as the user who just signed in (their own email…).
       actAs(ctx, r.principal);
-      return { accessToken: r.accessToken, expiresAt: r.expiresAt, user: User.from(r.user) };
+      return { accessToken: r.accessToken, expiresAt: r.expiresAt, user: User.from(r.user, ctx.principal) };
     });
   }
 

@@ -79,7 +79,7 @@ export class GroupResolver {
   async admins(@Root() g: Group, @Ctx() ctx: Context): Promise<User[]> {
     const admins = (await membersOfGroup(ctx, g.row)).filter((m) => m.isAdmin);
     const users = await Promise.all(admins.map((m) => userById(ctx, m.userId)));
-    return users.filter((u) => u !== null).map((u) => User.from(u!));
+    return users.filter((u) => u !== null).map((u) => User.from(u!, ctx.principal));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Encryption private key, encrypted for the members. Visible to group members only.' })
@@ -153,7 +153,7 @@ export class GroupMemberResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The member.' })
   async user(@Root() m: GroupMember, @Ctx() ctx: Context): Promise<User | null> {
     const row = await userById(ctx, m.userUuid);
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 }
 

@@ -4,7 +4,7 @@ import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js
 import { Node } from '../../core/graphql/node.js';
 import { columnsForFields } from '../../core/graphql/selection.js';
 import { UserError } from '../../core/graphql/payload.js';
-import { OrderDirection } from '../organizations/organization.type.js';
+import { OrderDirection } from '../../core/graphql/order.js';
 import type { GroupMemberRow, GroupRow } from './group.repo.js';
 
 @ObjectType({ implements: Node, description: 'A group of users inside an organization, with its own key material (Seald groups).' })

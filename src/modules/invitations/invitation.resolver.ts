@@ -76,7 +76,7 @@ export class InvitationResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The invited user: invited by username, or the owner of the invited email (set on acceptance at the latest).' })
   async inviteeUser(@Root() inv: Invitation, @Ctx() ctx: Context): Promise<User | null> {
     const row = inv.row.inviteeUserId ? await userById(ctx, inv.row.inviteeUserId) : null;
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The invited organization, for organization invitees (null when you cannot read it).' })
@@ -101,7 +101,7 @@ export class InvitationResolver {
   @FieldResolver(() => User, { nullable: true, description: 'Who sent the invitation (null when that account is gone).' })
   async invitedBy(@Root() inv: Invitation, @Ctx() ctx: Context): Promise<User | null> {
     const row = inv.row.invitedById ? await userById(ctx, inv.row.invitedById) : null;
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 
   @Mutation(() => InvitationPayload, {

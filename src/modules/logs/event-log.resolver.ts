@@ -36,13 +36,13 @@ export class EventLogResolver {
   @FieldResolver(() => User, { nullable: true, description: 'Who made the change (null for the system or a deleted user).' })
   async user(@Root() e: EventLog, @Ctx() ctx: Context): Promise<User | null> {
     const row = e.row.actorUserId ? await userById(ctx, e.row.actorUserId) : null;
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The other user involved (for example the member added or the recipient revoked).' })
   async user2(@Root() e: EventLog, @Ctx() ctx: Context): Promise<User | null> {
     const row = e.row.user2Id ? await userById(ctx, e.row.user2Id) : null;
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 
   @FieldResolver(() => Message, { nullable: true, description: 'The message involved (null when none or not visible to you).' })

@@ -20,7 +20,7 @@ export class LoginLogResolver {
   @FieldResolver(() => User, { nullable: true, description: 'Whose account the attempt was for; null for unknown logins.' })
   async user(@Root() log: LoginLog, @Ctx() ctx: Context): Promise<User | null> {
     const row = log.row.userId ? await userById(ctx, log.row.userId) : null;
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 }
 

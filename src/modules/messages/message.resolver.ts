@@ -37,7 +37,7 @@ import {
   SetMessageSelfDestructDateInput,
 } from './message.type.js';
 
-const toUser = (row: Awaited<ReturnType<typeof userById>>) => (row ? User.from(row) : null);
+const toUser = (ctx: Context, row: Awaited<ReturnType<typeof userById>>) => (row ? User.from(row, ctx.principal) : null);
 
 @Resolver(() => Message)
 export class MessageResolver {
@@ -64,7 +64,7 @@ export class MessageResolver {
 
   @FieldResolver(() => User, { nullable: true, description: 'Who created the message.' })
   async owner(@Root() m: Message, @Ctx() ctx: Context): Promise<User | null> {
-    return toUser(await userById(ctx, m.row.ownerId));
+    return toUser(ctx, await userById(ctx, m.row.ownerId));
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization the message was created in (null when none or not visible to you).' })
@@ -81,7 +81,7 @@ export class MessageResolver {
 
   @FieldResolver(() => [User], { description: 'User recipients whose access is not revoked (for those who manage the message; else only you).' })
   async recipients(@Root() m: Message, @Ctx() ctx: Context): Promise<User[]> {
-    return (await recipientsOf(ctx, m.row)).map(User.from);
+    return (await recipientsOf(ctx, m.row)).map((row) => User.from(row, ctx.principal));
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether you may revoke accesses and change the message’s settings.' })
@@ -145,12 +145,12 @@ export class MessageResolver {
 export class MessageAccessResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The user recipient; null for an external recipient.' })
   async user(@Root() a: MessageAccess, @Ctx() ctx: Context): Promise<User | null> {
-    return a.row.userId ? toUser(await userById(ctx, a.row.userId)) : null;
+    return a.row.userId ? toUser(ctx, await userById(ctx, a.row.userId)) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who granted the access.' })
   async addedBy(@Root() a: MessageAccess, @Ctx() ctx: Context): Promise<User | null> {
-    return a.row.addedById ? toUser(await userById(ctx, a.row.addedById)) : null;
+    return a.row.addedById ? toUser(ctx, await userById(ctx, a.row.addedById)) : null;
   }
 
   @FieldResolver(() => Message, { nullable: true, description: 'The message.' })

@@ -1,8 +1,8 @@
 // What the organizations module adds to the graph.
 import type { NodeFetchers } from '../node/node.registry.js';
 import { readableOrganization } from './organization.service.js';
-import { Membership, Organization } from './organization.type.js';
-import { MembershipResolver, OrganizationMembershipResolver, OrganizationQuotaResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
+import { Organization } from './organization.type.js';
+import { membershipWithUser, MembershipResolver, OrganizationMembershipResolver, OrganizationQuotaResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
 
 export const resolvers = [OrganizationResolver, MembershipResolver, OrganizationMembershipResolver, UserOrganizationsResolver, OrganizationQuotaResolver] as const;
 
@@ -13,6 +13,6 @@ export const nodeFetchers: NodeFetchers = {
   },
   Membership: async (ctx, id) => {
     const m = await ctx.loaders.membershipById.load(id);
-    return m && (await ctx.authz.can('membership:read', { organizationId: m.organizationId })) ? Membership.from(m) : null;
+    return m && (await ctx.authz.can('membership:read', { organizationId: m.organizationId })) ? membershipWithUser(ctx, m) : null;
   },
 };

@@ -9,7 +9,7 @@ import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { selectedFieldsAt } from '../../core/graphql/selection.js';
-import type { MemberSelection } from './organization.repo.js';
+import type { MemberSelection, MembershipRow } from './organization.repo.js';
 import { userById } from '../users/user.service.js';
 import type { UserRow } from '../users/user.repo.js';
 import { User, userColumnsFor } from '../users/user.type.js';
@@ -57,9 +57,9 @@ const MEMBER_PATHS = [['nodes'], ['edges', 'node']];
 const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
 
 /** Only what the selection below a membership connection reads (a page of usernames: one user column). */
-function memberSelection(info: GraphQLResolveInfo): MemberSelection {
+function memberSelection(info: GraphQLResolveInfo): MemberSelection & { user: boolean } {
   const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
-  return { userColumns: userColumnsFor(userFields), createdAt: selectedFieldsAt(info, MEMBER_PATHS).has('createdAt') };
+  return { userColumns: userColumnsFor(userFields), createdAt: selectedFieldsAt(info, MEMBER_PATHS).has('createdAt'), user: userFields.size > 0 };
 }
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -127,14 +127,21 @@ export class OrganizationResolver {
   @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
   async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const select = memberSelection(info);
-    return mapConnection(await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, select }), (r) => Membership.from(r.membership, r.user));
+    const c = await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, select });
+    // The page joined each member's user, with the columns the selection of `user` reads (the
+    // User's other properties stay unset, and nothing reads them); no User is built when the
+    // query does not ask for one.
+    return mapConnection(c, (r) => {
+      const joined = select.user ? joinedMemberUser(ctx, r.user) : null;
+      return Membership.from(r.membership, joined ? User.from(joined as UserRow, ctx.principal) : null);
+    });
   }
 
   @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })
   async owners(@Root() org: Organization, @Ctx() ctx: Context): Promise<User[]> {
     const c = await membershipsOf(ctx, org.row, { first: 100, role: 'owner' });
     const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.membership.userId)));
-    return users.filter((u) => u !== null).map((u) => User.from(u!));
+    return users.filter((u) => u !== null).map((u) => User.from(u!, ctx.principal));
   }
 
   @FieldResolver(() => [OrganizationMembership], { description: 'Organizations that are org-owners or org-members of this one (visible to its members).' })
@@ -207,7 +214,7 @@ export class OrganizationResolver {
   changeMemberRole(@Arg('input', () => ChangeMemberRoleInput, { description: 'Organization, user and role.' }) input: ChangeMemberRoleInput, @Ctx() ctx: Context) {
     return payload(async () => {
       const r = await changeMemberRole(ctx, requireId(input.organizationId, 'Organization'), requireId(input.userId, 'User'), input.role as Role);
-      return { membership: Membership.from(r.membership), organization: Organization.from(r.org) };
+      return { membership: await membershipWithUser(ctx, r.membership), organization: Organization.from(r.org) };
     });
   }
 }
@@ -221,19 +228,17 @@ export class OrganizationMembershipResolver {
   }
 }
 
+/**
+ * A membership built outside a membership page (a mutation's payload, node(id)), with its user
+ * loaded as the caller may see it: Membership.user is a plain property, so it is set up front.
+ */
+export async function membershipWithUser(ctx: Context, row: MembershipRow): Promise<Membership> {
+  const user = await userById(ctx, row.userId);
+  return Membership.from(row, user ? User.from(user, ctx.principal) : null);
+}
+
 @Resolver(() => Membership)
 export class MembershipResolver {
-  @FieldResolver(() => User, { nullable: true, description: 'The member.' })
-  user(@Root() m: Membership, @Ctx() ctx: Context): User | null | Promise<User | null> {
-    if (m.memberUser) {
-      const joined = joinedMemberUser(ctx, m.memberUser);
-      // The page read every column the query's selection of this user reads (memberships above):
-      // the User's other properties stay unset, and nothing reads them.
-      return joined ? User.from(joined as UserRow) : null;
-    }
-    return userById(ctx, m.userUuid).then((row) => (row ? User.from(row) : null));
-  }
-
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization.' })
   async organization(@Root() m: Membership, @Ctx() ctx: Context): Promise<Organization | null> {
     const row = await readableOrganization(ctx, m.organizationUuid);
@@ -247,7 +252,8 @@ export class UserOrganizationsResolver {
   async memberships(@Root() user: User, @Ctx() ctx: Context): Promise<Membership[]> {
     const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);
     const visible = await Promise.all(rows.map(async (m) => ((await ctx.authz.can('organization:read', { organizationId: m.organizationId })) ? m : null)));
-    return visible.filter((m) => m !== null).map((m) => Membership.from(m!));
+    // Each is a membership of this user: its user is the parent.
+    return visible.filter((m) => m !== null).map((m) => Membership.from(m!, user));
   }
 
   @FieldResolver(() => [Organization], { description: 'Organizations the user is a member of (only those you can see).' })

@@ -10,7 +10,7 @@ export const resolvers = [UserResolver, PublicKeyResolver, UserMutationsResolver
 export const nodeFetchers: NodeFetchers = {
   User: async (ctx, id) => {
     const row = await userById(ctx, id);
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   },
   Contact: async (ctx, id) => {
     const row = await readableContact(ctx, id);

@@ -43,9 +43,9 @@ import {
 } from './user.service.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
-const contactPayload = (r: { contact: Parameters<typeof Contact.from>[0]; user: Parameters<typeof User.from>[0] }) => ({
+const contactPayload = (ctx: Context, r: { contact: Parameters<typeof Contact.from>[0]; user: Parameters<typeof User.from>[0] }) => ({
   contact: Contact.from(r.contact),
-  user: User.from(r.user),
+  user: User.from(r.user, ctx.principal),
 });
 
 // Inputs name their object by global id or, for the REST dialects, by integer id (databaseId).
@@ -87,18 +87,18 @@ export class UserMutationsResolver {
   @Mutation(() => UserPayload, { description: 'Creates an account (instance admins).' })
   createUser(@Arg('input', () => CreateUserInput, { description: 'The new account.' }) input: CreateUserInput, @Ctx() ctx: Context) {
     return payload(async () => ({
-      user: User.from(await createUser(ctx, { ...input, organizationId: optionalId(input.organizationId, 'Organization'), groups: groupRefs(input) })),
+      user: User.from(await createUser(ctx, { ...input, organizationId: optionalId(input.organizationId, 'Organization'), groups: groupRefs(input) }), ctx.principal),
     }));
   }
 
   @Mutation(() => UserPayload, { description: 'Changes a profile (the user or instance admins); admin flag and limits only by instance admins.' })
   updateUser(@Arg('input', () => UpdateUserInput, { description: 'What to change.' }) input: UpdateUserInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input), groups: groupRefs(input) })) }));
+    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input), groups: groupRefs(input) }), ctx.principal) }));
   }
 
   @Mutation(() => UserPayload, { description: 'Gives or withdraws your consent to act as an analyst (instance admins: anyone’s).' })
   setAnalystConsent(@Arg('input', () => SetAnalystConsentInput, { description: 'Whose consent, and whether it is given.' }) input: SetAnalystConsentInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await setAnalystConsent(ctx, optionalId(input.userId, 'User'), input.consentGiven)) }));
+    return payload(async () => ({ user: User.from(await setAnalystConsent(ctx, optionalId(input.userId, 'User'), input.consentGiven), ctx.principal) }));
   }
 
   @Mutation(() => DeleteUserPayload, { description: 'Deletes an account and everything it owns (instance admins; not yourself, not an organization’s only owner).' })
@@ -106,24 +106,24 @@ export class UserMutationsResolver {
     return payload(async () => {
       const id = await userRef(ctx, input);
       const row = await deleteUserService(ctx, id);
-      return { deletedId: toGlobalId('User', id), user: User.from(row) };
+      return { deletedId: toGlobalId('User', id), user: User.from(row, ctx.principal) };
     });
   }
 
   @Mutation(() => UserPayload, { description: 'Blocks an account: it cannot sign in and its tokens stop working (instance admins).' })
   blockUser(@Arg('input', () => UserIdInput, { description: 'The user.' }) input: UserIdInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await setBlocked(ctx, await userRef(ctx, input), true)) }));
+    return payload(async () => ({ user: User.from(await setBlocked(ctx, await userRef(ctx, input), true), ctx.principal) }));
   }
 
   @Mutation(() => UserPayload, { description: 'Unblocks a blocked account (instance admins).' })
   unblockUser(@Arg('input', () => UserIdInput, { description: 'The user.' }) input: UserIdInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await setBlocked(ctx, await userRef(ctx, input), false)) }));
+    return payload(async () => ({ user: User.from(await setBlocked(ctx, await userRef(ctx, input), false), ctx.principal) }));
   }
 
   @Mutation(() => ContactPayload, { description: 'Adds an email address (yours, or anyone’s for instance admins) and sends it a validation code.' })
   addEmail(@Arg('input', () => AddEmailInput, { description: 'User and address.' }) input: AddEmailInput, @Ctx() ctx: Context) {
     return payload(async () =>
-      contactPayload(await addContact(ctx, { userId: await optionalUserRef(ctx, input.userId, input.userDatabaseId), type: 'email', value: input.email, label: input.label })),
+      contactPayload(ctx, await addContact(ctx, { userId: await optionalUserRef(ctx, input.userId, input.userDatabaseId), type: 'email', value: input.email, label: input.label })),
     );
   }
 
@@ -131,19 +131,19 @@ export class UserMutationsResolver {
   removeEmail(@Arg('input', () => ContactIdInput, { description: 'The email.' }) input: ContactIdInput, @Ctx() ctx: Context) {
     return payload(async () => {
       const id = await ownContactRef(ctx, input, 'Email');
-      return { deletedId: toGlobalId('Contact', id), user: User.from(await removeContact(ctx, id, 'email')) };
+      return { deletedId: toGlobalId('Contact', id), user: User.from(await removeContact(ctx, id, 'email'), ctx.principal) };
     });
   }
 
   @Mutation(() => ContactPayload, { description: 'Validates an email address with the code sent to it (instance admins may omit the code).' })
   validateEmail(@Arg('input', () => ValidateContactInput, { description: 'The email and its code.' }) input: ValidateContactInput, @Ctx() ctx: Context) {
-    return payload(async () => contactPayload(await validateContact(ctx, requireId(input.id, 'Contact', 'Email'), 'email', input.code)));
+    return payload(async () => contactPayload(ctx, await validateContact(ctx, requireId(input.id, 'Contact', 'Email'), 'email', input.code)));
   }
 
   @Mutation(() => ContactPayload, { description: 'Adds a phone number (yours, or anyone’s for instance admins) and sends it a validation code by SMS.' })
   addPhone(@Arg('input', () => AddPhoneInput, { description: 'User and number.' }) input: AddPhoneInput, @Ctx() ctx: Context) {
     return payload(async () =>
-      contactPayload(await addContact(ctx, { userId: optionalId(input.userId, 'User'), type: 'phone', value: input.phone, label: input.label })),
+      contactPayload(ctx, await addContact(ctx, { userId: optionalId(input.userId, 'User'), type: 'phone', value: input.phone, label: input.label })),
     );
   }
 
@@ -151,18 +151,18 @@ export class UserMutationsResolver {
   removePhone(@Arg('input', () => ContactIdInput, { description: 'The phone number.' }) input: ContactIdInput, @Ctx() ctx: Context) {
     return payload(async () => {
       const id = await ownContactRef(ctx, input, 'Phone number');
-      return { deletedId: toGlobalId('Contact', id), user: User.from(await removeContact(ctx, id, 'phone')) };
+      return { deletedId: toGlobalId('Contact', id), user: User.from(await removeContact(ctx, id, 'phone'), ctx.principal) };
     });
   }
 
   @Mutation(() => ContactPayload, { description: 'Validates a phone number with the code sent to it (instance admins may omit the code).' })
   validatePhone(@Arg('input', () => ValidateContactInput, { description: 'The phone number and its code.' }) input: ValidateContactInput, @Ctx() ctx: Context) {
-    return payload(async () => contactPayload(await validateContact(ctx, requireId(input.id, 'Contact', 'Phone number'), 'phone', input.code)));
+    return payload(async () => contactPayload(ctx, await validateContact(ctx, requireId(input.id, 'Contact', 'Phone number'), 'phone', input.code)));
   }
 
   @Mutation(() => ContactPayload, { description: 'Makes a validated contact the primary one of its type (the previous primary stays, as non-primary).' })
   setPrimaryContact(@Arg('input', () => ContactIdInput, { description: 'The contact.' }) input: ContactIdInput, @Ctx() ctx: Context) {
-    return payload(async () => contactPayload(await setPrimaryContact(ctx, await ownContactRef(ctx, input, 'Contact'))));
+    return payload(async () => contactPayload(ctx, await setPrimaryContact(ctx, await ownContactRef(ctx, input, 'Contact'))));
   }
 
   @Mutation(() => PublicKeyPayload, { description: 'Adds a public key (yours, or anyone’s for instance admins). SSH fingerprints are unique system-wide.' })

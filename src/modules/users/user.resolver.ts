@@ -16,7 +16,7 @@ export class UserResolver {
   @Query(() => User, { nullable: true, description: 'The calling user; null when the request is anonymous.' })
   async viewer(@Ctx() ctx: Context): Promise<User | null> {
     const row = await viewer(ctx);
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 
   @Query(() => User, { nullable: true, description: 'A user by global ID, username or integer id (give exactly one); null when missing, or when you are not signed in.' })
@@ -30,7 +30,7 @@ export class UserResolver {
     const uuid = id != null ? idOfType(id, 'User') : null;
     const row =
       id != null ? (uuid ? await userById(ctx, uuid) : null) : databaseId != null ? await userByDatabaseId(ctx, databaseId) : await userByUsername(ctx, username!);
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 
   @Query(() => UserConnection, { description: 'Users, keyset-paginated (every user for signed-in callers; empty for anonymous ones).' })
@@ -43,7 +43,7 @@ export class UserResolver {
       { field: args.orderBy?.field ?? 'username', direction: args.orderBy?.direction ?? 'asc' },
       args.offset,
     );
-    return mapConnection(c, User.from);
+    return mapConnection(c, (row) => User.from(row, ctx.principal));
   }
 
   @Query(() => LoginHint, { description: 'Sign-in parameters for an email address (signed-in callers): a login hint, or manual entry when several accounts hold it.' })
@@ -58,12 +58,6 @@ export class UserResolver {
   analystConsent(@Root() user: User, @Ctx() ctx: Context): boolean | null {
     if (user.row.analystConsent) return ctx.principal.kind === 'user' ? true : null;
     return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? false : null;
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })
-  email(@Root() user: User, @Ctx() ctx: Context): string | null {
-    // Kept on the user's row by the database (users.primary_email), so no lookup per user.
-    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? (user.row.primaryEmail ?? null) : null;
   }
 
   @FieldResolver(() => [Contact], { description: 'Email addresses, oldest first. Empty unless you are the user or an instance admin.' })
@@ -118,6 +112,6 @@ export class PublicKeyResolver {
   @FieldResolver(() => User, { nullable: true, description: 'The key’s owner.' })
   async user(@Root() key: PublicKey, @Ctx() ctx: Context): Promise<User | null> {
     const row = await userById(ctx, key.userUuid);
-    return row ? User.from(row) : null;
+    return row ? User.from(row, ctx.principal) : null;
   }
 }
