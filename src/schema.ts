@@ -3,7 +3,7 @@
 // A module joins the graph by exporting `resolvers` (and `nodeFetchers` for node(id)) from
 // its index.ts and being listed here.
 import 'reflect-metadata';
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { getNamedType, isLeafType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { buildSchema as buildTypeGraphQLSchema, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import * as auth from './modules/auth/index.js';
@@ -44,6 +44,8 @@ interface ParamDef {
   kind: string;
   index: number;
   propertyName?: string;
+  /** The argument's name (`@Arg`). */
+  name?: string;
   getType?: () => unknown;
 }
 interface FieldResolverDef {
@@ -58,22 +60,25 @@ interface FieldResolverDef {
 }
 
 /**
- * `@FieldResolver`s that take only `@Root()`, `@Ctx()` and `@Info()` get a direct resolve
- * function. type-graphql's wrapper, per call, builds a resolver-data object, looks up the
- * resolver instance, runs the (empty) middleware chain and sorts (copying) the parameter list —
- * on the page benchmark Membership.user runs 400 times a request and that wrapper was a sixth of
- * the request's allocations. Same semantics as long as the resolver classes are stateless
- * (they are: services and loaders come from the context) and there are no middlewares or
- * @Authorized (none are used). A root that is not an instance of its type still goes through
- * type-graphql, which converts it.
+ * `@FieldResolver`s get a direct resolve function when their parameters are `@Root()`, `@Ctx()`,
+ * `@Info()`, and `@Args()`/`@Arg()` whose GraphQL arguments are all scalars or enums (a page's
+ * `first`, `after`, `role`, `actionIn`). type-graphql's wrapper, per call, builds a resolver-data
+ * object, looks up the resolver instance, runs the (empty) middleware chain, sorts the parameter
+ * list and, for arguments, runs an async validation step (even with validation off) and a
+ * Promise.all — on the page benchmark Membership.user ran 400 times a request and that wrapper
+ * was a sixth of the request's allocations; the 40 memberships/groups calls still cost ~10 %.
+ * Same semantics as long as the resolver classes are stateless (they are: services and loaders
+ * come from the context), there are no middlewares, @Authorized or argument validation (none are
+ * used), and arguments are built as type-graphql builds them: an instance of the @ArgsType class
+ * holding the given arguments (no input objects inside: those stay with type-graphql, which
+ * converts them to their classes). A root that is not an instance of its type still goes
+ * through type-graphql, which converts it.
  */
 function useDirectFieldResolvers(schema: GraphQLSchema): void {
   const storage = getMetadataStorage() as unknown as { fieldResolvers: FieldResolverDef[]; objectTypes: { target: Function; name: string }[] };
   const instances = new Map<Function, Record<string, (...a: unknown[]) => unknown>>();
   for (const def of storage.fieldResolvers) {
     if (def.kind !== 'external' || def.middlewares?.length || def.roles?.length || !def.params || !def.getObjectType) continue;
-    const params = [...def.params].sort((a, b) => a.index - b.index);
-    if (!params.every((p) => ['root', 'context', 'info'].includes(p.kind) && !p.propertyName)) continue;
     const typeClass = def.getObjectType();
     const typeName = storage.objectTypes.find((o) => o.target === typeClass)?.name;
     const type = typeName ? schema.getType(typeName) : undefined;
@@ -81,17 +86,49 @@ function useDirectFieldResolvers(schema: GraphQLSchema): void {
     const field = type.getFields()[def.schemaName];
     const original = field?.resolve;
     if (!field || !original) continue;
+    const leafArgs = new Set(field.args.filter((a) => isLeafType(getNamedType(a.type))).map((a) => a.name));
+    const params = [...def.params].sort((a, b) => a.index - b.index);
+    const getters = params.map((p) => paramGetter(p, leafArgs, field.args.length));
+    if (getters.some((g) => g === null)) continue;
     let instance = instances.get(def.target);
     if (!instance) instances.set(def.target, (instance = new def.target()));
     const method = instance[def.methodName]!;
     const self = instance;
-    const kinds = params.map((p) => p.kind);
-    const pick = (root: unknown, ctx: unknown, info: unknown) => kinds.map((k) => (k === 'root' ? root : k === 'context' ? ctx : info));
+    const kinds = params.map((p) => p.kind).join();
+    const get = getters as ParamGetter[];
     const resolve: GraphQLFieldResolver<unknown, unknown> =
-      kinds.join() === 'root,context'
+      kinds === 'root,context'
         ? (root, args, ctx, info) => (root instanceof typeClass ? method.call(self, root, ctx) : original(root, args, ctx, info))
-        : (root, args, ctx, info) => (root instanceof typeClass ? method.apply(self, pick(root, ctx, info)) : original(root, args, ctx, info));
+        : (root, args, ctx, info) => (root instanceof typeClass ? method.apply(self, get.map((g) => g(root, args, ctx, info))) : original(root, args, ctx, info));
     field.resolve = resolve;
+  }
+}
+
+type ParamGetter = (root: unknown, args: Record<string, unknown>, ctx: unknown, info: unknown) => unknown;
+
+/** How to get one parameter's value without type-graphql, or null when only it knows how. */
+function paramGetter(p: ParamDef, leafArgs: ReadonlySet<string>, argCount: number): ParamGetter | null {
+  if (p.propertyName) return null;
+  switch (p.kind) {
+    case 'root':
+      return (root) => root;
+    case 'context':
+      return (_root, _args, ctx) => ctx;
+    case 'info':
+      return (_root, _args, _ctx, info) => info;
+    case 'arg':
+      // A scalar or enum argument: type-graphql hands over the value as it is.
+      return p.name && leafArgs.has(p.name) ? (_root, args) => args[p.name!] : null;
+    case 'args': {
+      if (leafArgs.size !== argCount) return null;
+      const ArgsClass = p.getType?.();
+      if (typeof ArgsClass !== 'function') return null;
+      const proto = ArgsClass.prototype as object;
+      // As type-graphql's conversion: an instance holding exactly the given arguments.
+      return (_root, args) => Object.assign(Object.create(proto), args);
+    }
+    default:
+      return null;
   }
 }
 
