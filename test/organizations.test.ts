@@ -184,6 +184,12 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(oliveSeenByAdam.every((m: { user: unknown }) => JSON.stringify(m.user) === JSON.stringify({ username: 'olive', email: null }))).toBe(true);
     const asAdmin = (await thrice(OWN, { u: 'olive' }, ADMIN.token)).user.memberships;
     expect(asAdmin).toContainEqual({ role: 'OWNER', organization: { slug: 'acme' }, user: { username: 'olive', email: 'olive@example.com' } });
+    // A user read partly by a membership page (its columns are those its own selection reads)
+    // is not the user its memberships hand on: those read the user again.
+    const NESTED = `{ organization(slug: "acme") { memberships(first: 10) { nodes { user { memberships { user { username name email } } } } } } }`;
+    const nested = (await thrice(NESTED, {}, ADMIN.token)).organization.memberships.nodes;
+    expect(nested[0].user.memberships).toContainEqual({ user: { username: 'olive', name: expect.any(String), email: 'olive@example.com' } });
+    expect(nested.flatMap((n: { user: { memberships: { user: { name: unknown } }[] } }) => n.user.memberships.map((m) => m.user.name)).every((v: unknown) => typeof v === 'string' && v !== '')).toBe(true);
   });
 
   it('organization-bound API tokens act only inside their organization', async () => {

@@ -229,8 +229,9 @@ export class OrganizationMembershipResolver {
 }
 
 /**
- * A membership built outside a membership page (a mutation's payload, node(id)), with its user
- * loaded as the caller may see it: Membership.user is a plain property, so it is set up front.
+ * A membership built outside a membership page (a mutation's payload, node(id), a user's
+ * memberships), with its user loaded as the caller may see it: Membership.user is a plain
+ * property, so it is set up front.
  */
 export async function membershipWithUser(ctx: Context, row: MembershipRow): Promise<Membership> {
   const user = await userById(ctx, row.userId);
@@ -252,8 +253,10 @@ export class UserOrganizationsResolver {
   async memberships(@Root() user: User, @Ctx() ctx: Context): Promise<Membership[]> {
     const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);
     const visible = await Promise.all(rows.map(async (m) => ((await ctx.authz.can('organization:read', { organizationId: m.organizationId })) ? m : null)));
-    // Each is a membership of this user: its user is the parent.
-    return visible.filter((m) => m !== null).map((m) => Membership.from(m!, user));
+    // Each is a membership of this user, but not with the parent as its user: the parent may be
+    // a partly read row (a membership page reads only the columns its selection shows). The
+    // loader reads the user once for all of them.
+    return Promise.all(visible.filter((m) => m !== null).map((m) => membershipWithUser(ctx, m!)));
   }
 
   @FieldResolver(() => [Organization], { description: 'Organizations the user is a member of (only those you can see).' })

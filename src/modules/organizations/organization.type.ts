@@ -75,7 +75,6 @@ export class Organization extends Node {
 @ObjectType({ implements: Node, description: 'A user’s membership in an organization.' })
 export class Membership extends Node {
   static readonly nodeType = 'Membership';
-  userUuid!: string;
   organizationUuid!: string;
 
   @Field(() => MembershipRole, { description: 'The member’s role.' })
@@ -98,7 +97,6 @@ export class Membership extends Node {
     const m = new Membership();
     m.user = user;
     m.uuid = row.id;
-    m.userUuid = row.userId;
     m.organizationUuid = row.organizationId;
     m.role = row.role as MembershipRole;
     m.createdAt = row.createdAt!;
