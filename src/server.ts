@@ -15,6 +15,7 @@ import type { DbHandle } from './core/db.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
+import { KnownQueries } from './core/graphql/known-queries.js';
 import { limitsPlugin } from './core/graphql/limits.js';
 import { lazyValidatorBuilder } from './core/lazy-validator.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The compiled-query cache, for its stats (tests). */
     queryJit: QueryJit;
+    /** The queries /graphql answers without Apollo's pipeline, for its stats (tests). */
+    knownQueries: KnownQueries;
   }
 }
 
@@ -97,6 +100,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   const schema = await buildSchema();
   const jit = new QueryJit(schema, { compileAfter: config.jitCompileAfter });
   app.decorate('queryJit', jit);
+  const known = new KnownQueries(schema, config.limits, jit);
+  app.decorate('knownQueries', known);
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
@@ -111,17 +116,27 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps), jitPlugin(jit)],
+      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps),
+      jitPlugin(jit, {
+        answered: (text, requestedName, document, operationName) => known.remember(text, requestedName, document, operationName),
+        skip: (ctx) => known.triedCompiled(ctx),
+      }),
+    ],
   });
   await apollo.start();
   // fastify.close() stops accepting and waits for in-flight requests; Apollo stops after that.
   // (Apollo's fastify drain plugin is not used: it calls fastify.close() itself, a cycle.)
   app.addHook('onClose', async () => apollo.stop());
 
+  // async: bearerToken throws on a malformed header, and that must reject, not throw.
+  const contextOf = async (request: FastifyRequest) =>
+    createContext(deps, { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }, bearerToken(request.headers.authorization));
+  // The context a request built on the known-query lane before falling through to Apollo.
+  const laneContexts = new WeakMap<FastifyRequest, Context>();
   const graphql = fastifyApolloHandler(apollo, {
     context: async (request: FastifyRequest) => {
       try {
-        return await createContext(deps, { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }, bearerToken(request.headers.authorization));
+        return laneContexts.get(request) ?? (await contextOf(request));
       } catch (err) {
         if (err instanceof DomainError) {
           throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status, headers: wwwAuthenticate(err) } } });
@@ -140,7 +155,19 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       if (request.method === 'GET' && config.graphiql && wantsGraphiql(request.headers.accept, request.query)) {
         return reply.type('text/html; charset=utf-8').header('content-security-policy', GRAPHIQL_CSP).send(graphiqlHtml());
       }
+      // A query Apollo answered before, from compiled code, is answered the same way without
+      // its pipeline (core/graphql/known-queries.ts); anything else, or any failure, is Apollo's.
+      const match = known.match(request);
+      if (match) {
+        const ctx = await contextOf(request).catch(() => undefined);
+        if (ctx) {
+          const answer = await known.answer(match, ctx).catch(() => null);
+          if (answer) return reply.code(200).type(answer.contentType).send(answer.body);
+          laneContexts.set(request, ctx);
+        }
+      }
       const body = await graphql.call(app, request, reply);
+      known.learnContentType(request, reply);
       return legacyJsonStatus(reply, body);
     },
   });

@@ -117,6 +117,95 @@ describe.each(DRIVERS)('graphql-jit on %s', (driver) => {
     expect(after.body.data.organizations.totalCount).toBe(before.body.data.organizations.totalCount + 1);
   });
 
+  describe('known queries (core/graphql/known-queries.ts)', () => {
+    const post = (t: TestGateway, body: unknown, headers: Record<string, string> = {}) =>
+      t.gw.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN.token}`, ...headers }, payload: JSON.stringify(body) });
+    // What a response says, without what differs on every request.
+    const head = (r: { statusCode: number; headers: Record<string, unknown> }) => {
+      const { date: _d, 'x-request-id': _id, ...rest } = r.headers;
+      return { status: r.statusCode, ...rest };
+    };
+
+    it.each(CASES.map(([name], i) => [name, i] as const))('%s: the lane answers with the bytes and headers Apollo gives', async (_name, i) => {
+      const [, query, variables] = CASES[i]!;
+      const expected = await post(reference, { query, variables });
+      // Fresh text per case (a trailing comment), so the first request is Apollo's.
+      const body = { query: `${query}\n# lane ${i}`, variables };
+      const viaApollo = await post(jit, body);
+      const lane = jit.gw.app.knownQueries.stats.answered;
+      const viaLane = [await post(jit, body), await post(jit, body)];
+      expect(jit.gw.app.knownQueries.stats.answered - lane).toBe(2);
+      for (const r of [viaApollo, ...viaLane]) {
+        expect(r.body).toBe(expected.body);
+        expect(head(r)).toEqual(head(expected));
+      }
+    });
+
+    it('replays the content type Apollo chose for each Accept header, and only those', async () => {
+      const body = { query: '{ viewer { username } } # accept' };
+      for (const accept of ['application/graphql-response+json', 'application/json', '*/*']) {
+        const expected = await post(reference, body, { accept });
+        await post(jit, body, { accept });
+        const lane = jit.gw.app.knownQueries.stats.answered;
+        const got = await post(jit, body, { accept });
+        expect(jit.gw.app.knownQueries.stats.answered - lane).toBe(1);
+        expect(head(got)).toEqual(head(expected));
+        expect(got.body).toBe(expected.body);
+      }
+      // An Accept header Apollo refuses (406) is never learnt: Apollo answers it every time.
+      const refused = await post(jit, body, { accept: 'text/csv' });
+      const lane = jit.gw.app.knownQueries.stats.answered;
+      expect((await post(jit, body, { accept: 'text/csv' })).statusCode).toBe(refused.statusCode);
+      expect(refused.statusCode).toBe(406);
+      expect(jit.gw.app.knownQueries.stats.answered).toBe(lane);
+    });
+
+    it('leaves to Apollo what it must answer: errors, bad credentials, limits, other bodies', async () => {
+      const query = 'query one($u: String!) { user(username: $u) { username } } # fall through';
+      await post(jit, { query, variables: { u: 'alice' } });
+      const known = jit.gw.app.knownQueries.stats;
+      const before = { ...known };
+      const same = async (body: unknown, headers: Record<string, string> = {}) => {
+        const [got, expected] = [await post(jit, body, headers), await post(reference, body, headers)];
+        expect(head(got)).toEqual(head(expected));
+        expect(got.body).toBe(expected.body);
+        return got;
+      };
+      // Variables that do not coerce: compiled code fails, Apollo answers (graphql-js), once more.
+      const handedBack = jit.gw.app.queryJit.stats.handedBack;
+      expect((await same({ query, variables: { u: 42 } })).json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(jit.gw.app.queryJit.stats.handedBack - handedBack).toBe(1);
+      expect(known.fellThrough - before.fellThrough).toBe(1);
+      // A bad token, a malformed Authorization header: the same 401 as ever.
+      expect((await same({ query, variables: { u: 'alice' } }, { authorization: 'Bearer nope' })).statusCode).toBe(401);
+      expect((await same({ query, variables: { u: 'alice' } }, { authorization: 'Basic eA==' })).statusCode).toBe(401);
+      // Extensions, an unknown operation name, a different operation name: not the lane's.
+      await same({ query, variables: { u: 'alice' }, extensions: {} });
+      await same({ query, variables: { u: 'alice' }, operationName: 'other' });
+      expect(known.answered).toBe(before.answered);
+      // The known text, well asked: the lane.
+      await same({ query, variables: { u: 'alice' }, operationName: 'one' });
+      await same({ query, variables: { u: 'alice' }, operationName: 'one' });
+      expect(known.answered - before.answered).toBe(1);
+    });
+
+    it('checks the query limits on every request', async () => {
+      const query = 'query pages($n: Int!) { organizations(first: $n) { nodes { children(first: $n) { nodes { memberships(first: $n) { nodes { role } } } } } } } # limits';
+      const small = { query, variables: { n: 2 } };
+      await post(jit, small);
+      const lane = jit.gw.app.knownQueries.stats.answered;
+      expect((await post(jit, small)).statusCode).toBe(200);
+      expect(jit.gw.app.knownQueries.stats.answered - lane).toBe(1);
+      const big = { query, variables: { n: 100 } };
+      const got = await post(jit, big);
+      const expected = await post(reference, big);
+      expect(got.body).toBe(expected.body);
+      expect(head(got)).toEqual(head(expected));
+      expect(got.json().errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+      expect(jit.gw.app.knownQueries.stats.answered - lane).toBe(1);
+    });
+  });
+
   it('REST routes answer alike with and without the jit', async () => {
     const get = (t: TestGateway) => t.gw.app.inject({ method: 'GET', url: '/api/v4/users?per_page=5', headers: { authorization: `Bearer ${ADMIN.token}` } });
     const expected = await get(reference);

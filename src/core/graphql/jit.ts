@@ -77,14 +77,22 @@ export class QueryJit {
   }
 }
 
+export interface JitPluginHooks {
+  /** Compiled code answered this query: Apollo parsed, validated and resolved it first. */
+  answered?(text: string, requestedName: string | undefined, document: DocumentNode, operationName: string | undefined): void;
+  /** The compiled code already ran for this context and failed: graphql-js answers. */
+  skip?(contextValue: object): boolean;
+}
+
 /** Answers /graphql queries from the jit when it can (see above); Apollo runs the rest. */
-export function jitPlugin(jit: QueryJit): ApolloServerPlugin {
+export function jitPlugin(jit: QueryJit, hooks: JitPluginHooks = {}): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async responseForOperation({ operation, document, request, contextValue }) {
-          if (operation?.operation !== 'query') return null;
+          if (operation?.operation !== 'query' || hooks.skip?.(contextValue)) return null;
           const data = await jit.tryQuery(document, request.operationName ?? undefined, contextValue, request.variables);
+          if (data && request.query !== undefined) hooks.answered?.(request.query, request.operationName ?? undefined, document, operation.name?.value);
           return data && { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data } } };
         },
       };

@@ -81,35 +81,44 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: st
   }
 }
 
+/**
+ * The error a query over either limit is answered with, or null when it is within both. Cached
+ * per document (above), so the REST routes and the known-query lane (known-queries.ts) can ask
+ * for every request.
+ */
+export function limitError(schema: GraphQLSchema, limits: QueryLimits, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): GraphQLError | null {
+  const m = measuredOf(document);
+  const opKey = operationName ?? '';
+  let depth = m.depth.get(opKey);
+  if (depth === undefined) m.depth.set(opKey, (depth = queryDepth(document, operationName)));
+  if (depth > limits.maxDepth) {
+    return new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', http: { status: 400 } } });
+  }
+  const json = JSON.stringify(variables);
+  const key = json.length <= MAX_CACHED_VARIABLES_LENGTH ? `${opKey}\n${json}` : undefined;
+  let cost = key === undefined ? undefined : m.cost.get(key);
+  if (cost === undefined) {
+    cost = costOf(schema, document, operationName, variables);
+    if (key !== undefined) {
+      if (m.cost.size >= MAX_COSTS_PER_DOCUMENT) m.cost.clear();
+      m.cost.set(key, cost);
+    }
+  }
+  if (cost !== null && cost > limits.maxCost) {
+    return new GraphQLError(`Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, {
+      extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+    });
+  }
+  return null;
+}
+
 export function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
-          const operationName = operation?.name?.value;
-          const m = measuredOf(document);
-          const opKey = operationName ?? '';
-          let depth = m.depth.get(opKey);
-          if (depth === undefined) m.depth.set(opKey, (depth = queryDepth(document, operationName)));
-          if (depth > limits.maxDepth) {
-            throw new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', http: { status: 400 } } });
-          }
-          const variables = request.variables ?? {};
-          const json = JSON.stringify(variables);
-          const key = json.length <= MAX_CACHED_VARIABLES_LENGTH ? `${opKey}\n${json}` : undefined;
-          let cost = key === undefined ? undefined : m.cost.get(key);
-          if (cost === undefined) {
-            cost = costOf(schema, document, operationName, variables);
-            if (key !== undefined) {
-              if (m.cost.size >= MAX_COSTS_PER_DOCUMENT) m.cost.clear();
-              m.cost.set(key, cost);
-            }
-          }
-          if (cost !== null && cost > limits.maxCost) {
-            throw new GraphQLError(`Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, {
-              extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
-            });
-          }
+          const error = limitError(schema, limits, document, operation?.name?.value, request.variables ?? {});
+          if (error) throw error;
         },
       };
     },
