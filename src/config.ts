@@ -75,6 +75,7 @@ const envSchema = z.object({
     message: 'must start with postgres:// or postgresql://',
   }),
   DATABASE_POOL_MAX: int(10, 1, 200),
+  DATABASE_PLAN_CACHE_MODE: z.enum(['force_generic_plan', 'auto', 'force_custom_plan']).default('force_generic_plan'),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_USERNAME: z
@@ -118,6 +119,8 @@ export interface Config {
   host: string;
   databaseUrl?: string;
   databasePoolMax: number;
+  /** PostgreSQL's plan_cache_mode for the pool's sessions (db.ts says why generic). */
+  databasePlanCacheMode: 'force_generic_plan' | 'auto' | 'force_custom_plan';
   dataDir: string;
   logLevel: string;
   admin: { username: string; email: string; password?: string; token?: string };
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databasePlanCacheMode: e.DATABASE_PLAN_CACHE_MODE,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     admin: { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, token: e.ADMIN_TOKEN },
