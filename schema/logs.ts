@@ -1,5 +1,6 @@
 // Append-only logs: the event log (one row per mutation, written in the mutation's
 // transaction) and the login log (one row per sign-in attempt).
+import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './common.js';
 import { organizations } from './organizations.js';
@@ -28,6 +29,12 @@ export const eventLogs = pgTable(
     index('event_logs_actor_idx').on(t.actorUserId, t.occurredAt, t.id),
     index('event_logs_message_idx').on(t.messageId, t.occurredAt),
     index('event_logs_organization_idx').on(t.organizationId),
+    // The second user and the device: a user's own events (actor OR second user) are a bitmap OR
+    // of two index scans instead of a scan of the whole log, and deleting a user or a device
+    // (ON DELETE SET NULL) finds its events by index. Partial: most events have neither, and
+    // `= $1` implies `is not null`, so both uses can take them.
+    index('event_logs_user2_idx').on(t.user2Id).where(sql`${t.user2Id} is not null`),
+    index('event_logs_device_idx').on(t.deviceId).where(sql`${t.deviceId} is not null`),
   ],
 );
 

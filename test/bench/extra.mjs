@@ -287,8 +287,8 @@ async function sectionPage(ctx) {
 async function cleanupWrites() {
   const t0 = performance.now();
   const out = await sql.begin(async (tx) => {
-    // FK actions would run one statement per deleted row, and event_logs.user2_id (1M rows) has no
-    // index: emulate them set-based below (every FK into the deleted tables), with triggers off.
+    // FK actions would run one statement per deleted row (thousands, each into tables of up to 1M
+    // rows): emulate them set-based below (every FK into the deleted tables), with triggers off.
     await tx`set local session_replication_role = replica`;
     await tx`create temp table bw_users on commit drop as select id from users where username like ${USER_PREFIX.replace(/_/g, '\\_') + '%'}`;
     await tx`create temp table bw_organizations on commit drop as select id from organizations where slug like ${ORG_PREFIX + '%'}`;

@@ -1,0 +1,2 @@
+CREATE INDEX "event_logs_user2_idx" ON "event_logs" USING btree ("user2_id") WHERE "event_logs"."user2_id" is not null;--> statement-breakpoint
+CREATE INDEX "event_logs_device_idx" ON "event_logs" USING btree ("device_id") WHERE "event_logs"."device_id" is not null;
