@@ -192,6 +192,26 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(nested.flatMap((n: { user: { memberships: { user: { name: unknown } }[] } }) => n.user.memberships.map((m) => m.user.name)).every((v: unknown) => typeof v === 'string' && v !== '')).toBe(true);
   });
 
+  // A membership page reads membership ids only for a query that needs them (node ids, cursors):
+  // every selection must still give the same members, ids and cursors that page on correctly.
+  it('pages memberships alike whether or not the query reads their ids and cursors', async () => {
+    const q = (sel: string) => `query($after: String) { organization(slug: "acme") { memberships(first: 1, after: $after) { ${sel} } } }`;
+    const roles = (await t.gql(q('nodes { role user { username } }'), {}, { token: ADMIN.token })).body.data.organization.memberships;
+    const withIds = (await t.gql(q('nodes { id role user { username } }'), {}, { token: ADMIN.token })).body.data.organization.memberships;
+    const withEdges = (await t.gql(q('edges { cursor node { role user { username } } }'), {}, { token: ADMIN.token })).body.data.organization.memberships;
+    const withPageInfo = (await t.gql(q('pageInfo { endCursor hasNextPage } nodes { role }'), {}, { token: ADMIN.token })).body.data.organization.memberships;
+    expect(withIds.nodes.map(({ id: _id, ...rest }: { id: string }) => rest)).toEqual(roles.nodes);
+    expect(withIds.nodes[0].id).toMatch(/\S{8,}/);
+    expect(withEdges.edges.map((e: { node: unknown }) => e.node)).toEqual(roles.nodes);
+    expect(withEdges.edges[0].cursor).toBe(withPageInfo.pageInfo.endCursor);
+    expect(withPageInfo.pageInfo.hasNextPage).toBe(true);
+    const next = (await t.gql(q('nodes { id role user { username } }'), { after: withPageInfo.pageInfo.endCursor }, { token: ADMIN.token })).body.data.organization.memberships;
+    expect(next.nodes).toHaveLength(1);
+    expect(next.nodes[0].id).not.toBe(withIds.nodes[0].id);
+    const { data } = (await t.gql(`query($id: ID!) { node(id: $id) { ... on Membership { role user { username } } } }`, { id: next.nodes[0].id }, { token: ADMIN.token })).body;
+    expect(data.node).toEqual({ role: next.nodes[0].role, user: next.nodes[0].user });
+  });
+
   it('organization-bound API tokens act only inside their organization', async () => {
     const u = await s.user('bound-user');
     const a = await s.org('bound-a', { owner: u });

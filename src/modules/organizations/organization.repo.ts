@@ -240,40 +240,43 @@ export type MemberUserColumn = keyof MemberUserRow;
 /** A member's user as a page read it: the columns it was asked for (all when none were named). */
 export type MemberUser = Pick<MemberUserRow, 'id'> & Partial<MemberUserRow>;
 
-/** A membership as a page read it: `createdAt` only when the selection asked for it. */
-export type PageMembershipRow = Omit<MembershipRow, 'createdAt'> & Partial<Pick<MembershipRow, 'createdAt'>>;
+/**
+ * A membership as a page read it: `createdAt` only when the selection asked for it, `id` only
+ * when it reads ids or cursors (MemberSelection).
+ */
+export type PageMembershipRow = Omit<MembershipRow, 'createdAt' | 'id'> & Partial<Pick<MembershipRow, 'createdAt' | 'id'>>;
 
 export interface MembershipWithUser {
   membership: PageMembershipRow;
   user: MemberUser;
 }
 
-/** What a membership page reads besides each membership's id, user id, organization and role. */
+/** What a membership page reads besides each membership's user id, organization and role. */
 export interface MemberSelection {
-  /** The user columns to read (`id` always comes with the membership); null: all of them. */
+  /** The user columns to read (`id` always); null: all of them. */
   userColumns: readonly MemberUserColumn[] | null;
   /** Whether to read the membership's createdAt. */
   createdAt: boolean;
+  /** Whether to read the membership's id: for its node id and for cursors (the keyset). */
+  ids: boolean;
 }
 
 /** Everything: for callers that hand the rows on (and prime the user loaders with them). */
-export const WHOLE_MEMBER: MemberSelection = { userColumns: null, createdAt: true };
+export const WHOLE_MEMBER: MemberSelection = { userColumns: null, createdAt: true, ids: true };
 
-const membershipCore = jsonColumnsPicked(memberships, 'm', ['id', 'userId', 'role']);
-const membershipWithCreatedAt = jsonColumnsPicked(memberships, 'm', ['id', 'userId', 'role', 'createdAt']);
 // Every user column but the password hash: nothing reachable from a membership reads it (sign-in
 // reads users through user.repo).
-const memberUserColumns = jsonColumns(users, 'u', ['passwordHash', 'id']);
+const memberUserColumns = jsonColumns(users, 'u', ['passwordHash']);
 // Shapes for the column sets queries asked for, by their sorted list; a handful in practice
-// (one per distinct member selection in the documents the gateway serves).
+// (one per distinct member selection in the documents the gateway serves). The user's id comes
+// first and stands for the membership's user id (the join's key): read once, and decoded into
+// the user's own literal rather than added to it afterwards (a map transition per member).
 const pickedUserColumns = new Map<string, JsonColumns<MemberUser>>();
-function memberUserShape(columns: readonly MemberUserColumn[] | null): JsonColumns<Partial<MemberUser>> {
-  if (!columns) return memberUserColumns;
-  // The user's id is the membership's user id: not read twice.
-  const rest = columns.filter((c) => c !== 'id');
-  const key = rest.join(',');
+function memberUserShape(columns: readonly MemberUserColumn[] | null): JsonColumns<MemberUser> {
+  if (!columns) return memberUserColumns as JsonColumns<MemberUser>;
+  const key = columns.join(',');
   let shape = pickedUserColumns.get(key);
-  if (!shape) pickedUserColumns.set(key, (shape = jsonColumnsPicked(users, 'u', rest) as JsonColumns<MemberUser>));
+  if (!shape) pickedUserColumns.set(key, (shape = jsonColumnsPicked(users, 'u', ['id', ...columns.filter((c) => c !== 'id')]) as JsonColumns<MemberUser>));
   return shape;
 }
 
@@ -303,10 +306,13 @@ export async function findMembershipPagesByOrganizationIds(
 ): Promise<MembershipWithUser[]> {
   const { page } = opts;
   const select = opts.select ?? WHOLE_MEMBER;
-  const membershipShape = select.createdAt ? membershipWithCreatedAt : membershipCore;
   const userShape = memberUserShape(select.userColumns);
-  const values = [membershipShape.sql];
-  if (userShape.width) values.push(userShape.sql);
+  // Per member: role, then createdAt and id when asked for, then the user (id first).
+  const values = [sql`m.role`];
+  if (select.createdAt) values.push(sql`m.created_at`);
+  if (select.ids) values.push(sql`m.id`);
+  const userAt = values.length;
+  values.push(userShape.sql);
   const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
   const cursorId = page.cursor ? String(page.cursor[0]) : null;
   const where = [sql`m.organization_id = p.id`];
@@ -329,15 +335,21 @@ export async function findMembershipPagesByOrganizationIds(
         ) r
       ) x`,
   );
-  const userAt = membershipShape.width;
+  const createdAt = select.createdAt;
+  const idAt = select.ids ? userAt - 1 : -1;
   const out: MembershipWithUser[] = [];
   perOrganization?.forEach((rows, i) => {
     const organizationId = organizationIds[i]!;
     for (const r of rows ?? []) {
-      const m = membershipShape.decode(r);
-      const membership: PageMembershipRow = { id: m.id, userId: m.userId, organizationId, role: m.role, createdAt: (m as Partial<MembershipRow>).createdAt };
-      const user = userShape.decode(r, userAt) as MemberUser;
-      user.id = m.userId;
+      const user = userShape.decode(r, userAt);
+      // One literal, always the same keys: the json is decoded by position (core/json-rows.ts).
+      const membership: PageMembershipRow = {
+        id: idAt < 0 ? undefined : (r[idAt] as string),
+        userId: user.id,
+        organizationId,
+        role: r[0] as MembershipRow['role'],
+        createdAt: createdAt ? new Date(r[1] as string) : undefined,
+      };
       out.push({ membership, user });
     }
   });

@@ -55,11 +55,17 @@ import {
 // Where a membership connection's memberships and their users are selected.
 const MEMBER_PATHS = [['nodes'], ['edges', 'node']];
 const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
+const CONNECTION_PATH = [[]];
 
 /** Only what the selection below a membership connection reads (a page of usernames: one user column). */
 function memberSelection(info: GraphQLResolveInfo): MemberSelection & { user: boolean } {
   const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
-  return { userColumns: userColumnsFor(userFields), createdAt: selectedFieldsAt(info, MEMBER_PATHS).has('createdAt'), user: userFields.size > 0 };
+  const memberFields = selectedFieldsAt(info, MEMBER_PATHS);
+  // Membership ids make node ids and cursors (edges, pageInfo); a page read as `nodes { … }`
+  // without `id` needs none of them.
+  const connectionFields = selectedFieldsAt(info, CONNECTION_PATH);
+  const ids = memberFields.has('id') || connectionFields.has('edges') || connectionFields.has('pageInfo');
+  return { userColumns: userColumnsFor(userFields), createdAt: memberFields.has('createdAt'), ids, user: userFields.size > 0 };
 }
 @Resolver(() => Organization)
 export class OrganizationResolver {

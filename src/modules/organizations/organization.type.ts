@@ -96,7 +96,8 @@ export class Membership extends Node {
   static from(row: PageMembershipRow, user: User | null): Membership {
     const m = new Membership();
     m.user = user;
-    m.uuid = row.id;
+    // Absent only from a page whose query reads neither ids nor cursors (MemberSelection).
+    m.uuid = row.id!;
     m.organizationUuid = row.organizationId;
     m.role = row.role as MembershipRole;
     m.createdAt = row.createdAt!;
