@@ -141,6 +141,18 @@ describe.each(DRIVERS)('graphql-jit on %s', (driver) => {
       }
     });
 
+    it('writes text beyond ASCII byte for byte (descriptions with ’)', async () => {
+      const body = { query: '{ __type(name: "Membership") { fields { name description } } } # utf-8' };
+      const expected = await post(reference, body);
+      expect(expected.body).toContain('’');
+      await post(jit, body);
+      const lane = jit.gw.app.knownQueries.stats.answered;
+      const got = await post(jit, body);
+      expect(jit.gw.app.knownQueries.stats.answered - lane).toBe(1);
+      expect(got.rawPayload.equals(expected.rawPayload)).toBe(true);
+      expect(head(got)).toEqual(head(expected));
+    });
+
     it('replays the content type Apollo chose for each Accept header, and only those', async () => {
       const body = { query: '{ viewer { username } } # accept' };
       for (const accept of ['application/graphql-response+json', 'application/json', '*/*']) {
