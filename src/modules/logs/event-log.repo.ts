@@ -21,11 +21,29 @@ const occurredKey = sql<string>`${eventLogs.occurredAt}::text`;
 
 export const EVENT_KEYSET: Keyset = { columns: [eventLogs.occurredAt, eventLogs.id], direction: 'desc' };
 
-/** Events the scope may read: its own (as actor or second user) and those of organizations it administers. */
+/**
+ * Events the scope may read: its own (as actor or second user) and those of organizations it
+ * administers. As a filter of rows another condition already narrowed (a parent's events).
+ */
 export function visibleEventsWhere(scope: TenantScope): SQL | undefined {
   if (scope.all) return undefined;
   return sql`(${eventLogs.actorUserId} = ${scope.userId} or ${eventLogs.user2Id} = ${scope.userId}
     or ${eventLogs.organizationId} in ${organizationsWithRole(scope, 'admin')})`;
+}
+
+/**
+ * The same rule for the whole log (the eventLogs list and its count): the ids of the three
+ * branches, each off its own index. As one OR, PostgreSQL can use no index for it (one branch
+ * is a subquery) and walked the 1M-row log by date testing every row: 0.9 s for a user with 10
+ * events, where the branches take 0.5 ms. A scope that sees very many events now sorts them
+ * instead; that is the rarer case, and bounded by what it may see.
+ */
+function visibleEventIds(scope: TenantScope): SQL | undefined {
+  if (scope.all) return undefined;
+  return sql`${eventLogs.id} in (
+    select v.id from ${eventLogs} v where v.actor_user_id = ${scope.userId}
+    union all select v.id from ${eventLogs} v where v.user2_id = ${scope.userId}
+    union all select v.id from ${eventLogs} v where v.organization_id in ${organizationsWithRole(scope, 'admin')})`;
 }
 
 export interface EventLogFilter {
@@ -58,7 +76,7 @@ export async function listEventLogs(db: Database, scope: TenantScope, filter: Ev
   return db
     .select({ event: eventLogs, key: occurredKey })
     .from(eventLogs)
-    .where(and(visibleEventsWhere(scope), filterWhere(filter), keysetAfter(EVENT_KEYSET, page)))
+    .where(and(visibleEventIds(scope), filterWhere(filter), keysetAfter(EVENT_KEYSET, page)))
     .orderBy(...keysetOrder(EVENT_KEYSET, page))
     .limit(page.size + 1);
 }
@@ -67,7 +85,7 @@ export async function countEventLogs(db: Database, scope: TenantScope, filter: E
   const [row] = await db
     .select({ n: count() })
     .from(eventLogs)
-    .where(and(visibleEventsWhere(scope), filterWhere(filter)));
+    .where(and(visibleEventIds(scope), filterWhere(filter)));
   return Number(row!.n);
 }
 
