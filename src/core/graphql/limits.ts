@@ -83,8 +83,8 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: st
 
 /**
  * The error a query over either limit is answered with, or null when it is within both. Cached
- * per document (above), so the REST routes and the known-query lane (known-queries.ts) can ask
- * for every request.
+ * per document (above), so Apollo's path (the plugin below) and the known-query lane
+ * (known-queries.ts) can ask for every request.
  */
 export function limitError(schema: GraphQLSchema, limits: QueryLimits, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): GraphQLError | null {
   const m = measuredOf(document);

@@ -63,22 +63,18 @@ export function columnsForFields<C extends string>(map: Readonly<Record<string, 
   // document, and a page asks once per parent (the sort's scratch memory alone was ~30 KB of a
   // dashboard page's garbage).
   const known = new WeakMap<Iterable<string>, readonly C[] | null>();
-  return (fields) => {
-    const hit = known.get(fields);
-    if (hit !== undefined) return hit;
-    let answer: readonly C[] | null = null;
+  const columnsOf = (fields: Iterable<string>): readonly C[] | null => {
     const columns = new Set<C>(always);
-    let complete = true;
     for (const f of fields) {
       const read = map[f];
-      if (!read) {
-        complete = false;
-        break;
-      }
+      if (!read) return null;
       for (const c of read) columns.add(c);
     }
-    if (complete) answer = Object.freeze([...columns].sort());
-    known.set(fields, answer);
+    return Object.freeze([...columns].sort());
+  };
+  return (fields) => {
+    let answer = known.get(fields);
+    if (answer === undefined) known.set(fields, (answer = columnsOf(fields)));
     return answer;
   };
 }

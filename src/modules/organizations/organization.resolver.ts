@@ -135,8 +135,8 @@ export class OrganizationResolver {
     const select = memberSelection(info);
     const c = await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, select });
     // The page joined each member's user, with the columns the selection of `user` reads (the
-    // User's other properties stay unset, and nothing reads them); no User is built when the
-    // query does not ask for one.
+    // User's other fields would read columns its row lacks, and nothing reads them); no User is
+    // built when the query does not ask for one.
     return mapConnection(c, (r) => {
       const joined = select.user ? joinedMemberUser(ctx, r.user) : null;
       return Membership.from(r.membership, joined ? User.from(joined as UserRow, ctx.principal) : null);

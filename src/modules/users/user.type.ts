@@ -1,6 +1,7 @@
 // The User object of the graph and what a user owns: contacts (emails, phones), public keys,
-// devices and external identities. Public fields are plain properties; so is the primary email,
-// checked against the policy when the object is built for a viewer. Other private fields
+// devices and external identities. Public fields read the user's row (getters, read inline like
+// properties); the primary email is a property, checked against the policy when the object is
+// built for a viewer. Other private fields
 // (contacts, devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check
 // the policy.
 import { JSONObjectResolver } from 'graphql-scalars';
