@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as tables from '../../schema/index.js';
+import { defaultPoolMax } from '../config.js';
 
 export type Schema = typeof tables;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -86,7 +87,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     // on the benchmark's logs intent: PostgreSQL CPU 2.87 -> 0.89 ms per request. Our statements
     // are keyed lookups and per-parent pages, whose best plan does not depend on the values.
     const client = postgres(url, {
-      max: opts.poolMax ?? 10,
+      max: opts.poolMax ?? defaultPoolMax(),
       onnotice: () => {},
       connection: { application_name: 'identity-graph-gateway', plan_cache_mode: opts.planCacheMode ?? 'force_generic_plan' },
     });
