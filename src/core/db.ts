@@ -175,7 +175,9 @@ export function requestHandle(db: Database): Database {
 }
 
 /** A uuid[] parameter that both drivers bind the same way (one statement text for any count). */
-export const sqlUuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+/** PostgreSQL's text form of a uuid[] (ids are uuids: no quoting needed), bound as one parameter. */
+export const uuidArrayLiteral = (ids: readonly string[]) => `{${ids.join(',')}}`;
+export const sqlUuidArray = (ids: readonly string[]) => sql`${uuidArrayLiteral(ids)}::uuid[]`;
 
 /** Rows of a db.execute() result: postgres.js returns an array, PGlite an object with rows. */
 export function rowsOf<T>(result: unknown): T[] {

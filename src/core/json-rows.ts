@@ -5,7 +5,8 @@
 // and a decode by position is the cheapest path both drivers share.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf, sqlUuidArray, type Database } from './db.js';
+import { rowsOf, uuidArrayLiteral, type Database } from './db.js';
+import { slot, SqlShape } from './sql-shape.js';
 
 /** json_build_array() arguments for a table's columns, and the decoder back to its row type. */
 export interface JsonColumns<Row> {
@@ -167,8 +168,8 @@ export async function selectJsonArrays(db: Database, statement: SQL): Promise<un
   return (await selectJson<unknown[][]>(db, statement)) ?? [];
 }
 
-// One shape per table, made on first use.
-const byIdShapes = new WeakMap<PgTable, JsonColumns<unknown>>();
+// One shape per table, made on first use: its columns and its statement.
+const byIdShapes = new WeakMap<PgTable, { columns: JsonColumns<unknown>; statement: SqlShape<{ ids: string }> }>();
 
 /**
  * Rows of a table by primary key (`id`), in no particular order: the by-id loaders' one
@@ -176,7 +177,12 @@ const byIdShapes = new WeakMap<PgTable, JsonColumns<unknown>>();
  */
 export async function findRowsByIds<T extends PgTable>(db: Database, table: T, ids: readonly string[]): Promise<T['$inferSelect'][]> {
   let shape = byIdShapes.get(table);
-  if (!shape) byIdShapes.set(table, (shape = jsonColumns(table, 't') as JsonColumns<unknown>));
-  const rows = await selectJsonArrays(db, sql`select json_agg(json_build_array(${shape.sql})) from ${table} t where t.id = any(${sqlUuidArray(ids)})`);
-  return rows.map((r) => shape.decode(r) as T['$inferSelect']);
+  if (!shape) {
+    const columns = jsonColumns(table, 't') as JsonColumns<unknown>;
+    const statement = new SqlShape<{ ids: string }>(sql`select json_agg(json_build_array(${columns.sql})) from ${table} t where t.id = any(${slot('ids')}::uuid[])`);
+    byIdShapes.set(table, (shape = { columns, statement }));
+  }
+  const { columns } = shape;
+  const rows = await selectJsonArrays(db, shape.statement.bind({ ids: uuidArrayLiteral(ids) }));
+  return rows.map((r) => columns.decode(r) as T['$inferSelect']);
 }

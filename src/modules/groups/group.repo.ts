@@ -4,7 +4,8 @@ import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { groupMembers, groupMessageKeys, groups } from '../../../schema/groups.js';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
-import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
+import { slot, SqlShapes } from '../../core/sql-shape.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
@@ -94,6 +95,8 @@ export async function countGroups(db: Database, scope: TenantScope, filter: Grou
  * joins back to the table (joins back by id made the planner scan it whole). `columns`: the
  * columns to read (id, organization and name at least), null for all.
  */
+const groupPageShapes = new SqlShapes<{ ids: string; name: string | null; id: string | null; limit: number }>();
+
 export async function findGroupPagesByOrganizationIds(
   db: Database,
   organizationIds: readonly string[],
@@ -101,23 +104,27 @@ export async function findGroupPagesByOrganizationIds(
   columns: readonly (keyof GroupRow)[] | null = null,
 ): Promise<PageGroupRow[]> {
   const shape = groupShape(columns);
-  const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
-  const where = [sql`organization_id = any(${sqlUuidArray(organizationIds)})`];
-  if (page.cursor) {
-    // A cursor of another list never matches: an empty page, not an error.
-    if (page.cursor.length !== 2) where.push(sql`false`);
-    else where.push(sql`(name, id) ${sql.raw(page.direction === 'forward' ? '>' : '<')} (${String(page.cursor[0])}, ${String(page.cursor[1])}::uuid)`);
-  }
-  const rows = await selectJsonArrays(
-    db,
-    sql`
+  const forward = page.direction === 'forward';
+  // A cursor of another list never matches: an empty page, not an error.
+  const cursor = !page.cursor ? 'none' : page.cursor.length !== 2 ? 'foreign' : 'after';
+  const statement = groupPageShapes.get(`${columns?.join(',') ?? '*'}|${forward}|${cursor}`, () => {
+    const dir = sql.raw(forward ? 'asc' : 'desc');
+    const where = [sql`organization_id = any(${slot('ids')}::uuid[])`];
+    if (cursor === 'foreign') where.push(sql`false`);
+    if (cursor === 'after') where.push(sql`(name, id) ${sql.raw(forward ? '>' : '<')} (${slot('name')}, ${slot('id')}::uuid)`);
+    return sql`
       select json_agg(json_build_array(${shape.sql}) order by g.organization_id, g.rn)
       from (
         select *, row_number() over (partition by organization_id order by name ${dir}, id ${dir}) as rn
         from ${groups}
         where ${sql.join(where, sql` and `)}
       ) g
-      where g.rn <= ${page.size + 1}`,
+      where g.rn <= ${slot('limit')}`;
+  });
+  const after = cursor === 'after' ? page.cursor! : null;
+  const rows = await selectJsonArrays(
+    db,
+    statement.bind({ ids: uuidArrayLiteral(organizationIds), name: after ? String(after[0]) : null, id: after ? String(after[1]) : null, limit: page.size + 1 }),
   );
   return rows.map((r) => shape.decode(r));
 }

@@ -4,7 +4,8 @@ import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
-import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
+import { slot, SqlShapes } from '../../core/sql-shape.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJson, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
@@ -299,6 +300,8 @@ function memberUserShape(columns: readonly MemberUserColumn[] | null): JsonColum
  * batch's 420 rows as one list cost more. `unnest(uuid[])` keeps ONE statement text for any
  * batch size, so the prepared statement is reused.
  */
+const membershipPageShapes = new SqlShapes<{ ids: string; role: Role | null; cursor: string | null; limit: number }>();
+
 export async function findMembershipPagesByOrganizationIds(
   db: Database,
   organizationIds: readonly string[],
@@ -308,21 +311,22 @@ export async function findMembershipPagesByOrganizationIds(
   const select = opts.select ?? WHOLE_MEMBER;
   const userShape = memberUserShape(select.userColumns);
   // Per member: role, then createdAt and id when asked for, then the user (id first).
-  const values = [sql`m.role`];
-  if (select.createdAt) values.push(sql`m.created_at`);
-  if (select.ids) values.push(sql`m.id`);
-  const userAt = values.length;
-  values.push(userShape.sql);
-  const dir = sql.raw(page.direction === 'forward' ? 'asc' : 'desc');
+  const userAt = 1 + (select.createdAt ? 1 : 0) + (select.ids ? 1 : 0);
+  const forward = page.direction === 'forward';
   const cursorId = page.cursor ? String(page.cursor[0]) : null;
-  const where = [sql`m.organization_id = p.id`];
-  if (opts.role) where.push(sql`m.role = ${opts.role}`);
-  if (cursorId) where.push(sql`m.id ${sql.raw(page.direction === 'forward' ? '>' : '<')} ${cursorId}::uuid`);
-  const perOrganization = await selectJson<(unknown[][] | null)[]>(
-    db,
-    sql`
+  const key = `${select.userColumns?.join(',') ?? '*'}|${select.createdAt}|${select.ids}|${forward}|${!!opts.role}|${cursorId !== null}`;
+  const shape = membershipPageShapes.get(key, () => {
+    const values = [sql`m.role`];
+    if (select.createdAt) values.push(sql`m.created_at`);
+    if (select.ids) values.push(sql`m.id`);
+    values.push(userShape.sql);
+    const dir = sql.raw(forward ? 'asc' : 'desc');
+    const where = [sql`m.organization_id = p.id`];
+    if (opts.role) where.push(sql`m.role = ${slot('role')}`);
+    if (cursorId !== null) where.push(sql`m.id ${sql.raw(forward ? '>' : '<')} ${slot('cursor')}::uuid`);
+    return sql`
       select json_agg(x.members order by p.ord)
-      from unnest(${sqlUuidArray(organizationIds)}) with ordinality as p(id, ord)
+      from unnest(${slot('ids')}::uuid[]) with ordinality as p(id, ord)
       cross join lateral (
         select json_agg(r.v order by r.id ${dir}) as members
         from (
@@ -331,9 +335,13 @@ export async function findMembershipPagesByOrganizationIds(
           join ${users} u on u.id = m.user_id
           where ${sql.join(where, sql` and `)}
           order by m.id ${dir}
-          limit ${page.size + 1}
+          limit ${slot('limit')}
         ) r
-      ) x`,
+      ) x`;
+  });
+  const perOrganization = await selectJson<(unknown[][] | null)[]>(
+    db,
+    shape.bind({ ids: uuidArrayLiteral(organizationIds), role: opts.role ?? null, cursor: cursorId, limit: page.size + 1 }),
   );
   const createdAt = select.createdAt;
   const idAt = select.ids ? userAt - 1 : -1;
