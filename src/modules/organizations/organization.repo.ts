@@ -8,7 +8,7 @@ import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../cor
 import { slot, SqlShapes } from '../../core/sql-shape.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJson, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
+import { keysetAfterSlots, keysetOrder, keysetShapeKey, keysetSlotValues, type Keyset } from '../../core/pagination.js';
 import type { UserRow } from '../users/user.repo.js';
 
 export type OrganizationRow = typeof organizations.$inferSelect;
@@ -26,13 +26,6 @@ export const subtreeOf = (roots: SQL) => sql`(
     union
     select c.id from ${organizations} c join sub on c.parent_id = sub.id
   ) select id from sub)`;
-
-function scopeWhere(scope: OrganizationScope): SQL | undefined {
-  const parts: SQL[] = [];
-  if (!scope.all) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select organization_id from ${memberships} where user_id = ${scope.userId}`)}`);
-  if (scope.withinOrganizationId) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select ${scope.withinOrganizationId}::uuid`)}`);
-  return parts.length ? and(...parts) : undefined;
-}
 
 export async function insertOrganization(db: Database, values: typeof organizations.$inferInsert): Promise<OrganizationRow> {
   const [row] = await db.insert(organizations).values(values).returning();
@@ -107,20 +100,40 @@ export interface OrganizationFilter {
   name?: string | null;
 }
 
-function filterWhere(f: OrganizationFilter): SQL | undefined {
+const likePattern = (text: string) => '%' + text.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+
+/**
+ * Which organizations a list reads (the scope, then the filter), as a statement shape's WHERE
+ * (core/sql-shape.ts): `whereKey` names the conditions present, `whereSql` builds them with
+ * slots, `whereValues` gives the slots' values.
+ */
+const whereKey = (scope: OrganizationScope, f: OrganizationFilter) =>
+  [scope.all, !!scope.withinOrganizationId, !!f.slugContains, !!f.search, !!f.id, !!f.slug, !!f.name, f.parentId === null ? 'root' : f.parentId === undefined ? 'any' : 'parent'].join(',');
+
+function whereSql(scope: OrganizationScope, f: OrganizationFilter): SQL[] {
   const parts: SQL[] = [];
-  if (f.slugContains) parts.push(sql`${organizations.slug} ilike ${'%' + f.slugContains.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
-  if (f.search) {
-    const like = '%' + f.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
-    parts.push(sql`(${organizations.slug} ilike ${like} or ${organizations.name} ilike ${like})`);
-  }
-  if (f.id) parts.push(eq(organizations.id, f.id));
-  if (f.slug) parts.push(sql`lower(${organizations.slug}) = lower(${f.slug})`);
-  if (f.name) parts.push(eq(organizations.name, f.name));
+  if (!scope.all) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select organization_id from ${memberships} where user_id = ${slot('userId')}`)}`);
+  if (scope.withinOrganizationId) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select ${slot('within')}::uuid`)}`);
+  if (f.slugContains) parts.push(sql`${organizations.slug} ilike ${slot('slugLike')}`);
+  if (f.search) parts.push(sql`(${organizations.slug} ilike ${slot('searchLike')} or ${organizations.name} ilike ${slot('searchLike')})`);
+  if (f.id) parts.push(sql`${organizations.id} = ${slot('id')}`);
+  if (f.slug) parts.push(sql`lower(${organizations.slug}) = lower(${slot('slug')})`);
+  if (f.name) parts.push(sql`${organizations.name} = ${slot('name')}`);
   if (f.parentId === null) parts.push(isNull(organizations.parentId));
-  else if (f.parentId !== undefined) parts.push(eq(organizations.parentId, f.parentId));
-  return parts.length ? and(...parts) : undefined;
+  else if (f.parentId !== undefined) parts.push(sql`${organizations.parentId} = ${slot('parentId')}`);
+  return parts;
 }
+
+const whereValues = (scope: OrganizationScope, f: OrganizationFilter): Record<string, unknown> => ({
+  userId: scope.all ? null : scope.userId,
+  within: scope.withinOrganizationId ?? null,
+  slugLike: f.slugContains ? likePattern(f.slugContains) : null,
+  searchLike: f.search ? likePattern(f.search) : null,
+  id: f.id ?? null,
+  slug: f.slug ?? null,
+  name: f.name ?? null,
+  parentId: f.parentId ?? null,
+});
 
 export function organizationKeyset(field: OrganizationOrderField, direction: 'asc' | 'desc'): Keyset {
   const col = field === 'slug' ? organizations.slug : field === 'name' ? organizations.name : organizations.createdAt;
@@ -131,6 +144,9 @@ export function organizationKeyset(field: OrganizationOrderField, direction: 'as
  * A page of organizations. `createdAtKey` is created_at as PostgreSQL prints it (microseconds):
  * a cursor built from the JS Date (milliseconds) would repeat or skip rows.
  */
+const organizationPageShapes = new SqlShapes<Record<string, unknown>>();
+const organizationCountShapes = new SqlShapes<Record<string, unknown>>();
+
 export async function listOrganizations(
   db: Database,
   scope: OrganizationScope,
@@ -141,27 +157,32 @@ export async function listOrganizations(
   offset = 0,
 ): Promise<{ org: OrganizationRow; createdAtKey: string }[]> {
   // One json value (core/json-rows.ts); row_number() carries the page's order into json_agg.
-  const order = sql.join(keysetOrder(keyset, page), sql`, `);
-  const rows = await selectJsonArrays(
-    db,
-    sql`
+  const key = `${whereKey(scope, filter)}|${keyset.columns[0]!.name}|${keyset.direction}|${page.direction}|${keysetShapeKey(keyset, page)}`;
+  const shape = organizationPageShapes.get(key, () => {
+    const order = sql.join(keysetOrder(keyset, page), sql`, `);
+    const where = [...whereSql(scope, filter)];
+    const after = keysetAfterSlots(keyset, page);
+    if (after) where.push(after);
+    return sql`
       select json_agg(json_build_array(${organizationColumns.sql}, o.created_at::text) order by o.ord)
       from (
         select *, row_number() over (order by ${order}) as ord
         from ${organizations}
-        where ${and(scopeWhere(scope), filterWhere(filter), keysetAfter(keyset, page)) ?? sql`true`}
+        where ${where.length ? and(...where) : sql`true`}
         order by ${order}
-        limit ${page.size + 1} offset ${offset}
-      ) o`,
-  );
+        limit ${slot('limit')} offset ${slot('offset')}
+      ) o`;
+  });
+  const rows = await selectJsonArrays(db, shape.bind({ ...whereValues(scope, filter), ...keysetSlotValues(page), limit: page.size + 1, offset }));
   return rows.map((r) => ({ org: organizationColumns.decode(r), createdAtKey: r[organizationColumns.width] as string }));
 }
 
 export async function countOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(organizations)
-    .where(and(scopeWhere(scope), filterWhere(filter)));
+  const shape = organizationCountShapes.get(whereKey(scope, filter), () => {
+    const where = whereSql(scope, filter);
+    return sql`select count(*)::int as n from ${organizations} where ${where.length ? and(...where) : sql`true`}`;
+  });
+  const [row] = rowsOf<{ n: number }>(await db.execute(shape.bind(whereValues(scope, filter))));
   return Number(row!.n);
 }
 
