@@ -16,7 +16,8 @@ export function selectedFieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | '
   const first = info.fieldNodes[0];
   const cacheable = info.fieldNodes.length === 1 && first !== undefined;
   let byPaths = cacheable ? cache.get(first) : undefined;
-  const key = paths.map((p) => p.join('.')).join('|');
+  let key = pathKeys.get(paths);
+  if (key === undefined) pathKeys.set(paths, (key = paths.map((p) => p.join('.')).join('|')));
   const hit = byPaths?.get(key);
   if (hit) return hit;
   const found = new Set<string>();
@@ -33,6 +34,8 @@ export function selectedFieldsAt(info: Pick<GraphQLResolveInfo, 'fieldNodes' | '
 }
 
 const cache = new WeakMap<FieldNode, Map<string, ReadonlySet<string>>>();
+// Callers pass module-level path lists: their key is made once, not per parent object.
+const pathKeys = new WeakMap<readonly (readonly string[])[], string>();
 
 /** The fields directly selected below each of `nodes`, fragments spread in. */
 function fieldsOf(nodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): FieldNode[] {

@@ -3,7 +3,7 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { listLoader, loaderFamily, rowLoader } from '../../core/loaders.js';
+import { listLoader, loaderFamily, pageKey, printedOnce, rowLoader } from '../../core/loaders.js';
 import {
   countGroupsByOrganizationIds,
   findGroupMembersByGroupIds,
@@ -28,6 +28,8 @@ export const createGroupsLoaders = (db: Database) => ({
         }
         return orgIds.map((id) => byOrg.get(id) ?? []);
       }),
+    // `columns` comes from groupColumnsFor: one frozen list per selection.
+    ({ page, columns }) => `${pageKey(page)}|${printedOnce(columns)}`,
   ),
   groupCountByOrganizationId: new DataLoader<string, number>(async (orgIds) => {
     const counts = await countGroupsByOrganizationIds(db, orgIds);

@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { Role } from '../../core/auth/policy.js';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { listLoader, loaderFamily, rowLoader } from '../../core/loaders.js';
+import { listLoader, loaderFamily, pageKey, printedOnce, rowLoader } from '../../core/loaders.js';
 import {
   countMembershipsByOrganizationIds,
   findAncestorsByIds,
@@ -56,6 +56,8 @@ export function createOrganizationLoaders(
           }
           return orgIds.map((id) => byOrg.get(id) ?? []);
         }),
+      // `select` comes from memberSelection (organization.resolver.ts): one object per field of a document.
+      (args) => `${args.role}|${pageKey(args.page)}|${printedOnce(args.select)}`,
     ),
     membershipCount: loaderFamily(
       (role: Role | null) =>

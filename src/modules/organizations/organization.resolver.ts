@@ -1,6 +1,6 @@
 // Thin resolvers for organizations and memberships: arguments in, service call, object out.
 // Relations load through the per-request loaders.
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
@@ -57,16 +57,27 @@ const MEMBER_PATHS = [['nodes'], ['edges', 'node']];
 const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
 const CONNECTION_PATH = [[]];
 
-/** Only what the selection below a membership connection reads (a page of usernames: one user column). */
+/**
+ * Only what the selection below a membership connection reads (a page of usernames: one user
+ * column). One object per field of a document, like selectedFieldsAt's answers: the loader
+ * family keys on it (printed once), and a page's 20 parents ask for the same field.
+ */
 function memberSelection(info: GraphQLResolveInfo): MemberSelection & { user: boolean } {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const known = node && memberSelections.get(node);
+  if (known) return known;
   const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
   const memberFields = selectedFieldsAt(info, MEMBER_PATHS);
   // Membership ids make node ids and cursors (edges, pageInfo); a page read as `nodes { … }`
   // without `id` needs none of them.
   const connectionFields = selectedFieldsAt(info, CONNECTION_PATH);
   const ids = memberFields.has('id') || connectionFields.has('edges') || connectionFields.has('pageInfo');
-  return { userColumns: userColumnsFor(userFields), createdAt: memberFields.has('createdAt'), ids, user: userFields.size > 0 };
+  const selection = Object.freeze({ userColumns: userColumnsFor(userFields), createdAt: memberFields.has('createdAt'), ids, user: userFields.size > 0 });
+  if (node) memberSelections.set(node, selection);
+  return selection;
 }
+const memberSelections = new WeakMap<FieldNode, MemberSelection & { user: boolean }>();
+
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { nullable: true, description: 'An organization by global ID or slug; null when missing or not visible to you.' })
