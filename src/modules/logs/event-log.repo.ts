@@ -4,10 +4,11 @@
 // text (microseconds), because a JavaScript Date would round to milliseconds and skip rows.
 import { and, count, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
-import { sqlUuidArray, type Database } from '../../core/db.js';
+import { uuidArrayLiteral, type Database } from '../../core/db.js';
+import { slot, SqlShapes } from '../../core/sql-shape.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
+import { keysetAfter, keysetAfterSlots, keysetOrder, keysetShapeKey, keysetSlotValues, type Keyset } from '../../core/pagination.js';
 import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
 import type { EventLogRow } from './log.repo.js';
 
@@ -102,28 +103,43 @@ const eventColumns = jsonColumns(eventLogs, 'e');
  * (event_logs_actor_idx, event_logs_message_idx), as one json value (core/json-rows.ts). A
  * row_number() over every matching event ranked all of a busy user's events to keep 50.
  */
+const eventPageShapes = new SqlShapes<Record<string, unknown>>();
+
 export async function findEventLogPagesByParentIds(
   db: Database,
   parent: EventLogParent,
   parentIds: readonly string[],
   opts: { scope: TenantScope; actionIn: readonly string[] | null; page: PageRequest },
 ): Promise<(EventLogWithKey & { parentId: string })[]> {
-  const dir = sql.raw(opts.page.direction === 'forward' ? 'desc' : 'asc');
-  const where = and(
-    sql`${parentColumn(parent)} = p.id`,
-    visibleEventsWhere(opts.scope),
-    filterWhere({ actionIn: opts.actionIn }),
-    keysetAfter(EVENT_KEYSET, opts.page),
-  );
-  const rows = await selectJsonArrays(
-    db,
-    sql`
+  const { scope, actionIn, page } = opts;
+  const actions = actionIn === null ? 'any' : String(actionIn.length);
+  const key = `${parent}|${scope.all ? 'all' : scope.withinOrganizationId ? 'user-within' : 'user'}|${actions}|${page.direction}|${keysetShapeKey(EVENT_KEYSET, page)}`;
+  const shape = eventPageShapes.get(key, () => {
+    const dir = sql.raw(page.direction === 'forward' ? 'desc' : 'asc');
+    // The scope's values as slots: visibleEventsWhere only places them in the SQL.
+    const slotted: TenantScope = scope.all ? scope : { all: false, userId: slot('userId') as unknown as string, withinOrganizationId: scope.withinOrganizationId ? (slot('within') as unknown as string) : null };
+    const where = and(
+      sql`${parentColumn(parent)} = p.id`,
+      visibleEventsWhere(slotted),
+      actionIn === null ? undefined : actionIn.length ? sql`${eventLogs.action} in (${sql.join(actionIn.map((_, i) => sql`${slot(`action${i}`)}`), sql`, `)})` : sql`false`,
+      keysetAfterSlots(EVENT_KEYSET, page),
+    );
+    return sql`
       select json_agg(json_build_array(${eventColumns.sql}, e.occurred_at::text, p.id) order by p.ord, e.occurred_at ${dir}, e.id ${dir})
-      from unnest(${sqlUuidArray(parentIds)}) with ordinality as p(id, ord)
+      from unnest(${slot('ids')}::uuid[]) with ordinality as p(id, ord)
       cross join lateral (
-        select * from ${eventLogs} where ${where} order by occurred_at ${dir}, id ${dir} limit ${opts.page.size + 1}
-      ) e`,
-  );
+        select * from ${eventLogs} where ${where} order by occurred_at ${dir}, id ${dir} limit ${slot('limit')}
+      ) e`;
+  });
+  const values: Record<string, unknown> = {
+    ids: uuidArrayLiteral(parentIds),
+    userId: scope.all ? null : scope.userId,
+    within: scope.all ? null : scope.withinOrganizationId,
+    limit: page.size + 1,
+    ...keysetSlotValues(page),
+  };
+  actionIn?.forEach((a, i) => (values[`action${i}`] = a));
+  const rows = await selectJsonArrays(db, shape.bind(values));
   const at = eventColumns.width;
   return rows.map((r) => ({ event: eventColumns.decode(r), key: r[at] as string, parentId: r[at + 1] as string }));
 }
