@@ -21,11 +21,17 @@ export function keysetOrder(k: Keyset, page: PageRequest): SQL[] {
 
 /** `(a, b) > (x, y)` (or `<`) after the cursor; undefined on the first page. */
 export function keysetAfter(k: Keyset, page: PageRequest): SQL | undefined {
-  if (!page.cursor) return undefined;
-  if (page.cursor.length !== k.columns.length) return sql`false`;
+  return keysetCondition(k, page, (i) => page.cursor![i]);
+}
+
+/** The keyset comparison, `false` for a cursor of another list; `valueAt(i)` is cursor value i. */
+function keysetCondition(k: Keyset, page: PageRequest, valueAt: (i: number) => unknown): SQL | undefined {
+  const state = keysetShapeKey(k, page);
+  if (state === 'none') return undefined;
+  if (state === 'foreign') return sql`false`;
   const ascending = (k.direction === 'asc') === (page.direction === 'forward');
   const cols = sql.join(k.columns.map((c) => sql`${c}`), sql`, `);
-  const vals = sql.join(page.cursor.map((v, i) => sql`${v}::${sql.raw(pgTypeOf(k.columns[i]!))}`), sql`, `);
+  const vals = sql.join(k.columns.map((c, i) => sql`${valueAt(i)}::${sql.raw(pgTypeOf(c))}`), sql`, `);
   return ascending ? sql`(${cols}) > (${vals})` : sql`(${cols}) < (${vals})`;
 }
 
@@ -44,13 +50,7 @@ export function keysetShapeKey(k: Keyset, page: PageRequest): 'none' | 'foreign'
 }
 
 export function keysetAfterSlots(k: Keyset, page: PageRequest): SQL | undefined {
-  const state = keysetShapeKey(k, page);
-  if (state === 'none') return undefined;
-  if (state === 'foreign') return sql`false`;
-  const ascending = (k.direction === 'asc') === (page.direction === 'forward');
-  const cols = sql.join(k.columns.map((c) => sql`${c}`), sql`, `);
-  const vals = sql.join(k.columns.map((c, i) => sql`${slot(`cursor${i}`)}::${sql.raw(pgTypeOf(c))}`), sql`, `);
-  return ascending ? sql`(${cols}) > (${vals})` : sql`(${cols}) < (${vals})`;
+  return keysetCondition(k, page, (i) => slot(`cursor${i}`));
 }
 
 export function keysetSlotValues(page: PageRequest): Record<string, unknown> {
