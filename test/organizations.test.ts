@@ -7,6 +7,7 @@ import { organizations } from '../schema/organizations.js';
 import { contacts } from '../schema/users.js';
 import { pageRequest } from '../src/core/graphql/connection.js';
 import { createLoaders } from '../src/loaders.js';
+import type { Principal } from '../src/core/auth/principal.js';
 import { userColumnsFor } from '../src/modules/users/user.type.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed, type Seed } from './helpers/seed.js';
@@ -434,7 +435,43 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     const r = await t.gql(`{ __type(name: "User") { fields { name } } }`, {}, { token: ADMIN.token });
     const names: string[] = r.body.data.__type.fields.map((f: { name: string }) => f.name);
     expect(names.length).toBeGreaterThan(20);
-    for (const name of names) expect(userColumnsFor([name]), name).not.toBeNull();
-    expect(userColumnsFor(['noSuchField'])).toBeNull();
+    const viewer = (isInstanceAdmin: boolean): Principal => ({ kind: 'user', userId: 'u', username: 'u', isInstanceAdmin, credential: { type: 'access_token', expiresAt: new Date() } });
+    for (const name of names) expect(userColumnsFor(new Set([name]), viewer(false)), name).not.toBeNull();
+    expect(userColumnsFor(new Set(['noSuchField']), viewer(true))).toBeNull();
+    // The user's id only where a field needs it: its own, a relation, or (for all but instance
+    // admins, who may read every user's) the check that the viewer is the user.
+    expect(userColumnsFor(new Set(['username', 'name']), viewer(false))).toEqual(['displayName', 'firstName', 'lastName', 'username']);
+    expect(userColumnsFor(new Set(['username', 'email']), viewer(true))).toEqual(['primaryEmail', 'username']);
+    expect(userColumnsFor(new Set(['username', 'email']), viewer(false))).toEqual(['id', 'primaryEmail', 'username']);
+    expect(userColumnsFor(new Set(['username', 'groups']), viewer(true))).toEqual(['id', 'username']);
+    expect(userColumnsFor(new Set(['id']), viewer(true))).toEqual(['id']);
+    expect(userColumnsFor(new Set(['__typename']), viewer(true))).toEqual([]);
+  });
+
+  // An instance admin's page of members reads no user ids when nothing needs them; anyone else's
+  // reads them to show each private field to its own user only. Run on ONE document in turn by
+  // both kinds of viewer (the member selection is remembered per field of a document).
+  it('shows private member fields to the member alone, on one document read by an admin and by a member', async () => {
+    const fields = 'username email isAdmin lastSignInAt analystConsent';
+    const doc = `{ organization(slug: "acme") { memberships(first: 10) { nodes { user { ${fields} } } } } }`;
+    const statementOf = async (token: string) => {
+      const before = t.db.statementCount;
+      const r = await t.gql(doc, {}, { token });
+      expect(r.body.errors).toBeUndefined();
+      const page = t.db.recentStatements.slice(-(t.db.statementCount - before)).find((q) => q.includes('json_agg') && q.includes('memberships'))!;
+      return { users: r.body.data.organization.memberships.nodes.map((n: { user: Record<string, unknown> }) => n.user), page };
+    };
+    for (let round = 0; round < 3; round++) {
+      const admin = await statementOf(ADMIN.token);
+      expect(admin.page).not.toContain('u."id"');
+      expect(admin.users.find((u: { username: string }) => u.username === 'olive')).toMatchObject({ email: 'olive@example.com', isAdmin: false, analystConsent: false });
+      const adam = await statementOf(tok.adam!);
+      expect(adam.page).toContain('u."id"');
+      const byName = Object.fromEntries(adam.users.map((u: { username: string }) => [u.username, u]));
+      expect(byName.olive).toEqual({ username: 'olive', email: null, isAdmin: null, lastSignInAt: null, analystConsent: null });
+      const self = await t.gql(`{ user(username: "adam") { ${fields} } }`, {}, { token: tok.adam! });
+      expect(byName.adam).toEqual(self.body.data.user);
+      expect(byName.adam).toMatchObject({ username: 'adam', email: 'adam@example.com', isAdmin: false, analystConsent: false });
+    }
   });
 });

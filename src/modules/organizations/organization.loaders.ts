@@ -49,7 +49,8 @@ export function createOrganizationLoaders(
           const rows = await findMembershipPagesByOrganizationIds(db, orgIds, args);
           const byOrg = new Map<string, MembershipWithUser[]>();
           for (const r of rows) {
-            if (!args.select.userColumns) prime(r.user.id, r.user as MemberUserRow);
+            // A whole row (no columns named) always has its id.
+            if (!args.select.userColumns) prime(r.user.id!, r.user as MemberUserRow);
             const list = byOrg.get(r.membership.organizationId);
             if (list) list.push(r);
             else byOrg.set(r.membership.organizationId, [r]);

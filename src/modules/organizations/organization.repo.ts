@@ -257,16 +257,16 @@ export const findMembershipsByUserIds = (db: Database, userIds: readonly string[
 
 /** A member's user row as the membership page carries it: every column but the password hash. */
 export type MemberUserRow = Omit<UserRow, 'passwordHash'>;
-/** The columns of a member's user a page can be asked to read (`id` is always read). */
+/** The columns of a member's user a page can be asked to read. */
 export type MemberUserColumn = keyof MemberUserRow;
 /** A member's user as a page read it: the columns it was asked for (all when none were named). */
-export type MemberUser = Pick<MemberUserRow, 'id'> & Partial<MemberUserRow>;
+export type MemberUser = Partial<MemberUserRow>;
 
 /**
  * A membership as a page read it: `createdAt` only when the selection asked for it, `id` only
- * when it reads ids or cursors (MemberSelection).
+ * when it reads ids or cursors, `userId` only when it reads the user's id (MemberSelection).
  */
-export type PageMembershipRow = Omit<MembershipRow, 'createdAt' | 'id'> & Partial<Pick<MembershipRow, 'createdAt' | 'id'>>;
+export type PageMembershipRow = Omit<MembershipRow, 'createdAt' | 'id' | 'userId'> & Partial<Pick<MembershipRow, 'createdAt' | 'id' | 'userId'>>;
 
 export interface MembershipWithUser {
   membership: PageMembershipRow;
@@ -275,7 +275,7 @@ export interface MembershipWithUser {
 
 /** What a membership page reads besides each membership's user id, organization and role. */
 export interface MemberSelection {
-  /** The user columns to read (`id` always); null: all of them. */
+  /** The user columns to read (the user's id only when named); null: all of them. */
   userColumns: readonly MemberUserColumn[] | null;
   /** Whether to read the membership's createdAt. */
   createdAt: boolean;
@@ -290,15 +290,19 @@ export const WHOLE_MEMBER: MemberSelection = { userColumns: null, createdAt: tru
 // reads users through user.repo).
 const memberUserColumns = jsonColumns(users, 'u', ['passwordHash']);
 // Shapes for the column sets queries asked for, by their sorted list; a handful in practice
-// (one per distinct member selection in the documents the gateway serves). The user's id comes
-// first and stands for the membership's user id (the join's key): read once, and decoded into
-// the user's own literal rather than added to it afterwards (a map transition per member).
+// (one per distinct member selection in the documents the gateway serves). The user's id, when
+// a field needs it (userColumnsFor), comes first and stands for the membership's user id (the
+// join's key): read once, and decoded into the user's own literal rather than added to it
+// afterwards (a map transition per member).
 const pickedUserColumns = new Map<string, JsonColumns<MemberUser>>();
 function memberUserShape(columns: readonly MemberUserColumn[] | null): JsonColumns<MemberUser> {
   if (!columns) return memberUserColumns as JsonColumns<MemberUser>;
   const key = columns.join(',');
   let shape = pickedUserColumns.get(key);
-  if (!shape) pickedUserColumns.set(key, (shape = jsonColumnsPicked(users, 'u', ['id', ...columns.filter((c) => c !== 'id')]) as JsonColumns<MemberUser>));
+  if (!shape) {
+    const ordered = columns.includes('id') ? ['id' as const, ...columns.filter((c) => c !== 'id')] : columns;
+    pickedUserColumns.set(key, (shape = jsonColumnsPicked(users, 'u', ordered) as JsonColumns<MemberUser>));
+  }
   return shape;
 }
 
@@ -340,7 +344,8 @@ export async function findMembershipPagesByOrganizationIds(
     const values = [sql`m.role`];
     if (select.createdAt) values.push(sql`m.created_at`);
     if (select.ids) values.push(sql`m.id`);
-    values.push(userShape.sql);
+    // No user columns for a page that reads none of its users' fields (ids or counts only).
+    if (userShape.width > 0) values.push(userShape.sql);
     const dir = sql.raw(forward ? 'asc' : 'desc');
     const where = [sql`m.organization_id = p.id`];
     if (opts.role) where.push(sql`m.role = ${slot('role')}`);

@@ -3,7 +3,8 @@
 import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
-import type { Role } from '../../core/auth/policy.js';
+import { can, type Role } from '../../core/auth/policy.js';
+import type { Principal } from '../../core/auth/principal.js';
 import { DomainError } from '../../core/errors.js';
 import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../core/graphql/connection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
@@ -59,12 +60,14 @@ const CONNECTION_PATH = [[]];
 
 /**
  * Only what the selection below a membership connection reads (a page of usernames: one user
- * column). One object per field of a document, like selectedFieldsAt's answers: the loader
- * family keys on it (printed once), and a page's 20 parents ask for the same field.
+ * column). One object per field of a document and kind of viewer (an instance admin reads
+ * private fields without the user's id: userColumnsFor), like selectedFieldsAt's answers: the
+ * loader family keys on it (printed once), and a page's 20 parents ask for the same field.
  */
-function memberSelection(info: GraphQLResolveInfo): MemberSelection & { user: boolean } {
+function memberSelection(info: GraphQLResolveInfo, viewer: Principal): MemberSelection & { user: boolean } {
+  const seesAll = can(viewer, 'user:readPrivate');
   const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
-  const known = node && memberSelections.get(node);
+  const known = node && memberSelections.get(node)?.[seesAll ? 1 : 0];
   if (known) return known;
   const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
   const memberFields = selectedFieldsAt(info, MEMBER_PATHS);
@@ -72,11 +75,15 @@ function memberSelection(info: GraphQLResolveInfo): MemberSelection & { user: bo
   // without `id` needs none of them.
   const connectionFields = selectedFieldsAt(info, CONNECTION_PATH);
   const ids = memberFields.has('id') || connectionFields.has('edges') || connectionFields.has('pageInfo');
-  const selection = Object.freeze({ userColumns: userColumnsFor(userFields), createdAt: memberFields.has('createdAt'), ids, user: userFields.size > 0 });
-  if (node) memberSelections.set(node, selection);
+  const selection = Object.freeze({ userColumns: userColumnsFor(userFields, viewer), createdAt: memberFields.has('createdAt'), ids, user: userFields.size > 0 });
+  if (node) {
+    const pair = memberSelections.get(node) ?? [undefined, undefined];
+    pair[seesAll ? 1 : 0] = selection;
+    memberSelections.set(node, pair);
+  }
   return selection;
 }
-const memberSelections = new WeakMap<FieldNode, MemberSelection & { user: boolean }>();
+const memberSelections = new WeakMap<FieldNode, [MemberSelection & { user: boolean } | undefined, (MemberSelection & { user: boolean }) | undefined]>();
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -143,7 +150,7 @@ export class OrganizationResolver {
 
   @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
   async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const select = memberSelection(info);
+    const select = memberSelection(info, ctx.principal);
     const c = await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, select });
     // The page joined each member's user, with the columns the selection of `user` reads (the
     // User's other fields would read columns its row lacks, and nothing reads them); no User is
@@ -157,7 +164,8 @@ export class OrganizationResolver {
   @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })
   async owners(@Root() org: Organization, @Ctx() ctx: Context): Promise<User[]> {
     const c = await membershipsOf(ctx, org.row, { first: 100, role: 'owner' });
-    const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.membership.userId)));
+    // No selection: the page read whole rows, user ids included.
+    const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.membership.userId!)));
     return users.filter((u) => u !== null).map((u) => User.from(u!, ctx.principal));
   }
 
