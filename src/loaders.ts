@@ -22,8 +22,8 @@ const GROUPS = {
   auth: (db: Database) => createAuthLoaders(db),
   organizations: (db: Database, group: GroupOf) =>
     createOrganizationLoaders(db, (userId, user) => {
-      // Membership pages carry no password hash; no reader of userById needs one (sign-in reads
-      // users through user.repo directly).
+      // Neither membership pages nor userById read password hashes (only sign-in does:
+      // findSignInUser), so a whole member row is a whole UserRow.
       group('users').userById.prime(userId, user as UserRow);
     }),
   groups: (db: Database) => createGroupsLoaders(db),

@@ -4,7 +4,20 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts, users } from '../schema/users.js';
-import type { UserRow } from '../src/modules/users/user.repo.js';
+import { personalAccessTokens } from '../schema/auth.js';
+import { pageRequest } from '../src/core/graphql/connection.js';
+import { findTokenWithUserByHash } from '../src/modules/auth/token.repo.js';
+import {
+  findSignInUser,
+  findUserByDatabaseId,
+  findUserByEmail,
+  findUserByUsername,
+  findUsersByIds,
+  listUsers,
+  updateUser,
+  userKeyset,
+  type UserRow,
+} from '../src/modules/users/user.repo.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed, type Seed } from './helpers/seed.js';
 import { eventsOf, lastOutbox } from './helpers/seed-users.js';
@@ -235,6 +248,29 @@ describe.each(DRIVERS)('user accounts on %s', (driver) => {
       expect(code(await t.gql(DELETE, { id: s.gid('User', bob) }, { token: aliceToken }))).toBe('FORBIDDEN');
       expect(code(await t.gql(DELETE, { id: s.gid('User', bob) }))).toBe('UNAUTHENTICATED');
     });
+  });
+
+  // Only sign-in reads a password hash: every other read of a user — loaders, lists, token
+  // authentication, writes that return the row — leaves it in the table.
+  it('reads users without their password hash everywhere but sign-in', async () => {
+    const db = t.db.db;
+    const [token] = await db.insert(personalAccessTokens).values({ userId: alice.id, name: 'no-hash-check', tokenHash: 'f'.repeat(64), scopes: ['read_api'] }).returning();
+    const reads: Record<string, unknown> = {
+      byIds: (await findUsersByIds(db, [alice.id]))[0],
+      byUsername: await findUserByUsername(db, 'alice'),
+      byEmail: await findUserByEmail(db, 'alice@example.com'),
+      byDatabaseId: await findUserByDatabaseId(db, alice.databaseId),
+      listed: (await listUsers(db, { username: 'alice' }, userKeyset('username', 'asc'), pageRequest({ first: 5 })))[0]?.user,
+      withToken: (await findTokenWithUserByHash(db, token!.tokenHash))?.user,
+      updated: await updateUser(db, alice.id, { bio: 'no hash here' }),
+    };
+    for (const [how, row] of Object.entries(reads)) {
+      expect(row, how).toMatchObject({ id: alice.id, username: 'alice' });
+      expect(row, how).not.toHaveProperty('passwordHash');
+    }
+    for (const login of ['alice', 'ALICE@example.com']) expect((await findSignInUser(db, login))?.passwordHash, login).toMatch(/^\$argon2id\$/);
+    expect(await findSignInUser(db, 'nobody@example.com')).toBeUndefined();
+    expect((await t.gql(LOGIN, { i: { login: 'alice@example.com', password: 'alice-password' } })).body.data.login.accessToken).toBeTruthy();
   });
 });
 

@@ -168,21 +168,30 @@ export async function selectJsonArrays(db: Database, statement: SQL): Promise<un
   return (await selectJson<unknown[][]>(db, statement)) ?? [];
 }
 
-// One shape per table, made on first use: its columns and its statement.
-const byIdShapes = new WeakMap<PgTable, { columns: JsonColumns<unknown>; statement: SqlShape<{ ids: string }> }>();
+// One shape per table and set of omitted columns, made on first use: its columns and statement.
+const byIdShapes = new WeakMap<PgTable, Map<string, { columns: JsonColumns<unknown>; statement: SqlShape<{ ids: string }> }>>();
 
 /**
  * Rows of a table by primary key (`id`), in no particular order: the by-id loaders' one
- * statement. `= any(uuid[])` keeps one prepared statement text for any batch size.
+ * statement. `= any(uuid[])` keeps one prepared statement text for any batch size. `omit`:
+ * columns left unread (users' password hash).
  */
-export async function findRowsByIds<T extends PgTable>(db: Database, table: T, ids: readonly string[]): Promise<T['$inferSelect'][]> {
-  let shape = byIdShapes.get(table);
+export async function findRowsByIds<T extends PgTable, K extends keyof T['$inferSelect'] = never>(
+  db: Database,
+  table: T,
+  ids: readonly string[],
+  omit: readonly K[] = [],
+): Promise<Omit<T['$inferSelect'], K>[]> {
+  let shapes = byIdShapes.get(table);
+  if (!shapes) byIdShapes.set(table, (shapes = new Map()));
+  const key = omit.join(',');
+  let shape = shapes.get(key);
   if (!shape) {
-    const columns = jsonColumns(table, 't') as JsonColumns<unknown>;
+    const columns = jsonColumns(table, 't', omit) as JsonColumns<unknown>;
     const statement = new SqlShape<{ ids: string }>(sql`select json_agg(json_build_array(${columns.sql})) from ${table} t where t.id = any(${slot('ids')}::uuid[])`);
-    byIdShapes.set(table, (shape = { columns, statement }));
+    shapes.set(key, (shape = { columns, statement }));
   }
   const { columns } = shape;
   const rows = await selectJsonArrays(db, shape.statement.bind({ ids: uuidArrayLiteral(ids) }));
-  return rows.map((r) => columns.decode(r) as T['$inferSelect']);
+  return rows.map((r) => columns.decode(r) as Omit<T['$inferSelect'], K>);
 }

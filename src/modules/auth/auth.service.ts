@@ -10,7 +10,7 @@ import type { AppDeps, RequestMeta } from '../../context.js';
 import { insertLoginLog } from '../logs/log.repo.js';
 import { findEffectiveRoles, findWithinSubtree } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findUserByEmail, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { findSignInUser, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
@@ -73,7 +73,7 @@ export async function login(c: Caller, input: { login: string; password: string 
   if (input.password.length === 0 || input.password.length > MAX_PASSWORD_LENGTH) {
     throw validation('password', `Password must be 1 to ${MAX_PASSWORD_LENGTH} characters`);
   }
-  const user = name.includes('@') ? await findUserByEmail(c.db, name) : await findUserByUsername(c.db, name);
+  const user = await findSignInUser(c.db, name);
   const passwordOk = await verifyPassword(user?.passwordHash, input.password);
 
   let failure: 'INVALID_CREDENTIALS' | 'ACCOUNT_BLOCKED' | 'ACCOUNT_DISABLED' | null = null;

@@ -4,7 +4,7 @@ import { personalAccessTokens } from '../../../schema/auth.js';
 import { users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
 import { findRowsByIds } from '../../core/json-rows.js';
-import type { UserRow } from '../users/user.repo.js';
+import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 
 export type TokenRow = typeof personalAccessTokens.$inferSelect;
 
@@ -15,7 +15,7 @@ export async function insertToken(db: Database, values: typeof personalAccessTok
 
 export async function findTokenWithUserByHash(db: Database, tokenHash: string): Promise<{ token: TokenRow; user: UserRow } | undefined> {
   const [row] = await db
-    .select({ token: personalAccessTokens, user: users })
+    .select({ token: personalAccessTokens, user: USER_COLUMNS })
     .from(personalAccessTokens)
     .innerJoin(users, eq(users.id, personalAccessTokens.userId))
     .where(eq(personalAccessTokens.tokenHash, tokenHash));

@@ -9,7 +9,7 @@ import { slot, SqlShapes } from '../../core/sql-shape.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
-import type { UserRow } from '../users/user.repo.js';
+import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 import { organizationsWithRole, type TenantScope } from './scope.sql.js';
 
 export type GroupRow = typeof groups.$inferSelect;
@@ -148,7 +148,7 @@ export interface GroupMemberWithUser {
 /** Members of each group with their users (joined, so the user loader can be primed), admins first then by joining order. */
 export const findGroupMembersByGroupIds = (db: Database, groupIds: readonly string[]): Promise<GroupMemberWithUser[]> =>
   db
-    .select({ member: groupMembers, user: users })
+    .select({ member: groupMembers, user: USER_COLUMNS })
     .from(groupMembers)
     .innerJoin(users, eq(users.id, groupMembers.userId))
     .where(inArray(groupMembers.groupId, [...groupIds]))

@@ -10,7 +10,7 @@ import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
-import type { UserRow } from '../users/user.repo.js';
+import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -64,7 +64,8 @@ export async function updateMessage(db: Database, id: string, values: Partial<Ne
 }
 
 const messageColumns = jsonColumns(messages, 'm');
-const ownerColumns = jsonColumns(users, 'u');
+// No password hash: nothing reachable from a message reads it.
+const ownerColumns = jsonColumns(users, 'u', ['passwordHash']);
 
 /** Messages by id with their owners, as one json value (core/json-rows.ts): the by-id loader's read. */
 export async function findMessagesWithOwnersByIds(db: Database, ids: readonly string[]): Promise<MessageWithOwner[]> {
@@ -79,7 +80,7 @@ export async function findMessagesWithOwnersByIds(db: Database, ids: readonly st
 
 export async function listMessages(db: Database, scope: TenantScope, filter: MessageFilter, page: PageRequest): Promise<MessageWithOwner[]> {
   return db
-    .select({ message: messages, owner: users, key: createdKey })
+    .select({ message: messages, owner: USER_COLUMNS, key: createdKey })
     .from(messages)
     .innerJoin(users, eq(users.id, messages.ownerId))
     .where(and(visibleMessagesWhere(scope), filterWhere(filter), keysetAfter(MESSAGE_KEYSET, page)))
@@ -131,7 +132,7 @@ export async function findMessagePagesByUserIds(
   const ranked = db.$with('ranked').as(base);
   const rows = await db
     .with(ranked)
-    .select({ parentId: ranked.parentId, message: messages, owner: users, key: createdKey })
+    .select({ parentId: ranked.parentId, message: messages, owner: USER_COLUMNS, key: createdKey })
     .from(ranked)
     .innerJoin(messages, eq(messages.id, ranked.id))
     .innerJoin(users, eq(users.id, messages.ownerId))
@@ -150,7 +151,7 @@ export interface AccessWithUser {
 /** Accesses of each message, in the order they were granted, with the recipient users joined. */
 export const findAccessesByMessageIds = (db: Database, messageIds: readonly string[]): Promise<AccessWithUser[]> =>
   db
-    .select({ access: messageAccesses, user: users })
+    .select({ access: messageAccesses, user: USER_COLUMNS })
     .from(messageAccesses)
     .leftJoin(users, eq(users.id, messageAccesses.userId))
     .where(inArray(messageAccesses.messageId, [...messageIds]))

@@ -1,6 +1,6 @@
 // SQL for users and what they own (contacts, public keys, devices, identities). Plain
 // functions of (db, params); no permission checks — callers pass what the service decided.
-import { and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { contacts, devices, identities, publicKeys, users } from '../../../schema/users.js';
 import { prepared, rowsOf, type Database } from '../../core/db.js';
@@ -8,14 +8,24 @@ import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
-export type UserRow = typeof users.$inferSelect;
+/**
+ * A user as the graph reads it: every column but the password hash. Only sign-in reads the hash
+ * (findSignInUser), so no loader, object or answer built for a request ever holds one.
+ */
+export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
+/** A user with the password hash: for checking a password, nothing else. */
+export type SignInUserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
+
+const { passwordHash: _passwordHash, ...userColumns } = getTableColumns(users);
+/** The columns of UserRow, for select() and returning(). */
+export const USER_COLUMNS = userColumns;
 export type ContactRow = typeof contacts.$inferSelect;
 export type PublicKeyRow = typeof publicKeys.$inferSelect;
 export type DeviceRow = typeof devices.$inferSelect;
 export type IdentityRow = typeof identities.$inferSelect;
 
-export const findUsersByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, users, ids);
+export const findUsersByIds = (db: Database, ids: readonly string[]): Promise<UserRow[]> => findRowsByIds(db, users, ids, ['passwordHash']);
 
 /**
  * The user as it is now. Services read it again after changing contacts in a transaction: the
@@ -30,7 +40,7 @@ export async function findUserById(db: Database, id: string): Promise<UserRow | 
 export async function findUserByUsername(db: Database, username: string): Promise<UserRow | undefined> {
   const q = prepared(db, 'user_by_username', (d) =>
     d
-      .select()
+      .select(USER_COLUMNS)
       .from(users)
       .where(sql`lower(${users.username}) = lower(${sql.placeholder('username')})`)
       .prepare('user_by_username'),
@@ -52,20 +62,38 @@ export async function findTakenUsernames(db: Database, base: string): Promise<st
 /** The owner of an active email contact, matched case-insensitively. */
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
   const [row] = await db
-    .select({ user: users })
+    .select({ user: USER_COLUMNS })
     .from(contacts)
     .innerJoin(users, eq(users.id, contacts.userId))
     .where(and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${email})`));
   return row?.user;
 }
 
+/**
+ * The user a sign-in names, with the password hash: by username (case-insensitively), or by
+ * the address of an active email contact when `login` holds an `@`.
+ */
+export async function findSignInUser(db: Database, login: string): Promise<SignInUserRow | undefined> {
+  const [row] = login.includes('@')
+    ? await db
+        .select({ user: users })
+        .from(contacts)
+        .innerJoin(users, eq(users.id, contacts.userId))
+        .where(and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${login})`))
+    : await db
+        .select({ user: users })
+        .from(users)
+        .where(sql`lower(${users.username}) = lower(${login})`);
+  return row?.user;
+}
+
 export async function insertUser(db: Database, values: NewUser): Promise<UserRow> {
-  const [row] = await db.insert(users).values(values).returning();
+  const [row] = await db.insert(users).values(values).returning(USER_COLUMNS);
   return row!;
 }
 
 export async function updateUser(db: Database, id: string, values: Partial<NewUser>): Promise<UserRow | undefined> {
-  const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning();
+  const [row] = await db.update(users).set(values).where(eq(users.id, id)).returning(USER_COLUMNS);
   return row;
 }
 
@@ -152,7 +180,7 @@ export interface ListedUser {
 
 export async function listUsers(db: Database, filter: UserListFilter, keyset: Keyset, page: PageRequest, offset = 0): Promise<ListedUser[]> {
   const q = db
-    .select({ user: users, createdAtKey: sql<string>`${users.createdAt}::text` })
+    .select({ user: USER_COLUMNS, createdAtKey: sql<string>`${users.createdAt}::text` })
     .from(users)
     .where(and(userFilterWhere(filter), keysetAfter(keyset, page)))
     .orderBy(...keysetOrder(keyset, page))
@@ -304,7 +332,7 @@ export const findIdentitiesByUserIds = (db: Database, userIds: readonly string[]
 // ---- integer ids (the GitLab dialect's paths carry them) ----
 
 export async function findUserByDatabaseId(db: Database, databaseId: number): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.databaseId, databaseId));
+  const [row] = await db.select(USER_COLUMNS).from(users).where(eq(users.databaseId, databaseId));
   return row;
 }
 
