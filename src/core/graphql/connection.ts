@@ -49,6 +49,16 @@ export interface Connection<T> {
   totalCount: number | Promise<number>;
 }
 
+/**
+ * Counts a list's items: all of them, or — given `limit` — possibly stopping once it has seen
+ * more than `limit` (a count that reads at most limit + 1 rows). A count that ignores `limit`
+ * is still right, only slower.
+ */
+export type ListCount = (limit?: number) => Promise<number>;
+
+/** The largest `limit` a bounded count takes. */
+export const MAX_COUNT_LIMIT = 100_000;
+
 /** A named connection type for one node type (type-graphql's generic-types pattern). */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`, { description: `An edge to a ${name}.` })
@@ -131,7 +141,7 @@ class LazyConnection<T> implements Connection<T> {
     private readonly keys: PageKeys<unknown>,
     readonly hasNextPage: boolean,
     readonly hasPreviousPage: boolean,
-    private readonly count: () => Promise<number>,
+    private readonly count: ListCount,
   ) {}
 
   /** The cursor of node i: its row's keyset position, encoded. */
@@ -155,9 +165,14 @@ class LazyConnection<T> implements Connection<T> {
     return this.counted;
   }
 
+  /** The count, or one that may stop past `limit` when the whole one was not asked for. */
+  countUpTo(limit: number): Promise<number> {
+    return this.counted ?? this.count(limit);
+  }
+
   /** The same page with each node mapped; cursors and the count are shared, still lazy. */
   map<U>(f: (node: T) => U): LazyConnection<U> {
-    return new LazyConnection(this.nodes.map(f), this.keys, this.hasNextPage, this.hasPreviousPage, () => this.totalCount);
+    return new LazyConnection(this.nodes.map(f), this.keys, this.hasNextPage, this.hasPreviousPage, this.count);
   }
 }
 
@@ -201,7 +216,7 @@ export function toConnection<R, T>(
   page: PageRequest,
   keyOf: (row: R) => unknown[],
   toNode: (row: R) => T,
-  count: () => Promise<number>,
+  count: ListCount,
 ): Connection<T> {
   const hasMore = rows.length > page.size;
   // `rows` may be a loader's cached array, shared with other fields of the request: cut and
@@ -215,6 +230,17 @@ export function toConnection<R, T>(
     page.direction === 'backward' ? hasMore : page.cursor !== null,
     count,
   );
+}
+
+/**
+ * The number of items in the whole list when it is at most `limit`, else null: a count that
+ * stops early, for lists too long to count on every page (GitLab leaves out X-Total past
+ * 10,000 items for that reason).
+ */
+export async function totalCountUpTo(c: Connection<unknown>, limit: number): Promise<number | null> {
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_COUNT_LIMIT) throw new DomainError('BAD_USER_INPUT', `limit must be 0 to ${MAX_COUNT_LIMIT}`);
+  const n = c instanceof LazyConnection ? await c.countUpTo(limit) : await c.totalCount;
+  return n > limit ? null : n;
 }
 
 /** Cursor values as keys compare: dates travel as ISO strings. */

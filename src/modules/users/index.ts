@@ -1,11 +1,11 @@
 // What the users module adds to the graph.
 import type { NodeFetchers } from '../node/node.registry.js';
 import { UserMutationsResolver } from './user-mutations.resolver.js';
-import { PublicKeyResolver, UserResolver } from './user.resolver.js';
+import { PublicKeyResolver, UserConnectionResolver, UserResolver } from './user.resolver.js';
 import { readableContact, readableDevice, readablePublicKey, userById } from './user.service.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
-export const resolvers = [UserResolver, PublicKeyResolver, UserMutationsResolver] as const;
+export const resolvers = [UserResolver, UserConnectionResolver, PublicKeyResolver, UserMutationsResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {
   User: async (ctx, id) => {

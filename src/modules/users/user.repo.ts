@@ -189,8 +189,14 @@ export async function listUsers(db: Database, filter: UserListFilter, keyset: Ke
   return offset > 0 ? q.offset(offset) : q;
 }
 
-export async function countUsersMatching(db: Database, filter: UserListFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(users).where(userFilterWhere(filter));
+/** Users matching the filter; with `limit`, counted up to limit + 1 (reads no more rows). */
+export async function countUsersMatching(db: Database, filter: UserListFilter, limit?: number): Promise<number> {
+  if (limit === undefined) {
+    const [row] = await db.select({ n: count() }).from(users).where(userFilterWhere(filter));
+    return Number(row!.n);
+  }
+  const matching = db.select({ one: sql`1` }).from(users).where(userFilterWhere(filter)).limit(limit + 1).as('matching');
+  const [row] = await db.select({ n: count() }).from(matching);
   return Number(row!.n);
 }
 

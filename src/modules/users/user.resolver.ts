@@ -5,11 +5,27 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 't
 import { can } from '../../core/auth/policy.js';
 import type { Context } from '../../context.js';
 import { DomainError } from '../../core/errors.js';
-import { mapConnection } from '../../core/graphql/connection.js';
+import { mapConnection, MAX_COUNT_LIMIT, totalCountUpTo, type Connection } from '../../core/graphql/connection.js';
 import { PersonalAccessToken } from '../auth/auth.types.js';
 import { idOfType, optionalId } from '../../core/graphql/node.js';
 import { Contact, Device, Identity, LoginHint, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
 import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, loginHint, publicKeysOf, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
+
+/**
+ * A bounded count for the list that grows without bound: counting 100,000 users for every page
+ * cost PostgreSQL ~4.5 ms a request (the GitLab dialect's X-Total); counting up to a limit
+ * reads at most limit + 1 of them.
+ */
+@Resolver(() => UserConnection)
+export class UserConnectionResolver {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: `Number of users in the whole list when it is at most \`limit\` (0 to ${MAX_COUNT_LIMIT}); null when there are more. Stops counting past the limit, so it stays cheap on long lists.`,
+  })
+  totalCountUpTo(@Root() c: Connection<User>, @Arg('limit', () => Int, { description: 'Count at most this many.' }) limit: number): Promise<number | null> {
+    return totalCountUpTo(c, limit);
+  }
+}
 
 @Resolver(() => User)
 export class UserResolver {

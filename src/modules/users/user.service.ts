@@ -154,7 +154,7 @@ export async function listVisibleUsers(
   const rows = await listUsers(ctx.db, f, keyset, page, skip);
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
   const keyOf = (r: ListedUser) => [order.field === 'createdAt' ? r.createdAtKey : r.user[order.field], r.user.id];
-  return toConnection(rows, page, keyOf, (r) => r.user, () => countUsersMatching(ctx.db, f));
+  return toConnection(rows, page, keyOf, (r) => r.user, (limit) => countUsersMatching(ctx.db, f, limit));
 }
 
 /** Emails or phones of a user: only the user and instance admins see them (others get none). */

@@ -25,6 +25,7 @@ import {
   emailSchema,
   fullUser,
   fullUserSchema,
+  GITLAB_COUNT_LIMIT,
   idParams,
   pageHeaders,
   pageOf,
@@ -112,7 +113,9 @@ export const userRoutes: Route[] = [
     response: { type: 'array', items: fullUserSchema },
     operation: `query gitlabUsers($first: Int!, $offset: Int!, $filter: UserFilter) {
       viewer { isAdmin }
-      users(first: $first, offset: $offset, filter: $filter, orderBy: { field: DATABASE_ID, direction: ASC }) { totalCount nodes { ${USER_FIELDS} } }
+      users(first: $first, offset: $offset, filter: $filter, orderBy: { field: DATABASE_ID, direction: ASC }) {
+        totalCountUpTo(limit: ${GITLAB_COUNT_LIMIT}) pageInfo { hasNextPage } nodes { ${USER_FIELDS} }
+      }
     }`,
     variables: (r) => {
       const { perPage, offset } = pageOf(r);
@@ -122,7 +125,7 @@ export const userRoutes: Route[] = [
     respond: (d, r) => {
       const viewer = requireViewer(d.viewer as { isAdmin: boolean | null });
       const view = viewer.isAdmin ? fullUser : basicUser;
-      return { body: (d.users.nodes as UserNode[]).map((u) => view(u, r)), headers: pageHeaders(r, d.users.totalCount) };
+      return { body: (d.users.nodes as UserNode[]).map((u) => view(u, r)), headers: pageHeaders(r, d.users.totalCountUpTo, d.users.pageInfo.hasNextPage) };
     },
   },
   {
