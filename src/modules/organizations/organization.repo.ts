@@ -255,8 +255,8 @@ export const findMembershipsByUserIds = (db: Database, userIds: readonly string[
     .where(inArray(memberships.userId, [...userIds]))
     .orderBy(memberships.id);
 
-/** A member's user row as the membership page carries it: every column but the password hash. */
-export type MemberUserRow = Omit<UserRow, 'passwordHash'>;
+/** A member's user row as the membership page carries it: a UserRow (no password hash). */
+export type MemberUserRow = UserRow;
 /** The columns of a member's user a page can be asked to read. */
 export type MemberUserColumn = keyof MemberUserRow;
 /** A member's user as a page read it: the columns it was asked for (all when none were named). */

@@ -58,13 +58,16 @@ const MEMBER_PATHS = [['nodes'], ['edges', 'node']];
 const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
 const CONNECTION_PATH = [[]];
 
+/** What a membership page reads, and whether the query reads its users at all. */
+type MemberSelectionOf = MemberSelection & { user: boolean };
+
 /**
  * Only what the selection below a membership connection reads (a page of usernames: one user
  * column). One object per field of a document and kind of viewer (an instance admin reads
  * private fields without the user's id: userColumnsFor), like selectedFieldsAt's answers: the
  * loader family keys on it (printed once), and a page's 20 parents ask for the same field.
  */
-function memberSelection(info: GraphQLResolveInfo, viewer: Principal): MemberSelection & { user: boolean } {
+function memberSelection(info: GraphQLResolveInfo, viewer: Principal): MemberSelectionOf {
   const seesAll = can(viewer, 'user:readPrivate');
   const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
   const known = node && memberSelections.get(node)?.[seesAll ? 1 : 0];
@@ -83,7 +86,8 @@ function memberSelection(info: GraphQLResolveInfo, viewer: Principal): MemberSel
   }
   return selection;
 }
-const memberSelections = new WeakMap<FieldNode, [MemberSelection & { user: boolean } | undefined, (MemberSelection & { user: boolean }) | undefined]>();
+// Per field node: [for other viewers, for viewers who read every user's private fields].
+const memberSelections = new WeakMap<FieldNode, [MemberSelectionOf | undefined, MemberSelectionOf | undefined]>();
 
 @Resolver(() => Organization)
 export class OrganizationResolver {

@@ -59,31 +59,24 @@ export async function findTakenUsernames(db: Database, base: string): Promise<st
   return rows.map((r) => r.u);
 }
 
+/** Who holds an active email contact with this address (case-insensitively). */
+const holdsActiveEmail = (email: string) => and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${email})`);
+
 /** The owner of an active email contact, matched case-insensitively. */
 export async function findUserByEmail(db: Database, email: string): Promise<UserRow | undefined> {
-  const [row] = await db
-    .select({ user: USER_COLUMNS })
-    .from(contacts)
-    .innerJoin(users, eq(users.id, contacts.userId))
-    .where(and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${email})`));
+  const [row] = await db.select({ user: USER_COLUMNS }).from(contacts).innerJoin(users, eq(users.id, contacts.userId)).where(holdsActiveEmail(email));
   return row?.user;
 }
 
 /**
- * The user a sign-in names, with the password hash: by username (case-insensitively), or by
- * the address of an active email contact when `login` holds an `@`.
+ * The user a sign-in names, with the password hash: by username (case-insensitively, as
+ * findUserByUsername), or by an active email address when `login` holds an `@` (as
+ * findUserByEmail).
  */
 export async function findSignInUser(db: Database, login: string): Promise<SignInUserRow | undefined> {
   const [row] = login.includes('@')
-    ? await db
-        .select({ user: users })
-        .from(contacts)
-        .innerJoin(users, eq(users.id, contacts.userId))
-        .where(and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${login})`))
-    : await db
-        .select({ user: users })
-        .from(users)
-        .where(sql`lower(${users.username}) = lower(${login})`);
+    ? await db.select({ user: users }).from(contacts).innerJoin(users, eq(users.id, contacts.userId)).where(holdsActiveEmail(login))
+    : await db.select({ user: users }).from(users).where(sql`lower(${users.username}) = lower(${login})`);
   return row?.user;
 }
 
