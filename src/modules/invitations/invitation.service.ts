@@ -6,10 +6,10 @@ import type { ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset } from '../../core/offset.js';
+import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findMembership, findOrganizationBySlug, findWithinSubtree, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -110,10 +110,7 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
   return row;
 }
 
-const empty = <T>(args: ConnectionArgs): Connection<T> => toConnection<T, T>([], pageRequest(args), () => [], (r) => r, async () => 0);
-
-/** The largest `offset` of the invitations list (page-number clients); cursors go further. */
-const MAX_OFFSET = 100_000;
+const empty = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
   const page = pageRequest(args);

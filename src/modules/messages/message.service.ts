@@ -4,7 +4,7 @@
 // download, self-destruct date, read. Each change commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { tenantScopeOf } from '../groups/scope.sql.js';
 import { recordEvent } from '../logs/event-log.service.js';
@@ -78,7 +78,7 @@ async function requireManageableMessage(ctx: Ctx, id: string): Promise<MessageRo
   return m;
 }
 
-const emptyPage = <T>(args: ConnectionArgs): Connection<T> => toConnection([], pageRequest(args), () => [], (r: T) => r, async () => 0);
+const emptyPage = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter: MessageFilter): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);

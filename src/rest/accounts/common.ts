@@ -15,8 +15,8 @@ export const INVALID_PAGE = 'Invalid page.';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-/** The organizations list skips at most this many rows (the GraphQL offset's bound). */
-export const MAX_OFFSET = 100_000;
+/** The lists skip at most this many rows: the GraphQL offset's bound, answered as DRF's invalid page. */
+export { MAX_OFFSET, MAX_USERS_OFFSET } from '../../core/offset.js';
 
 export const pageQuery: Record<string, JsonSchema> = {
   page: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'A page number within the paginated result set.' },

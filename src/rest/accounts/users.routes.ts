@@ -15,10 +15,7 @@
 // - `groups` replaces the memberships among the groups the caller manages; others stay.
 import { notFound } from '../../core/errors.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { INVALID_PAGE, envelope, gid, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
-
-/** The users list skips at most this many rows (the GraphQL offset's bound). */
-const MAX_USERS_OFFSET = 1_000_000;
+import { INVALID_PAGE, MAX_USERS_OFFSET, envelope, gid, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 export const userSchema: JsonSchema = {
   type: 'object',
