@@ -6,6 +6,7 @@ import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
+import { isEmail } from '../../core/validation.js';
 import { tenantScopeOf } from '../groups/scope.sql.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -29,7 +30,6 @@ type Ctx = ServiceContext;
 
 const MAX_RECIPIENTS = 100;
 const MAX_METADATA_BYTES = 64 * 1024;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Hands the joined owners to the user loader, so `owner { … }` costs no statement. */
 function primeOwners(ctx: Ctx, rows: MessageWithOwner[]): void {
@@ -143,7 +143,7 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
   const userIds = [...new Set(input.recipientIds ?? [])];
   const emails = [...new Map((input.recipientEmails ?? []).map((e) => [e.trim().toLowerCase(), e.trim()])).values()];
   if (userIds.length + emails.length > MAX_RECIPIENTS) throw validation('recipientIds', `At most ${MAX_RECIPIENTS} recipients at once`);
-  const badEmail = emails.findIndex((e) => e.length > 254 || !EMAIL.test(e));
+  const badEmail = emails.findIndex((e) => !isEmail(e));
   if (badEmail >= 0) throw validation(`recipientEmails.${badEmail}`, 'Not an email address');
   const selfDestructAt = checkFuture(input.selfDestructAt, 'selfDestructAt');
   const existing = await findExistingUserIds(ctx.db, userIds);

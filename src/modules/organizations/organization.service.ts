@@ -8,6 +8,7 @@ import { DomainError, conflict, notFound, validation } from '../../core/errors.j
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { isSlug, SLUG_MAX_LENGTH } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import {
   countChildren,
@@ -38,11 +39,9 @@ import {
 
 type Ctx = ServiceContext;
 
-export const SLUG_PATTERN = /^[-a-zA-Z0-9_.]+$/;
-
 function checkSlug(slug: string, field = 'slug'): string {
-  if (slug.length < 1 || slug.length > 64) throw validation(field, 'Slug must be 1 to 64 characters');
-  if (!SLUG_PATTERN.test(slug)) throw validation(field, 'Slug may contain only letters, digits, "-", "_" and "."');
+  if (slug.length < 1 || slug.length > SLUG_MAX_LENGTH) throw validation(field, `Slug must be 1 to ${SLUG_MAX_LENGTH} characters`);
+  if (!isSlug(slug)) throw validation(field, 'Slug may contain only letters, digits, "-", "_" and "."');
   return slug;
 }
 

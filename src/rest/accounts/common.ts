@@ -3,10 +3,10 @@
 // 401 before anything else when a view needs authentication).
 import { DomainError, notFound } from '../../core/errors.js';
 import { fromGlobalId, toGlobalId } from '../../core/graphql/node.js';
+import { uuidString } from '../schemas.js';
 import type { JsonSchema, RestRequest } from '../types.js';
 
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-export const uuid: JsonSchema = { type: 'string', pattern: UUID_PATTERN, description: 'uuid' };
+export const uuid: JsonSchema = { ...uuidString, description: 'uuid' };
 /** `/:uuid/` paths: a value that is no uuid answers 404, as Django's URL resolver does. */
 export const uuidParams: JsonSchema = { type: 'object', properties: { uuid }, required: ['uuid'] };
 

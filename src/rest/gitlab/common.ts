@@ -1,6 +1,7 @@
 // Shared pieces of the GitLab dialect's route tables: JSON Schemas of ids and pages, the user,
 // key and email bodies as GitLab 8 (API v3/v4 of 2016) sent them, and pagination headers.
 import { DomainError, notFound, unauthenticated } from '../../core/errors.js';
+import { emailString } from '../schemas.js';
 import type { DialectError, JsonSchema, RestRequest, RouteResponse } from '../types.js';
 
 /** Integer ids in paths (databaseId): digits only, within PostgreSQL's integer. */
@@ -22,7 +23,7 @@ export const privateToken: JsonSchema = { type: 'string', minLength: 1, maxLengt
 export const tokenQuery: JsonSchema = { type: 'object', properties: { private_token: privateToken } };
 
 export const text = (max: number): JsonSchema => ({ type: 'string', maxLength: max });
-export const emailSchema: JsonSchema = { type: 'string', minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' };
+export const emailSchema: JsonSchema = { ...emailString, minLength: 3 };
 
 export const USER_FIELDS = `databaseId username name state bio location website social createdAt email isAdmin
   lastSignInAt confirmedAt projectsLimit currentSignInAt canCreateGroup external identities { provider externalUid }`;
