@@ -10,7 +10,8 @@ import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
-import { organizationsWithRole, type TenantScope } from './scope.sql.js';
+import { organizationsWithRole } from '../../core/auth/tenant.sql.js';
+import type { TenantScope } from '../../core/auth/tenant.js';
 
 export type GroupRow = typeof groups.$inferSelect;
 export type NewGroup = typeof groups.$inferInsert;

@@ -33,7 +33,7 @@ import {
   type GroupRow,
   type PageGroupRow,
 } from './group.repo.js';
-import { tenantScopeOf } from './scope.sql.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 
 type Ctx = ServiceContext;
 
@@ -111,7 +111,7 @@ export async function listVisibleGroups(
 ): Promise<Connection<GroupRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
   const keyset = groupKeyset(order.field, order.direction);
   const rows = await listGroups(ctx.db, scope, filter, keyset, page, skip);

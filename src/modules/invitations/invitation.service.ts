@@ -4,6 +4,7 @@
 // and, for email and phone invitations, the outbox message that tells the invitee.
 import type { ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
@@ -11,7 +12,7 @@ import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { checkOffset } from '../../core/offset.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findMembership, findOrganizationBySlug, findWithinSubtree, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
+import { findMembership, findOrganizationBySlug, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { enqueue } from '../outbox/outbox.service.js';
 import { findUserByEmail, findUserByUsername, type UserRow } from '../users/user.repo.js';
@@ -26,7 +27,6 @@ import {
   transitionPending,
   type InvitationFilter,
   type InvitationRow,
-  type InvitationScope,
   type InvitationStatusValue,
 } from './invitation.repo.js';
 import { findOrganizationMembership, insertOrganizationMembership } from '../organizations/organization.repo.js';
@@ -46,13 +46,6 @@ const PHONE = /^\+?[0-9]{6,15}$/;
 
 // ---- visibility ----
 
-function scopeOf(ctx: Ctx): InvitationScope | null {
-  const p = ctx.principal;
-  if (p.kind !== 'user') return null;
-  const within = p.credential.type === 'personal_access_token' && !p.isInstanceAdmin ? p.credential.organizationId : null;
-  return p.isInstanceAdmin ? { all: true } : { all: false, userId: p.userId, withinOrganizationId: within };
-}
-
 /** Whether the invitation is addressed to the caller: by user id, else by one of their active emails or phones. */
 async function addressedToCaller(ctx: Ctx, row: InvitationRow): Promise<boolean> {
   const me = ctx.authz.userId;
@@ -63,17 +56,11 @@ async function addressedToCaller(ctx: Ctx, row: InvitationRow): Promise<boolean>
   return (row.inviteeEmail !== null && mine.emails.has(row.inviteeEmail.toLowerCase())) || (row.inviteePhone !== null && mine.phones.has(row.inviteePhone));
 }
 
-/** Organization-bound API tokens act only inside their organization's subtree, for received invitations too. */
-async function withinTokenOrganization(ctx: Ctx, organizationId: string): Promise<boolean> {
-  const p = ctx.principal;
-  if (p.kind !== 'user' || p.isInstanceAdmin || p.credential.type !== 'personal_access_token' || !p.credential.organizationId) return true;
-  return (await findWithinSubtree(ctx.db, p.credential.organizationId, [organizationId])).has(organizationId);
-}
-
 /** Managers of the inviting organization, the invitee, and admins of an invitee organization may read it. */
 export async function canReadInvitation(ctx: Ctx, row: InvitationRow): Promise<boolean> {
   if (await ctx.authz.can('invitation:read', { organizationId: row.organizationId })) return true;
-  if (!(await withinTokenOrganization(ctx, row.organizationId))) return false;
+  // The tenant rule holds for received invitations too (core/auth/tenant.ts).
+  if (!(await ctx.authz.withinTokenSubtree(row.organizationId))) return false;
   if (row.inviteeOrganizationId) return ctx.authz.can('invitation:read', { organizationId: row.inviteeOrganizationId });
   return addressedToCaller(ctx, row);
 }
@@ -118,7 +105,7 @@ const MAX_OFFSET = 100_000;
 export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = scopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return empty(args);
   const rows = await listInvitations(ctx.db, scope, filter, page, skip);
   for (const r of rows) ctx.loaders.invitationById.prime(r.id, r);

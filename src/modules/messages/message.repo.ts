@@ -9,7 +9,8 @@ import { sqlUuidArray, type Database } from '../../core/db.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
+import { organizationsWithRole } from '../../core/auth/tenant.sql.js';
+import type { TenantScope } from '../../core/auth/tenant.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 
 export type MessageRow = typeof messages.$inferSelect;

@@ -6,7 +6,7 @@ import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { tenantScopeOf } from '../groups/scope.sql.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import type { UserRow } from '../users/user.repo.js';
@@ -82,7 +82,7 @@ const emptyPage = <T>(args: ConnectionArgs): Connection<T> => toConnection([], p
 
 export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter: MessageFilter): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyPage(args);
   const rows = await listMessages(ctx.db, scope, filter, page);
   primeOwners(ctx, rows);
@@ -92,7 +92,7 @@ export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter
 /** Messages a user owns or received, newest first, as far as the caller may see them (batched across users). */
 export async function messagesOfUser(ctx: Ctx, relation: 'owned' | 'received', userId: string, args: ConnectionArgs): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyPage(args);
   const rows = await ctx.loaders.messagePageByUserId({ relation, scope, page }).load(userId);
   primeOwners(ctx, rows);

@@ -3,6 +3,7 @@
 // commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
@@ -33,7 +34,6 @@ import {
   type OrganizationFilter,
   type OrganizationOrderField,
   type OrganizationRow,
-  type OrganizationScope,
 } from './organization.repo.js';
 
 type Ctx = ServiceContext;
@@ -77,13 +77,6 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
   return row;
 }
 
-function scopeOf(ctx: Ctx): OrganizationScope | null {
-  const p = ctx.principal;
-  if (p.kind !== 'user') return null;
-  const within = p.credential.type === 'personal_access_token' && !p.isInstanceAdmin ? p.credential.organizationId : null;
-  return p.isInstanceAdmin ? { all: true } : { all: false, userId: p.userId, withinOrganizationId: within };
-}
-
 export async function listVisibleOrganizations(
   ctx: Ctx,
   args: ConnectionArgs,
@@ -94,7 +87,7 @@ export async function listVisibleOrganizations(
 ): Promise<Connection<OrganizationRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = scopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
   const keyset = organizationKeyset(order.field, order.direction);
   const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, skip);
