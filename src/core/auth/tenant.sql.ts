@@ -3,11 +3,12 @@
 // Lists filter with these in SQL rather than per row with Authz, so pages keep their size and
 // batched pages stay one statement. The statement text each function yields is part of the
 // callers' prepared statements: change it and every list using it plans again.
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { rowsOf, sqlUuidArray, type Database } from '../db.js';
 import { atLeast, type Role } from './policy.js';
-import type { TenantScope } from './tenant.js';
+import type { TenantRowKey, TenantScope } from './tenant.js';
 
 /** `(select id …)`: organizations in the subtree of the given roots (roots included). */
 export const subtreeOf = (roots: SQL) => sql`(
@@ -42,4 +43,9 @@ export const tokenSubtree = (rootId: string | SQL) => subtreeOf(sql`select ${roo
 export async function findWithinSubtree(db: Database, rootId: string, organizationIds: readonly string[]): Promise<Set<string>> {
   const rows = rowsOf<{ id: string }>(await db.execute(sql`select id from ${tokenSubtree(rootId)} as s(id) where id = any(${sqlUuidArray(organizationIds)})`));
   return new Set(rows.map((r) => r.id));
+}
+
+/** `id = $1 and organization_id = $2`: the WHERE of every update and delete of a tenant-owned row. */
+export function tenantRow(table: { id: AnyPgColumn; organizationId: AnyPgColumn }, key: TenantRowKey<string | null>): SQL {
+  return and(eq(table.id, key.id), key.organizationId === null ? isNull(table.organizationId) : eq(table.organizationId, key.organizationId))!;
 }

@@ -29,3 +29,14 @@ export function tenantScopeOf(p: Principal): TenantScope | null {
   if (p.isInstanceAdmin) return { all: true };
   return { all: false, userId: p.userId, withinOrganizationId: confiningOrganizationOf(p) };
 }
+
+/**
+ * The key of a tenant-owned row (a group, a membership, an invitation, a message): its id and the
+ * organization the service read it in (null for a message outside any organization). Writes
+ * match both (tenant.sql.ts `tenantRow`), so a write never reaches a row of another organization
+ * even if a caller passes an id it did not check.
+ */
+export interface TenantRowKey<Org extends string | null = string> {
+  id: string;
+  organizationId: Org;
+}

@@ -223,9 +223,10 @@ export async function renameGroupService(ctx: Ctx, id: string, newName: string):
   const name = checkName(newName);
   if (name === group.name) return group;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateGroup(tx, group.id, { name });
+    const row = await updateGroup(tx, group, { name });
+    if (!row) throw notFound('Group not found');
     await recordEvent(tx, ctx, { action: 'group.rename', organizationId: group.organizationId, data: { groupId: group.id, from: group.name, to: name } });
-    return row!;
+    return row;
   });
   forget(ctx, updated);
   return updated;
@@ -236,7 +237,7 @@ export async function deleteGroupService(ctx: Ctx, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     // The group has no column in the event log: its id and name go into the event's data.
     await recordEvent(tx, ctx, { action: 'group.delete', organizationId: group.organizationId, data: { groupId: group.id, name: group.name } });
-    await deleteGroup(tx, group.id);
+    await deleteGroup(tx, group);
   });
   ctx.loaders.groupById.clear(group.id);
   ctx.loaders.groupMembersByGroupId.clear(group.id);
@@ -286,7 +287,7 @@ export async function removeGroupMembersService(ctx: Ctx, groupId: string, userI
       before.filter((m) => !ids.includes(m.userId)),
       'userIds',
     );
-    await deleteGroupMembers(tx, group.id, ids);
+    await deleteGroupMembers(tx, group, ids);
     await recordEvent(tx, ctx, {
       action: 'group.removeMembers',
       organizationId: group.organizationId,
@@ -310,7 +311,7 @@ export async function setGroupAdminService(ctx: Ctx, groupId: string, userId: st
       before.map((m) => (m.userId === userId ? { ...m, isAdmin } : m)),
       'isAdmin',
     );
-    await setGroupMemberAdmin(tx, group.id, userId, isAdmin);
+    await setGroupMemberAdmin(tx, group, userId, isAdmin);
     await recordEvent(tx, ctx, { action: 'group.setAdmin', organizationId: group.organizationId, user2Id: userId, data: { groupId: group.id, isAdmin } });
   });
   forget(ctx, group);
@@ -367,7 +368,7 @@ export async function applyGroupsOfUser(tx: Database, ctx: Ctx, userId: string, 
     }
   }, field);
   for (const g of removed) {
-    await deleteGroupMembers(tx, g.id, [userId]);
+    await deleteGroupMembers(tx, g, [userId]);
     await recordEvent(tx, ctx, { action: 'group.removeMembers', organizationId: g.organizationId, user2Id: userId, data: { groupId: g.id, userIds: [userId] } });
   }
   for (const g of [...added, ...removed]) ctx.loaders.groupMembersByGroupId.clear(g.id);

@@ -4,8 +4,8 @@
 import { and, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { invitations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
-import type { TenantScope } from '../../core/auth/tenant.js';
-import { organizationsWithRole, tokenSubtree } from '../../core/auth/tenant.sql.js';
+import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
+import { organizationsWithRole, tenantRow, tokenSubtree } from '../../core/auth/tenant.sql.js';
 import type { Database } from '../../core/db.js';
 import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
@@ -226,18 +226,19 @@ export async function findPendingPhoneInvitation(db: Database, organizationId: s
  * Moves a pending, still valid invitation to its next state in one conditional UPDATE: the
  * row lock it takes makes concurrent answers to the same invitation serialize, and the
  * loser's WHERE no longer matches (it gets undefined back). `requireValid: false` also
- * matches lapsed pending rows (revoking or resending them).
+ * matches lapsed pending rows (revoking or resending them). Matches the invitation's
+ * organization too (core/auth/tenant.ts).
  */
 export async function transitionPending(
   db: Database,
-  id: string,
+  invitation: TenantRowKey,
   values: Partial<Pick<InvitationRow, 'status' | 'acceptedAt' | 'declinedAt' | 'revokedAt' | 'inviteeUserId' | 'sentAt' | 'validUntil'>>,
   opts: { requireValid: boolean } = { requireValid: true },
 ): Promise<InvitationRow | undefined> {
   const [row] = await db
     .update(invitations)
     .set(values)
-    .where(and(eq(invitations.id, id), eq(invitations.status, 'pending'), opts.requireValid ? sql`${invitations.validUntil} > now()` : undefined))
+    .where(and(tenantRow(invitations, invitation), eq(invitations.status, 'pending'), opts.requireValid ? sql`${invitations.validUntil} > now()` : undefined))
     .returning();
   return row;
 }

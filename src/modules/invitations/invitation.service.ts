@@ -292,7 +292,7 @@ export async function resendInvitation(ctx: Ctx, id: string): Promise<Invitation
   const validUntil = new Date(Math.min(from + RESEND_EXTENSION_DAYS * DAY_MS, now.getTime() + MAX_VALIDITY_DAYS * DAY_MS));
   const inviter = await inviterOf(ctx, row);
   return ctx.db.transaction(async (tx) => {
-    const updated = await transitionPending(tx, row.id, { sentAt: now, validUntil }, { requireValid: false });
+    const updated = await transitionPending(tx, row, { sentAt: now, validUntil }, { requireValid: false });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await notifyInvitee(tx, org, updated, inviter);
     await recordEvent(tx, ctx, { action: 'invitation.resend', organizationId: row.organizationId, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id, validUntil: validUntil.toISOString() } });
@@ -306,7 +306,7 @@ export async function revokeInvitation(ctx: Ctx, id: string): Promise<Invitation
   if (row.status !== 'pending') throw notAnswerable(row);
   return ctx.db.transaction(async (tx) => {
     // Lapsed pending invitations may be revoked too: the row then says who closed it.
-    const updated = await transitionPending(tx, row.id, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
+    const updated = await transitionPending(tx, row, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.revoke', organizationId: row.organizationId, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;
@@ -328,7 +328,7 @@ export async function acceptInvitation(ctx: Ctx, id: string): Promise<Invitation
     return await ctx.db.transaction(async (tx) => {
       // The conditional UPDATE is the lock: of two concurrent accepts, the second finds the row
       // no longer pending once the first commits, and fails here.
-      const updated = await transitionPending(tx, row.id, { status: 'accepted', acceptedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
+      const updated = await transitionPending(tx, row, { status: 'accepted', acceptedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
       if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
       let membershipId: string;
       if (row.inviteeOrganizationId) {
@@ -358,7 +358,7 @@ export async function rejectInvitation(ctx: Ctx, id: string): Promise<Invitation
   const me = requireSignedIn(ctx);
   const row = await requireAnswerable(ctx, id);
   return ctx.db.transaction(async (tx) => {
-    const updated = await transitionPending(tx, row.id, { status: 'rejected', declinedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
+    const updated = await transitionPending(tx, row, { status: 'rejected', declinedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.reject', organizationId: row.organizationId, user2Id: row.invitedById, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;

@@ -218,9 +218,10 @@ export async function setMessageAllowDownloadService(ctx: Ctx, id: string, allow
   const m = await requireManageableMessage(ctx, id);
   if (m.allowDownload === allowDownload) return m;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateMessage(tx, m.id, { allowDownload });
+    const row = await updateMessage(tx, m, { allowDownload });
+    if (!row) throw notFound('Message not found');
     await recordEvent(tx, ctx, { action: 'message.setAllowDownload', messageId: m.id, organizationId: m.organizationId, data: { allowDownload } });
-    return row!;
+    return row;
   });
   forget(ctx, m.id);
   return updated;
@@ -230,14 +231,15 @@ export async function setMessageSelfDestructDateService(ctx: Ctx, id: string, da
   const m = await requireManageableMessage(ctx, id);
   const selfDestructAt = checkFuture(date, 'date');
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateMessage(tx, m.id, { selfDestructAt });
+    const row = await updateMessage(tx, m, { selfDestructAt });
+    if (!row) throw notFound('Message not found');
     await recordEvent(tx, ctx, {
       action: 'message.setSelfDestructDate',
       messageId: m.id,
       organizationId: m.organizationId,
       data: { selfDestructAt: selfDestructAt?.toISOString() ?? null },
     });
-    return row!;
+    return row;
   });
   forget(ctx, m.id);
   return updated;

@@ -4,8 +4,8 @@ import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
 import type { Role } from '../../core/auth/policy.js';
-import type { TenantScope } from '../../core/auth/tenant.js';
-import { subtreeOf } from '../../core/auth/tenant.sql.js';
+import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
+import { subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
 import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
 import { slot, SqlShapes } from '../../core/sql-shape.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJson, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
@@ -214,13 +214,15 @@ export async function findMembership(db: Database, organizationId: string, userI
 
 export const findMembershipsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, memberships, ids);
 
-export async function updateMembershipRole(db: Database, id: string, role: Role): Promise<MembershipRow | undefined> {
-  const [row] = await db.update(memberships).set({ role }).where(eq(memberships.id, id)).returning();
+// Writes match the membership's organization too (core/auth/tenant.ts).
+export async function updateMembershipRole(db: Database, membership: TenantRowKey, role: Role): Promise<MembershipRow | undefined> {
+  const [row] = await db.update(memberships).set({ role }).where(tenantRow(memberships, membership)).returning();
   return row;
 }
 
-export async function deleteMembership(db: Database, id: string): Promise<void> {
-  await db.delete(memberships).where(eq(memberships.id, id));
+export async function deleteMembership(db: Database, membership: TenantRowKey): Promise<MembershipRow | undefined> {
+  const [row] = await db.delete(memberships).where(tenantRow(memberships, membership)).returning();
+  return row;
 }
 
 export async function countOwners(db: Database, organizationId: string): Promise<number> {

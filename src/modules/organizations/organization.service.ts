@@ -226,7 +226,7 @@ export async function removeMember(ctx: Ctx, organizationId: string, userId: str
   if (membership.role === 'owner') await ctx.authz.assert('membership:grantOwner', { organizationId: org.id }, { message: 'Only owners remove owners' });
   await ctx.db.transaction(async (tx) => {
     await keepAnOwner(tx, org.id, membership);
-    await deleteMembership(tx, membership.id);
+    await deleteMembership(tx, membership);
     await recordEvent(tx, ctx, { action: 'membership.remove', organizationId: org.id, user2Id: userId, data: { role: membership.role } });
   });
   return org;
@@ -238,9 +238,10 @@ export async function changeMemberRole(ctx: Ctx, organizationId: string, userId:
   if (membership.role === role) return { org, membership };
   const updated = await ctx.db.transaction(async (tx) => {
     if (role !== 'owner') await keepAnOwner(tx, org.id, membership);
-    const row = await updateMembershipRole(tx, membership.id, role);
+    const row = await updateMembershipRole(tx, membership, role);
+    if (!row) throw notFound('Membership not found');
     await recordEvent(tx, ctx, { action: 'membership.changeRole', organizationId: org.id, user2Id: userId, data: { from: membership.role, to: role } });
-    return row!;
+    return row;
   });
   return { org, membership: updated };
 }
