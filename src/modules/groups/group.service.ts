@@ -33,7 +33,7 @@ import {
   type GroupRow,
   type PageGroupRow,
 } from './group.repo.js';
-import { tenantScopeOf } from './scope.sql.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 
 type Ctx = ServiceContext;
 
@@ -109,7 +109,7 @@ export async function listVisibleGroups(
 ): Promise<Connection<GroupRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
   const keyset = groupKeyset(order.field, order.direction);
   const rows = await listGroups(ctx.db, scope, filter, keyset, page, skip);
@@ -221,9 +221,10 @@ export async function renameGroupService(ctx: Ctx, id: string, newName: string):
   const name = checkName(newName);
   if (name === group.name) return group;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateGroup(tx, group.id, { name });
+    const row = await updateGroup(tx, group, { name });
+    if (!row) throw notFound('Group not found');
     await recordEvent(tx, ctx, { action: 'group.rename', organizationId: group.organizationId, data: { groupId: group.id, from: group.name, to: name } });
-    return row!;
+    return row;
   });
   forget(ctx, updated);
   return updated;
@@ -234,7 +235,7 @@ export async function deleteGroupService(ctx: Ctx, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     // The group has no column in the event log: its id and name go into the event's data.
     await recordEvent(tx, ctx, { action: 'group.delete', organizationId: group.organizationId, data: { groupId: group.id, name: group.name } });
-    await deleteGroup(tx, group.id);
+    await deleteGroup(tx, group);
   });
   ctx.loaders.groupById.clear(group.id);
   ctx.loaders.groupMembersByGroupId.clear(group.id);
@@ -284,7 +285,7 @@ export async function removeGroupMembersService(ctx: Ctx, groupId: string, userI
       before.filter((m) => !ids.includes(m.userId)),
       'userIds',
     );
-    await deleteGroupMembers(tx, group.id, ids);
+    await deleteGroupMembers(tx, group, ids);
     await recordEvent(tx, ctx, {
       action: 'group.removeMembers',
       organizationId: group.organizationId,
@@ -308,7 +309,7 @@ export async function setGroupAdminService(ctx: Ctx, groupId: string, userId: st
       before.map((m) => (m.userId === userId ? { ...m, isAdmin } : m)),
       'isAdmin',
     );
-    await setGroupMemberAdmin(tx, group.id, userId, isAdmin);
+    await setGroupMemberAdmin(tx, group, userId, isAdmin);
     await recordEvent(tx, ctx, { action: 'group.setAdmin', organizationId: group.organizationId, user2Id: userId, data: { groupId: group.id, isAdmin } });
   });
   forget(ctx, group);
@@ -365,7 +366,7 @@ export async function applyGroupsOfUser(tx: Database, ctx: Ctx, userId: string, 
     }
   }, field);
   for (const g of removed) {
-    await deleteGroupMembers(tx, g.id, [userId]);
+    await deleteGroupMembers(tx, g, [userId]);
     await recordEvent(tx, ctx, { action: 'group.removeMembers', organizationId: g.organizationId, user2Id: userId, data: { groupId: g.id, userIds: [userId] } });
   }
   for (const g of [...added, ...removed]) ctx.loaders.groupMembersByGroupId.clear(g.id);

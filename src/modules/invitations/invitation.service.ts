@@ -4,6 +4,7 @@
 // and, for email and phone invitations, the outbox message that tells the invitee.
 import type { ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
@@ -12,7 +13,7 @@ import { isUniqueViolation } from '../../core/sql-errors.js';
 import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
 import { isE164Phone, isEmail, normalizePhone } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findMembership, findOrganizationBySlug, findWithinSubtree, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
+import { findMembership, findOrganizationBySlug, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { enqueue } from '../outbox/outbox.service.js';
 import { findUserByEmail, findUserByUsername, type UserRow } from '../users/user.repo.js';
@@ -27,7 +28,6 @@ import {
   transitionPending,
   type InvitationFilter,
   type InvitationRow,
-  type InvitationScope,
   type InvitationStatusValue,
 } from './invitation.repo.js';
 import { findOrganizationMembership, insertOrganizationMembership } from '../organizations/organization.repo.js';
@@ -43,13 +43,6 @@ export const RESEND_EXTENSION_DAYS = 7;
 
 // ---- visibility ----
 
-function scopeOf(ctx: Ctx): InvitationScope | null {
-  const p = ctx.principal;
-  if (p.kind !== 'user') return null;
-  const within = p.credential.type === 'personal_access_token' && !p.isInstanceAdmin ? p.credential.organizationId : null;
-  return p.isInstanceAdmin ? { all: true } : { all: false, userId: p.userId, withinOrganizationId: within };
-}
-
 /** Whether the invitation is addressed to the caller: by user id, else by one of their active emails or phones. */
 async function addressedToCaller(ctx: Ctx, row: InvitationRow): Promise<boolean> {
   const me = ctx.authz.userId;
@@ -60,17 +53,11 @@ async function addressedToCaller(ctx: Ctx, row: InvitationRow): Promise<boolean>
   return (row.inviteeEmail !== null && mine.emails.has(row.inviteeEmail.toLowerCase())) || (row.inviteePhone !== null && mine.phones.has(row.inviteePhone));
 }
 
-/** Organization-bound API tokens act only inside their organization's subtree, for received invitations too. */
-async function withinTokenOrganization(ctx: Ctx, organizationId: string): Promise<boolean> {
-  const p = ctx.principal;
-  if (p.kind !== 'user' || p.isInstanceAdmin || p.credential.type !== 'personal_access_token' || !p.credential.organizationId) return true;
-  return (await findWithinSubtree(ctx.db, p.credential.organizationId, [organizationId])).has(organizationId);
-}
-
 /** Managers of the inviting organization, the invitee, and admins of an invitee organization may read it. */
 export async function canReadInvitation(ctx: Ctx, row: InvitationRow): Promise<boolean> {
   if (await ctx.authz.can('invitation:read', { organizationId: row.organizationId })) return true;
-  if (!(await withinTokenOrganization(ctx, row.organizationId))) return false;
+  // The tenant rule holds for received invitations too (core/auth/tenant.ts).
+  if (!(await ctx.authz.withinTokenSubtree(row.organizationId))) return false;
   if (row.inviteeOrganizationId) return ctx.authz.can('invitation:read', { organizationId: row.inviteeOrganizationId });
   return addressedToCaller(ctx, row);
 }
@@ -112,7 +99,7 @@ const empty = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRe
 export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = scopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return empty(args);
   const rows = await listInvitations(ctx.db, scope, filter, page, skip);
   for (const r of rows) ctx.loaders.invitationById.prime(r.id, r);
@@ -299,7 +286,7 @@ export async function resendInvitation(ctx: Ctx, id: string): Promise<Invitation
   const validUntil = new Date(Math.min(from + RESEND_EXTENSION_DAYS * DAY_MS, now.getTime() + MAX_VALIDITY_DAYS * DAY_MS));
   const inviter = await inviterOf(ctx, row);
   return ctx.db.transaction(async (tx) => {
-    const updated = await transitionPending(tx, row.id, { sentAt: now, validUntil }, { requireValid: false });
+    const updated = await transitionPending(tx, row, { sentAt: now, validUntil }, { requireValid: false });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await notifyInvitee(tx, org, updated, inviter);
     await recordEvent(tx, ctx, { action: 'invitation.resend', organizationId: row.organizationId, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id, validUntil: validUntil.toISOString() } });
@@ -313,7 +300,7 @@ export async function revokeInvitation(ctx: Ctx, id: string): Promise<Invitation
   if (row.status !== 'pending') throw notAnswerable(row);
   return ctx.db.transaction(async (tx) => {
     // Lapsed pending invitations may be revoked too: the row then says who closed it.
-    const updated = await transitionPending(tx, row.id, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
+    const updated = await transitionPending(tx, row, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.revoke', organizationId: row.organizationId, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;
@@ -335,7 +322,7 @@ export async function acceptInvitation(ctx: Ctx, id: string): Promise<Invitation
     return await ctx.db.transaction(async (tx) => {
       // The conditional UPDATE is the lock: of two concurrent accepts, the second finds the row
       // no longer pending once the first commits, and fails here.
-      const updated = await transitionPending(tx, row.id, { status: 'accepted', acceptedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
+      const updated = await transitionPending(tx, row, { status: 'accepted', acceptedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
       if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
       let membershipId: string;
       if (row.inviteeOrganizationId) {
@@ -365,7 +352,7 @@ export async function rejectInvitation(ctx: Ctx, id: string): Promise<Invitation
   const me = requireSignedIn(ctx);
   const row = await requireAnswerable(ctx, id);
   return ctx.db.transaction(async (tx) => {
-    const updated = await transitionPending(tx, row.id, { status: 'rejected', declinedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
+    const updated = await transitionPending(tx, row, { status: 'rejected', declinedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.reject', organizationId: row.organizationId, user2Id: row.invitedById, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;

@@ -5,7 +5,7 @@ import type { Context } from '../../context.js';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
-import { tenantScopeOf } from '../groups/scope.sql.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import { countEventLogs, countEventLogsOfParent, listEventLogs, type EventLogFilter, type EventLogParent } from './event-log.repo.js';
 import { insertEventLog, type EventLogRow, type NewEventLog } from './log.repo.js';
 
@@ -30,7 +30,7 @@ type ReadCtx = Pick<Context, 'principal' | 'loaders' | 'db'>;
 
 export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter): Promise<Connection<EventLogRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
   const rows = await listEventLogs(ctx.db, scope, filter, page);
   return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogs(ctx.db, scope, filter));
@@ -44,7 +44,7 @@ export async function eventLogsOf(
   args: ConnectionArgs & { actionIn?: string[] | null },
 ): Promise<Connection<EventLogRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
   const actionIn = args.actionIn ? [...new Set(args.actionIn)].sort() : null;
   const rows = await ctx.loaders.eventLogPage({ parent, scope, actionIn, page }).load(id);

@@ -7,7 +7,7 @@ import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { isEmail } from '../../core/validation.js';
-import { tenantScopeOf } from '../groups/scope.sql.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import type { UserRow } from '../users/user.repo.js';
@@ -82,7 +82,7 @@ const emptyPage = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pa
 
 export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter: MessageFilter): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyPage(args);
   const rows = await listMessages(ctx.db, scope, filter, page);
   primeOwners(ctx, rows);
@@ -92,7 +92,7 @@ export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter
 /** Messages a user owns or received, newest first, as far as the caller may see them (batched across users). */
 export async function messagesOfUser(ctx: Ctx, relation: 'owned' | 'received', userId: string, args: ConnectionArgs): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyPage(args);
   const rows = await ctx.loaders.messagePageByUserId({ relation, scope, page }).load(userId);
   primeOwners(ctx, rows);
@@ -218,9 +218,10 @@ export async function setMessageAllowDownloadService(ctx: Ctx, id: string, allow
   const m = await requireManageableMessage(ctx, id);
   if (m.allowDownload === allowDownload) return m;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateMessage(tx, m.id, { allowDownload });
+    const row = await updateMessage(tx, m, { allowDownload });
+    if (!row) throw notFound('Message not found');
     await recordEvent(tx, ctx, { action: 'message.setAllowDownload', messageId: m.id, organizationId: m.organizationId, data: { allowDownload } });
-    return row!;
+    return row;
   });
   forget(ctx, m.id);
   return updated;
@@ -230,14 +231,15 @@ export async function setMessageSelfDestructDateService(ctx: Ctx, id: string, da
   const m = await requireManageableMessage(ctx, id);
   const selfDestructAt = checkFuture(date, 'date');
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateMessage(tx, m.id, { selfDestructAt });
+    const row = await updateMessage(tx, m, { selfDestructAt });
+    if (!row) throw notFound('Message not found');
     await recordEvent(tx, ctx, {
       action: 'message.setSelfDestructDate',
       messageId: m.id,
       organizationId: m.organizationId,
       data: { selfDestructAt: selfDestructAt?.toISOString() ?? null },
     });
-    return row!;
+    return row;
   });
   forget(ctx, m.id);
   return updated;

@@ -3,6 +3,7 @@
 // commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
@@ -34,7 +35,6 @@ import {
   type OrganizationFilter,
   type OrganizationOrderField,
   type OrganizationRow,
-  type OrganizationScope,
 } from './organization.repo.js';
 
 type Ctx = ServiceContext;
@@ -73,13 +73,6 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
   return row;
 }
 
-function scopeOf(ctx: Ctx): OrganizationScope | null {
-  const p = ctx.principal;
-  if (p.kind !== 'user') return null;
-  const within = p.credential.type === 'personal_access_token' && !p.isInstanceAdmin ? p.credential.organizationId : null;
-  return p.isInstanceAdmin ? { all: true } : { all: false, userId: p.userId, withinOrganizationId: within };
-}
-
 export async function listVisibleOrganizations(
   ctx: Ctx,
   args: ConnectionArgs,
@@ -90,7 +83,7 @@ export async function listVisibleOrganizations(
 ): Promise<Connection<OrganizationRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = scopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
   const keyset = organizationKeyset(order.field, order.direction);
   const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, skip);
@@ -229,7 +222,7 @@ export async function removeMember(ctx: Ctx, organizationId: string, userId: str
   if (membership.role === 'owner') await ctx.authz.assert('membership:grantOwner', { organizationId: org.id }, { message: 'Only owners remove owners' });
   await ctx.db.transaction(async (tx) => {
     await keepAnOwner(tx, org.id, membership);
-    await deleteMembership(tx, membership.id);
+    await deleteMembership(tx, membership);
     await recordEvent(tx, ctx, { action: 'membership.remove', organizationId: org.id, user2Id: userId, data: { role: membership.role } });
   });
   return org;
@@ -241,9 +234,10 @@ export async function changeMemberRole(ctx: Ctx, organizationId: string, userId:
   if (membership.role === role) return { org, membership };
   const updated = await ctx.db.transaction(async (tx) => {
     if (role !== 'owner') await keepAnOwner(tx, org.id, membership);
-    const row = await updateMembershipRole(tx, membership.id, role);
+    const row = await updateMembershipRole(tx, membership, role);
+    if (!row) throw notFound('Membership not found');
     await recordEvent(tx, ctx, { action: 'membership.changeRole', organizationId: org.id, user2Id: userId, data: { from: membership.role, to: role } });
-    return row!;
+    return row;
   });
   return { org, membership: updated };
 }

@@ -1,6 +1,7 @@
 // Shared pieces of the accounts dialect: path and query schemas, DRF page-number pagination
 // (absolute next/previous links from the request URL), and the signed-in guard (DRF answers
 // 401 before anything else when a view needs authentication).
+import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { fromGlobalId, toGlobalId } from '../../core/graphql/node.js';
 import { uuidString } from '../schemas.js';
@@ -82,8 +83,7 @@ export const organizationQuery: JsonSchema = { ...uuid, description: 'The organi
 export function optionalOrganizationOf(r: RestRequest, fromBody?: string): string | null {
   const given = fromBody ?? (r.query.organization as string | undefined);
   if (given) return gid('Organization', given);
-  const p = r.principal;
-  const bound = p.kind === 'user' && p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  const bound = tokenOrganizationOf(r.principal);
   return bound ? gid('Organization', bound) : null;
 }
 
