@@ -41,13 +41,6 @@ export async function readableContact(ctx: Ctx, id: string): Promise<ContactRow 
   return row && ctx.authz.isSelfOrAdmin(row.userId) ? row : null;
 }
 
-/** A phone number in E.164 form (separators removed), or a VALIDATION_FAILED userError. */
-function checkPhone(phone: string, field = 'phone'): string {
-  const p = normalizePhone(phone);
-  if (!isE164Phone(p)) throw validation(field, 'Phone number must be in international form, e.g. +32475123456');
-  return p;
-}
-
 /** A contact of the given type the caller may manage; another user's answers like a missing one. */
 async function requireOwnContact(ctx: Ctx, id: string, type?: 'email' | 'phone'): Promise<ContactRow> {
   const row = await readableContact(ctx, id);
@@ -122,6 +115,13 @@ export async function loginHint(ctx: Ctx, email: string): Promise<LoginHint> {
 }
 
 // ---- writes ----
+
+/** A phone number in E.164 form (separators removed; the "+" is required for contacts), or a VALIDATION_FAILED userError. */
+function checkPhone(phone: string, field = 'phone'): string {
+  const p = normalizePhone(phone);
+  if (!isE164Phone(p)) throw validation(field, 'Phone number must be in international form, e.g. +32475123456');
+  return p;
+}
 
 /** Sets the user's primary email (admins): the primary contact takes the new, validated address. */
 export async function replacePrimaryEmail(tx: Database, userId: string, email: string): Promise<void> {
