@@ -10,6 +10,8 @@ import { confiningOrganizationOf } from './tenant.js';
 export type Role = 'owner' | 'admin' | 'member';
 const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
 export const atLeast = (role: Role | null, needed: Role) => role !== null && RANK[role] >= RANK[needed];
+/** Whether `role` is stronger than `other` (every role outranks none). */
+export const outranks = (role: Role, other: Role | null | undefined) => other == null || RANK[role] > RANK[other];
 export const strongest = (roles: Role[]): Role | null => roles.reduce<Role | null>((best, r) => (best === null || RANK[r] > RANK[best] ? r : best), null);
 
 /** Actions about a user account (the resource's userId is the account). */

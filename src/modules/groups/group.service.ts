@@ -5,8 +5,8 @@
 import type { Context, ServiceContext } from '../../context.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
-import { checkOffset } from '../../core/offset.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../core/sql-errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -38,8 +38,6 @@ import { tenantScopeOf } from '../../core/auth/tenant.js';
 type Ctx = ServiceContext;
 
 const MAX_MEMBERS_PER_CALL = 100;
-/** The largest `offset` of the groups list (page-number clients); cursors go further. */
-const MAX_OFFSET = 100_000;
 
 function checkName(name: string, field = 'name'): string {
   const n = name.trim();
@@ -112,7 +110,7 @@ export async function listVisibleGroups(
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
   const scope = tenantScopeOf(ctx.principal);
-  if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
+  if (!scope) return emptyConnection(page);
   const keyset = groupKeyset(order.field, order.direction);
   const rows = await listGroups(ctx.db, scope, filter, keyset, page, skip);
   for (const r of rows) ctx.loaders.groupById.prime(r.id, r);
@@ -128,7 +126,7 @@ export async function listVisibleGroups(
  */
 export async function groupsOfOrganization(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs, columns: readonly (keyof GroupRow)[] | null = null): Promise<Connection<PageGroupRow>> {
   const page = pageRequest(args);
-  if (!(await ctx.authz.can('group:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
+  if (!(await ctx.authz.can('group:read', { organizationId: org.id }))) return emptyConnection(page);
   const rows = await ctx.loaders.groupPage({ page, columns }).load(org.id);
   if (!columns) for (const r of rows) ctx.loaders.groupById.prime(r.id, r as GroupRow);
   return toConnection(rows, page, (r) => [r.name, r.id], (r) => r, () => ctx.loaders.groupCountByOrganizationId.load(org.id));

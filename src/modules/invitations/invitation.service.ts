@@ -7,10 +7,11 @@ import type { Role } from '../../core/auth/policy.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset } from '../../core/offset.js';
+import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { isE164Phone, isEmail, normalizePhone } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findMembership, findOrganizationBySlug, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -39,10 +40,6 @@ export const DEFAULT_VALIDITY_DAYS = 7;
 export const MAX_VALIDITY_DAYS = 30;
 /** How far a resend pushes validUntil (from now, or from a later validUntil). */
 export const RESEND_EXTENSION_DAYS = 7;
-
-// Deliberately loose: the address is proven by whoever receives the message.
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+?[0-9]{6,15}$/;
 
 // ---- visibility ----
 
@@ -97,10 +94,7 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
   return row;
 }
 
-const empty = <T>(args: ConnectionArgs): Connection<T> => toConnection<T, T>([], pageRequest(args), () => [], (r) => r, async () => 0);
-
-/** The largest `offset` of the invitations list (page-number clients); cursors go further. */
-const MAX_OFFSET = 100_000;
+const empty = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
   const page = pageRequest(args);
@@ -157,8 +151,6 @@ function checkValidUntil(value: Date | null | undefined, now: Date): Date {
   return value;
 }
 
-export const normalizePhone = (phone: string): string => phone.replace(/[\s().-]/g, '');
-
 async function resolveInvitee(ctx: Ctx, org: OrganizationRow, input: InviteInput, role: Role): Promise<Invitee> {
   const given = (['username', 'email', 'phone', 'organization'] as const).filter((k) => input[k] != null);
   if (given.length === 0) throw validation('username', 'Give one of username, email, phone or organization');
@@ -174,15 +166,17 @@ async function resolveInvitee(ctx: Ctx, org: OrganizationRow, input: InviteInput
     }
     case 'email': {
       const email = input.email!.trim();
-      if (email.length > 254 || !EMAIL.test(email)) throw validation('email', 'Not an email address');
+      if (!isEmail(email)) throw validation('email', 'Not an email address');
       // An address that belongs to a user invites that user (and only they may accept).
       const user = await findUserByEmail(ctx.db, email);
       if (user && (await findMembership(ctx.db, org.id, user.id))) throw conflict('email', 'The user with this email address is already a member');
       return { kind: 'email', field, email, userId: user?.id ?? null };
     }
     case 'phone': {
-      const phone = normalizePhone(input.phone!);
-      if (!PHONE.test(phone)) throw validation('phone', 'Not a phone number: 6 to 15 digits, optionally with a leading +');
+      // The "+" is optional here (the accounts dialect's invitee_identifier): digits alone are
+      // read as an international number, so the invitation matches the invitee's E.164 contact.
+      const phone = normalizePhone(input.phone!, { plusOptional: true });
+      if (!isE164Phone(phone)) throw validation('phone', 'Not a phone number: give it in international form, e.g. +32475123456 (the "+" may be left out)');
       return { kind: 'phone', field, phone };
     }
     case 'organization': {

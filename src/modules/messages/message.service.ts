@@ -4,8 +4,9 @@
 // download, self-destruct date, read. Each change commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
+import { isEmail } from '../../core/validation.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -29,7 +30,6 @@ type Ctx = ServiceContext;
 
 const MAX_RECIPIENTS = 100;
 const MAX_METADATA_BYTES = 64 * 1024;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Hands the joined owners to the user loader, so `owner { … }` costs no statement. */
 function primeOwners(ctx: Ctx, rows: MessageWithOwner[]): void {
@@ -78,7 +78,7 @@ async function requireManageableMessage(ctx: Ctx, id: string): Promise<MessageRo
   return m;
 }
 
-const emptyPage = <T>(args: ConnectionArgs): Connection<T> => toConnection([], pageRequest(args), () => [], (r: T) => r, async () => 0);
+const emptyPage = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter: MessageFilter): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
@@ -143,7 +143,7 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
   const userIds = [...new Set(input.recipientIds ?? [])];
   const emails = [...new Map((input.recipientEmails ?? []).map((e) => [e.trim().toLowerCase(), e.trim()])).values()];
   if (userIds.length + emails.length > MAX_RECIPIENTS) throw validation('recipientIds', `At most ${MAX_RECIPIENTS} recipients at once`);
-  const badEmail = emails.findIndex((e) => e.length > 254 || !EMAIL.test(e));
+  const badEmail = emails.findIndex((e) => !isEmail(e));
   if (badEmail >= 0) throw validation(`recipientEmails.${badEmail}`, 'Not an email address');
   const selfDestructAt = checkFuture(input.selfDestructAt, 'selfDestructAt');
   const existing = await findExistingUserIds(ctx.db, userIds);

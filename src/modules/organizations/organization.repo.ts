@@ -3,7 +3,7 @@
 import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
-import type { Role } from '../../core/auth/policy.js';
+import { outranks, type Role } from '../../core/auth/policy.js';
 import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
 import { subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
 import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
@@ -188,12 +188,8 @@ export async function findEffectiveRoles(db: Database, userId: string, organizat
       )
       select chain.target, m.role from chain join ${memberships} m on m.organization_id = chain.id and m.user_id = ${userId}`),
   );
-  const rank: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
   const out = new Map<string, Role>();
-  for (const r of rows) {
-    const prev = out.get(r.target);
-    if (!prev || rank[r.role] > rank[prev]) out.set(r.target, r.role);
-  }
+  for (const r of rows) if (outranks(r.role, out.get(r.target))) out.set(r.target, r.role);
   return out;
 }
 

@@ -6,9 +6,10 @@ import type { Role } from '../../core/auth/policy.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset } from '../../core/offset.js';
+import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { isSlug, SLUG_MAX_LENGTH } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import {
   countChildren,
@@ -38,14 +39,9 @@ import {
 
 type Ctx = ServiceContext;
 
-/** The largest `offset` of the organizations list (page-number clients); cursors go further. */
-export const MAX_OFFSET = 100_000;
-
-export const SLUG_PATTERN = /^[-a-zA-Z0-9_.]+$/;
-
 function checkSlug(slug: string, field = 'slug'): string {
-  if (slug.length < 1 || slug.length > 64) throw validation(field, 'Slug must be 1 to 64 characters');
-  if (!SLUG_PATTERN.test(slug)) throw validation(field, 'Slug may contain only letters, digits, "-", "_" and "."');
+  if (slug.length < 1 || slug.length > SLUG_MAX_LENGTH) throw validation(field, `Slug must be 1 to ${SLUG_MAX_LENGTH} characters`);
+  if (!isSlug(slug)) throw validation(field, 'Slug may contain only letters, digits, "-", "_" and "."');
   return slug;
 }
 
@@ -88,7 +84,7 @@ export async function listVisibleOrganizations(
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
   const scope = tenantScopeOf(ctx.principal);
-  if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
+  if (!scope) return emptyConnection(page);
   const keyset = organizationKeyset(order.field, order.direction);
   const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, skip);
   for (const r of rows) ctx.loaders.organizationById.prime(r.org.id, r.org);
@@ -103,7 +99,7 @@ export async function listVisibleOrganizations(
  */
 export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; select?: MemberSelection }) {
   const page = pageRequest(args);
-  if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
+  if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return emptyConnection(page);
   const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, select: args.select ?? WHOLE_MEMBER }).load(org.id);
   return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
 }

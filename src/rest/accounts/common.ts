@@ -4,10 +4,10 @@
 import { confiningOrganizationOf, tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { fromGlobalId, toGlobalId } from '../../core/graphql/node.js';
+import { uuidString } from '../schemas.js';
 import type { JsonSchema, RestRequest } from '../types.js';
 
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-export const uuid: JsonSchema = { type: 'string', pattern: UUID_PATTERN, description: 'uuid' };
+export const uuid: JsonSchema = { ...uuidString, description: 'uuid' };
 /** `/:uuid/` paths: a value that is no uuid answers 404, as Django's URL resolver does. */
 export const uuidParams: JsonSchema = { type: 'object', properties: { uuid }, required: ['uuid'] };
 
@@ -16,8 +16,8 @@ export const INVALID_PAGE = 'Invalid page.';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-/** The organizations list skips at most this many rows (the GraphQL offset's bound). */
-export const MAX_OFFSET = 100_000;
+/** The lists skip at most this many rows: the GraphQL offset's bound, answered as DRF's invalid page. */
+export { MAX_OFFSET, MAX_USERS_OFFSET } from '../../core/offset.js';
 
 export const pageQuery: Record<string, JsonSchema> = {
   page: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'A page number within the paginated result set.' },
