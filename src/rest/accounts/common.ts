@@ -1,7 +1,7 @@
 // Shared pieces of the accounts dialect: path and query schemas, DRF page-number pagination
 // (absolute next/previous links from the request URL), and the signed-in guard (DRF answers
 // 401 before anything else when a view needs authentication).
-import { tokenOrganizationOf } from '../../core/auth/tenant.js';
+import { confiningOrganizationOf, tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { fromGlobalId, toGlobalId } from '../../core/graphql/node.js';
 import { uuidString } from '../schemas.js';
@@ -96,9 +96,10 @@ export function organizationOf(r: RestRequest, fromBody?: string): string {
 
 /**
  * The organization a view is limited to: the one given, else the API token's — except for
- * instance admins, whom a token's organization does not limit (as in the graph's policy).
+ * instance admins, whom a token's organization does not limit (core/auth/tenant.ts).
  */
 export function viewOrganizationOf(r: RestRequest): string | null {
   if (r.query.organization) return gid('Organization', r.query.organization as string);
-  return r.principal.kind === 'user' && r.principal.isInstanceAdmin ? null : optionalOrganizationOf(r);
+  const confining = confiningOrganizationOf(r.principal);
+  return confining ? gid('Organization', confining) : null;
 }

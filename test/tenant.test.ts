@@ -1,6 +1,7 @@
-// Tenant-owned writes match the organization too (core/auth/tenant.ts, CONVENTIONS #9): a write
-// called with a row's right id but another organization's id changes nothing, on a real database.
-// The services always pass the row they read; these calls forge the key on purpose.
+// The tenant rule (core/auth/tenant.ts) in lists and writes. A list under an organization-bound
+// token shows what by-id reads show. Tenant-owned writes match the organization too
+// (CONVENTIONS #9): a write called with a row's right id but another organization's id changes
+// nothing, on a real database; the services pass the row they read, these calls forge the key.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupMembers, groups } from '../schema/groups.js';
@@ -102,6 +103,32 @@ describe.each(DRIVERS)('tenant-owned writes on %s', (driver) => {
     const [row] = await db().select().from(invitations).where(eq(invitations.id, invitation.id));
     expect(row).toMatchObject({ status: 'pending', revokedAt: null });
     expect(await transitionPending(db(), invitation, { status: 'revoked', revokedAt: new Date() }, { requireValid: false })).toMatchObject({ status: 'revoked' });
+  });
+
+  it('lists under an organization-bound token only the invitations a by-id read shows', async () => {
+    // Mia is a plain member of `hq` (her token is bound to it) and an admin of `partner`, outside
+    // hq's subtree. hq's sub-organization `hq.sales` invites `partner`: her managing `partner`
+    // counts only where her token reaches, so neither the list nor node(id) shows it.
+    const s = seed(t);
+    const mia = await s.user('mia');
+    const hq = await s.org('hq', { owner });
+    await s.member(hq, mia);
+    const sales = await s.org('hq.sales', { parent: hq });
+    const partner = await s.org('partner', { owner: mia });
+    const inv = await insertInvitation(db(), { organizationId: sales.id, inviteeOrganizationId: partner.id, invitedById: owner.id, validUntil: new Date(Date.now() + 86_400_000) });
+    const jwt = await s.tokenFor(mia);
+    const mk = `mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token userErrors { code } } }`;
+    const bound = (await t.gql(mk, { i: { username: 'mia', name: 'hq only', scopes: ['API'], organizationId: s.gid('Organization', hq) } }, { token: jwt })).body.data.createPersonalAccessToken.token as string;
+    const list = `{ invitations(first: 50) { totalCount nodes { id } } }`;
+    const byId = `query($id: ID!) { node(id: $id) { id } }`;
+    const id = s.gid('Invitation', inv);
+
+    const unbound = (await t.gql(list, {}, { token: jwt })).body.data.invitations;
+    expect(unbound.nodes).toEqual([{ id }]);
+    expect((await t.gql(byId, { id }, { token: jwt })).body.data.node).toEqual({ id });
+
+    expect((await t.gql(list, {}, { token: bound })).body.data.invitations).toEqual({ totalCount: 0, nodes: [] });
+    expect((await t.gql(byId, { id }, { token: bound })).body.data.node).toBeNull();
   });
 
   it('leaves a message alone when the organization does not match, including one outside any organization', async () => {
