@@ -120,6 +120,7 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: int(15, 2, 100),
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
   MAX_ALIASES: int(100, 1, 100_000),
+  MAX_QUERY_TOKENS: int(5_000, 100, 1_000_000),
   MAX_RESPONSE_BYTES: int(8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
@@ -145,8 +146,12 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
-  /** Query limits (core/graphql/limits.ts): depth, cost, aliases, and the bytes of an answer. */
-  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number };
+  /**
+   * Query limits (core/graphql/limits.ts): depth, cost, aliases, the bytes of an answer, and the
+   * tokens of a document (graphql-js's parser stops there, before validation, whose work grows
+   * faster than the document).
+   */
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number; maxTokens: number };
   /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
   smtpUrl?: string;
   outboxIntervalMs: number;
@@ -189,7 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES },
+    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES, maxTokens: e.MAX_QUERY_TOKENS },
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,
