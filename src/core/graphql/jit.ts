@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 
-// The CommonJS build, like graphql-query-complexity in limits.ts: the ESM build would load a
+// The CommonJS build: the ESM build would load a
 // second copy of graphql that rejects type-graphql's schema. Loaded when the first document is
 // compiled, not at start: the gateway answers its first requests with graphql-js anyway, and
 // graphql-jit with its dependencies took ~50 ms of the start here.
