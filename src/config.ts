@@ -7,10 +7,9 @@ import { z } from 'zod';
  * The postgres.js pool size when DATABASE_POOL_MAX is unset: twice the cores, 2 to 10. More
  * connections busy at once than the database has cores add context switches, not throughput
  * (PostgreSQL's wiki: connections ≈ cores × 2 + spindles). Measured on the benchmark (2 cores,
- * gateway and PostgreSQL on one machine, interleaved rounds): 4 connections instead of 10 gave
- * +1-26 % req/s on the small query, +6-14 % on the event log, about +3 % on the dashboard page
- * (within its noise), the write mix unchanged (~425 mutations/s); the raw anchor gains nothing
- * from 4. This machine's cores stand in for the database's, unknown here: a database on a larger
+ * gateway and PostgreSQL on one machine, interleaved rounds; figures in the commit history): 4
+ * connections instead of 10 answered the small query and the event log faster, the page query
+ * within its noise, the write mix unchanged. This machine's cores stand in for the database's, unknown here: a database on a larger
  * host of its own wants DATABASE_POOL_MAX set to its size.
  */
 export const defaultPoolMax = (cores = availableParallelism()): number => Math.min(10, Math.max(2, 2 * cores));
