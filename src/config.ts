@@ -8,10 +8,9 @@ import { isEmail, isUsername } from './core/validation.js';
  * The postgres.js pool size when DATABASE_POOL_MAX is unset: twice the cores, 2 to 10. More
  * connections busy at once than the database has cores add context switches, not throughput
  * (PostgreSQL's wiki: connections ≈ cores × 2 + spindles). Measured on the benchmark (2 cores,
- * gateway and PostgreSQL on one machine, interleaved rounds): 4 connections instead of 10 gave
- * +1-26 % req/s on the small query, +6-14 % on the event log, about +3 % on the dashboard page
- * (within its noise), the write mix unchanged (~425 mutations/s); the raw anchor gains nothing
- * from 4. This machine's cores stand in for the database's, unknown here: a database on a larger
+ * gateway and PostgreSQL on one machine, interleaved rounds; figures in the commit history): 4
+ * connections instead of 10 answered the small query and the event log faster, the page query
+ * within its noise, the write mix unchanged. This machine's cores stand in for the database's, unknown here: a database on a larger
  * host of its own wants DATABASE_POOL_MAX set to its size.
  */
 export const defaultPoolMax = (cores = availableParallelism()): number => Math.min(10, Math.max(2, 2 * cores));
@@ -121,6 +120,7 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: int(15, 2, 100),
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
   MAX_ALIASES: int(100, 1, 100_000),
+  MAX_QUERY_TOKENS: int(5_000, 100, 1_000_000),
   MAX_RESPONSE_BYTES: int(8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
@@ -146,8 +146,12 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
-  /** Query limits (core/graphql/limits.ts): depth, cost, aliases, and the bytes of an answer. */
-  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number };
+  /**
+   * Query limits (core/graphql/limits.ts): depth, cost, aliases, the bytes of an answer, and the
+   * tokens of a document (graphql-js's parser stops there, before validation, whose work grows
+   * faster than the document).
+   */
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number; maxTokens: number };
   /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
   smtpUrl?: string;
   outboxIntervalMs: number;
@@ -190,7 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES },
+    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES, maxTokens: e.MAX_QUERY_TOKENS },
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,

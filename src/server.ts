@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
 import { DomainError, ERROR_CODES } from './core/errors.js';
-import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
+import { errorLoggingPlugin, formatError, withoutSuggestions } from './core/graphql/errors.js';
 import { frameworkError, scopePlugin } from './core/graphql/request-rules.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { KnownQueries } from './core/graphql/known-queries.js';
-import { limitsPlugin } from './core/graphql/limits.js';
+import { limitsPlugin, oversizedAnswer } from './core/graphql/limits.js';
 import { lazyValidatorBuilder } from './core/lazy-validator.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
@@ -92,11 +92,14 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     schema,
     introspection: config.introspection,
     csrfPrevention: true,
+    // A document over the token bound is refused while it is parsed, before validation runs.
+    parseOptions: { maxTokens: config.limits.maxTokens },
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (drain HTTP, then close the database); Apollo's own handler
     // would stop the server and re-raise the signal, killing the process mid-drain.
     stopOnTerminationSignals: false,
-    formatError,
+    // With introspection off, error messages do not suggest names either.
+    formatError: config.introspection ? formatError : (formatted, error) => withoutSuggestions(formatError(formatted, error)),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
@@ -152,8 +155,14 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
           laneContexts.set(request, ctx);
         }
       }
-      const body = await graphql.call(app, request, reply);
+      let body = await graphql.call(app, request, reply);
       known.learnContentType(request, reply);
+      // An answer over the response bound is refused, not sent (core/graphql/limits.ts).
+      const refusal = typeof body === 'string' ? oversizedAnswer(body, config.limits) : undefined;
+      if (refusal) {
+        reply.code(400);
+        body = refusal;
+      }
       return legacyJsonStatus(reply, body);
     },
   });

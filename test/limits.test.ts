@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getIntrospectionQuery, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/core/db.js';
 import { checkLimits, type QueryLimits } from '../src/core/graphql/limits.js';
 import { buildSchema } from '../src/schema.js';
+import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 const LIMITS: QueryLimits = { maxDepth: 15, maxCost: 50_000, maxAliases: 100, maxResponseBytes: 8 * 1024 * 1024 };
 const bench = (name: string) => readFileSync(join(projectRoot(), 'test', 'bench', 'queries', `${name}.graphql`), 'utf8');
@@ -128,5 +129,135 @@ describe('checkLimits', () => {
     const doc = parse(bench('small'));
     const first = check(doc, { username: 'a' });
     expect(check(doc, { username: 'b' })).toBe(first);
+  });
+});
+
+describe.each(DRIVERS)('limits on a gateway on %s', (driver) => {
+  let t: TestGateway;
+  let url: string;
+  beforeAll(async () => {
+    t = await startTestGateway(driver);
+    url = await t.gw.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => t?.close());
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    t.gw.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+  const codeOf = (res: { json(): any }) => res.json().errors?.[0]?.extensions?.code;
+
+  it('refuses the fragment bomb in milliseconds while /healthz answers', async () => {
+    for (const n of [22, 26]) {
+      const started = Date.now();
+      const timed = async (p: Promise<Response>) => {
+        const res = await p;
+        return { res, ms: Date.now() - started };
+      };
+      const [bomb, health] = await Promise.all([
+        timed(fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: fragmentBomb(n) }) })),
+        timed(fetch(`${url}/healthz`)),
+      ]);
+      expect((await bomb.res.json()).errors[0].extensions.code, `${n} fragments`).toBe('QUERY_TOO_COMPLEX');
+      expect(health.res.status).toBe(200);
+      expect(bomb.ms, `${n} fragments`).toBeLessThan(1_000);
+      expect(health.ms, `${n} fragments`).toBeLessThan(1_000);
+    }
+  });
+
+  it('refuses 3,400 and 10,000 aliased pages and 1,000 aliased introspections from anonymous callers', async () => {
+    // By default the parser stops them at MAX_QUERY_TOKENS, before validation.
+    for (const query of [aliased(3_400, USERS_PAGE), aliased(10_000, USERS_PAGE), aliased(1_000, '__schema { types { name fields { name } } }')]) {
+      const res = await post({ query });
+      // (graphql-js's own words, "more that" included.)
+      expect(res.json().errors[0]).toMatchObject({ message: expect.stringMatching(/^Syntax Error: Document contains more tha[nt] 5000 tokens/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    }
+    // Past the parser, the aliases and the cost refuse them, without a node limit to slip past.
+    const wide = await startTestGateway(driver, { env: { MAX_QUERY_TOKENS: '1000000' }, database: t.db });
+    try {
+      const send = (query: string) => wide.gw.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ query }) });
+      for (const n of [3_400, 10_000]) {
+        const res = await send(aliased(n, USERS_PAGE));
+        expect(res.json().errors[0].message, `${n} aliases`).toBe(`Query has ${n} aliased fields; the limit is 100`);
+        expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+        expect(res.json().data).toBeUndefined();
+      }
+      const intro = await send(aliased(1_000, '__schema { types { name fields { name } } }'));
+      expect(codeOf(intro)).toBe('QUERY_TOO_COMPLEX');
+      expect(intro.body.length).toBeLessThan(1_000);
+    } finally {
+      await wide.gw.app.close();
+    }
+    // Within the alias bound, by cost alone: 60 introspections of every type's fields.
+    const costly = await post({ query: aliased(60, '__schema { types { name fields { name args { name } } } }') });
+    expect(costly.json().errors[0].message).toMatch(/^Query would cost \d+; the limit is 50000/);
+    expect(costly.json().errors[0].extensions.cost.maximumAvailable).toBe(50_000);
+  });
+
+  it('shows the cost of every answer in extensions, alike on both lanes', async () => {
+    const query = 'query($n: Int) { users(first: $n) { nodes { username } } } # cost';
+    const apollo = await post({ query, variables: { n: 3 } });
+    const answered = t.gw.app.knownQueries.stats.answered;
+    const lane = await post({ query, variables: { n: 3 } });
+    expect(t.gw.app.knownQueries.stats.answered - answered).toBe(1);
+    expect(apollo.json().extensions).toEqual({ cost: { requestedQueryCost: 1 + 3 * (1 + 1), maximumAvailable: 50_000 } });
+    expect(lane.body).toBe(apollo.body);
+    // Another page size: its own cost, on the lane too.
+    const bigger = await post({ query, variables: { n: 50 } });
+    expect(bigger.json().extensions.cost.requestedQueryCost).toBe(1 + 50 * 2);
+    expect(t.gw.app.knownQueries.stats.answered - answered).toBe(2);
+    // No cost where nothing ran: variables that do not coerce keep execution's own error.
+    const bad = await post({ query, variables: { n: 'x' } });
+    expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.json().extensions).toBeUndefined();
+  });
+
+  it('refuses an answer over MAX_RESPONSE_BYTES on both lanes, and sends the ones within', async () => {
+    const small = await startTestGateway(driver, { env: { MAX_RESPONSE_BYTES: '1024' }, database: t.db });
+    try {
+      const send = (name: string, accept = 'application/json') =>
+        small.gw.app.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { 'content-type': 'application/json', accept },
+          payload: JSON.stringify({ query: 'query($name: String!) { __type(name: $name) { name fields { name description } } }', variables: { name } }),
+        });
+      expect((await send('Boolean')).json().data.__type.name).toBe('Boolean');
+      const known = small.gw.app.knownQueries.stats;
+      const before = { ...known };
+      expect((await send('Boolean')).json().data.__type.name).toBe('Boolean');
+      expect(known.answered - before.answered).toBe(1);
+      // The lane hands the oversized answer to Apollo, which refuses it as every such answer.
+      const big = await send('User');
+      expect(known.fellThrough - before.fellThrough).toBe(1);
+      expect(big.statusCode).toBe(200);
+      expect(big.json()).toEqual({ errors: [{ message: expect.stringMatching(/^The answer would be \d+ bytes; the limit is 1024/), extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
+      const modern = await send('User', 'application/graphql-response+json');
+      expect(modern.statusCode).toBe(400);
+      expect(modern.json().errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    } finally {
+      await small.gw.app.close();
+    }
+  });
+
+  it('hides "Did you mean" suggestions when INTROSPECTION=false', async () => {
+    const closed = await startTestGateway(driver, { env: { INTROSPECTION: 'false' }, database: t.db });
+    try {
+      const probes: [string, Record<string, unknown>?][] = [
+        ['{ usr(username: "a") { id } }'],
+        ['{ users(frist: 1) { totalCount } }'],
+        ['{ organizations(orderBy: { field: SLG, direction: ASC }) { totalCount } }'],
+        ['query($o: OrganizationOrder) { organizations(orderBy: $o) { totalCount } }', { o: { field: 'SLG', direction: 'ASC' } }],
+        ['{ viewer { ... on Usr { id } } }'],
+      ];
+      for (const [query, variables] of probes) {
+        const open = await post({ query, variables });
+        const hidden = await closed.gw.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ query, variables }) });
+        expect(open.body, query).toMatch(/Did you mean/);
+        expect(hidden.body, query).not.toMatch(/Did you mean/);
+        expect(hidden.json().errors[0].extensions.code).toBe(open.json().errors[0].extensions.code);
+        expect(open.json().errors[0].message.startsWith(hidden.json().errors[0].message)).toBe(true);
+      }
+    } finally {
+      await closed.gw.app.close();
+    }
   });
 });

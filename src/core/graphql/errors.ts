@@ -29,3 +29,14 @@ export const errorLoggingPlugin = (logger: Logger): ApolloServerPlugin<Context> 
     };
   },
 });
+
+/**
+ * Without graphql-js's "Did you mean …?" hints, which name fields, arguments, types and enum
+ * values the caller did not: with introspection off they would reveal the schema piece by piece.
+ * The hint is always the end of the message (graphql-js's didYouMean), and a name never holds
+ * its opening words, so the last occurrence is the hint.
+ */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const at = formatted.message.lastIndexOf(' Did you mean ');
+  return at < 0 || !formatted.message.endsWith('?') ? formatted : { ...formatted, message: formatted.message.slice(0, at) };
+}

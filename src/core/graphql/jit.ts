@@ -1,7 +1,7 @@
 // Queries that succeed run through graphql-jit: it compiles a document once into a function that
 // resolves and completes exactly its selection, instead of graphql-js walking the document for
-// every object of every response (building a resolve-info and an argument map per field). On the
-// dashboard page that walk was the largest share of the gateway's own CPU after the SQL.
+// every object of every response (building a resolve-info and an argument map per field). On
+// page-shaped queries that walk was the largest share of the gateway's own CPU after the SQL.
 //
 // graphql-js stays the reference: anything graphql-jit would answer with an error (a resolver
 // throwing, a variable that does not coerce, a value it cannot complete) is answered by
@@ -13,10 +13,10 @@ import { createRequire } from 'node:module';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 
-// The CommonJS build, like graphql-query-complexity in limits.ts: the ESM build would load a
-// second copy of graphql that rejects type-graphql's schema. Loaded when the first document is
-// compiled, not at start: the gateway answers its first requests with graphql-js anyway, and
-// graphql-jit with its dependencies took ~50 ms of the start here.
+// The CommonJS build: the ESM build would load a second copy of graphql that rejects
+// type-graphql's schema. Loaded when the first document is compiled, not at start: the gateway
+// answers its first requests with graphql-js anyway, and graphql-jit with its dependencies is a
+// noticeable share of the start.
 let graphqlJit: typeof import('graphql-jit') | undefined;
 const loadGraphqlJit = () => (graphqlJit ??= createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit'));
 

@@ -8,8 +8,9 @@
 // query, operationName and variables, an Accept header Apollo already answered a success for
 // (the content type it chose is replayed), within the query limits, and a result without any
 // error, within the response bound. The answer carries the operation's cost in its extensions,
-// as Apollo's path adds it (limits.ts), so both lanes give the same bytes. Everything else — a new text, a credential that fails, a variable that does not coerce,
-// a resolver error, a query over the limits, an answer over the bound — falls through to Apollo, which answers it as it
+// as Apollo's path adds it (limits.ts), so both lanes give the same bytes. Everything else — a
+// new text, a credential that fails, a variable that does not coerce, a resolver error, a query
+// over the limits, an answer over the bound — falls through to Apollo, which answers it as it
 // answers every request (queries only read, so running one again is harmless; the compiled code
 // is then not tried twice). Mutations never take the lane.
 import type { DocumentNode, GraphQLSchema } from 'graphql';
@@ -50,7 +51,7 @@ export interface LaneAnswer {
  * Apollo's serialisation of a result (runHttpQuery's prettyJSONStringify: the JSON and a
  * newline), written straight into the bytes that go out. As a string, `json + '\n'` is a
  * rope that fastify's content-length flattens into a second copy, and the socket write then
- * encodes a third: ~70 KB of garbage per dashboard page.
+ * encodes a third: garbage the size of the answer, three times over.
  */
 function jsonLine(value: unknown, maxBytes: number): Buffer | null {
   const json = JSON.stringify(value);

@@ -145,11 +145,11 @@ export function checkLimits(schema: GraphQLSchema, limits: QueryLimits, document
  */
 export function oversizedAnswer(body: string, limits: QueryLimits): string | undefined {
   const max = limits.maxResponseBytes;
-  // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only lengths in between need counting.
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit: most answers need no counting.
   if (body.length * 3 <= max) return undefined;
-  const bytes = body.length > max ? body.length : Buffer.byteLength(body);
+  const bytes = Buffer.byteLength(body);
   if (bytes <= max) return undefined;
-  const message = `The answer would be ${body.length > max ? 'over ' : ''}${bytes} bytes; the limit is ${max} (ask for smaller pages or fewer fields)`;
+  const message = `The answer would be ${bytes} bytes; the limit is ${max} (ask for smaller pages or fewer fields)`;
   return `${JSON.stringify({ errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX' } }] })}\n`;
 }
 
