@@ -8,7 +8,10 @@ import { contacts } from '../schema/users.js';
 import { pageRequest } from '../src/core/graphql/connection.js';
 import { createLoaders } from '../src/loaders.js';
 import type { Principal } from '../src/core/auth/principal.js';
-import { userColumnsFor } from '../src/modules/users/user.type.js';
+import type { GraphQLObjectType } from 'graphql';
+import { columnsFor } from '../src/core/read/plan.js';
+import { memberPlanOf } from '../src/modules/organizations/organization.read.js';
+import { buildSchema } from '../src/schema.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed, type Seed } from './helpers/seed.js';
 
@@ -418,15 +421,15 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
   it('never caches a partly read member as the user: a later read of the user gets the whole row', async () => {
     const loaders = createLoaders(t.db.db);
     const [o] = await t.db.db.select().from(organizations).where(eq(organizations.slug, 'bulk-00'));
-    const select = { userColumns: ['id', 'username'] as const, createdAt: false };
-    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), select }).load(o!.id);
+    const plan = memberPlanOf({ userColumns: ['id', 'username'], createdAt: false, ids: false, user: true });
+    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), plan }).load(o!.id);
     expect(page.length).toBeGreaterThan(0);
     expect(Object.keys(page[0]!.user).sort()).toEqual(['id', 'username']);
     expect(page[0]!.membership).toMatchObject({ organizationId: o!.id, userId: page[0]!.user.id });
-    const user = await loaders.userById.load(page[0]!.user.id);
+    const user = await loaders.userById.load(page[0]!.user.id!);
     expect(user).toMatchObject({ id: page[0]!.user.id, username: page[0]!.user.username, projectsLimit: expect.any(Number), createdAt: expect.any(Date) });
     // The email was not read: the user's row has it, not "none".
-    const [email] = await t.db.db.select().from(contacts).where(and(eq(contacts.userId, page[0]!.user.id), eq(contacts.isPrimary, true)));
+    const [email] = await t.db.db.select().from(contacts).where(and(eq(contacts.userId, page[0]!.user.id!), eq(contacts.isPrimary, true)));
     expect(email?.value).toEqual(expect.any(String));
     expect(user!.primaryEmail).toBe(email!.value);
   });
@@ -436,6 +439,8 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     const names: string[] = r.body.data.__type.fields.map((f: { name: string }) => f.name);
     expect(names.length).toBeGreaterThan(20);
     const viewer = (isInstanceAdmin: boolean): Principal => ({ kind: 'user', userId: 'u', username: 'u', isInstanceAdmin, credential: { type: 'access_token', expiresAt: new Date() } });
+    const userType = (await buildSchema()).getType('User') as GraphQLObjectType;
+    const userColumnsFor = (fields: Set<string>, p: Principal) => columnsFor(userType, fields, p.kind === 'user' && p.isInstanceAdmin);
     for (const name of names) expect(userColumnsFor(new Set([name]), viewer(false)), name).not.toBeNull();
     expect(userColumnsFor(new Set(['noSuchField']), viewer(true))).toBeNull();
     // The user's id only where a field needs it: its own, a relation, or (for all but instance

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, requestHandle, type DbHandle } from '../src/core/db.js';
 import { coalesceJsonReads, selectJson } from '../src/core/json-rows.js';
-import { slot, SqlShape, SqlShapes } from '../src/core/sql-shape.js';
+import { defineShape, slot, SqlShape } from '../src/core/sql-shape.js';
 import { DRIVERS, openTestDatabase } from './helpers/gateway.js';
 
 describe.each(DRIVERS)('sql shapes (%s)', (driver) => {
@@ -34,13 +34,26 @@ describe.each(DRIVERS)('sql shapes (%s)', (driver) => {
     expect(answers).toEqual([['one', 'k'], ['two', 'k'], ['thr$1ee', 'k']]);
   });
 
-  it('builds each shape once per key', () => {
-    const shapes = new SqlShapes<{ x: number }>();
-    let builds = 0;
-    const build = () => (builds++, sql`select ${slot('x')}::int`);
-    expect(shapes.get('k', build)).toBe(shapes.get('k', build));
-    expect(builds).toBe(1);
-    expect(shapes.get('other', build)).not.toBe(shapes.get('k', build));
+  it('builds each shape once per key, from the inputs printed in the key', () => {
+    const seen: unknown[] = [];
+    const shapes = defineShape((i: { n: number; flags: { a: boolean; b: boolean } }) => (seen.push(i), sql`select ${slot('x')}::int + ${sql.raw(String(i.n))}`));
+    const one = shapes({ n: 1, flags: { a: true, b: false } });
+    // Same content, written in another order: same key, same shape, no second build.
+    expect(shapes({ flags: { b: false, a: true }, n: 1 })).toBe(one);
+    expect(seen).toHaveLength(1);
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    expect(shapes({ n: 2, flags: { a: true, b: false } })).not.toBe(one);
+    expect(shapes.keyOf({ n: 1, flags: { a: true, b: false } })).toBe('{"flags":{"a":true,"b":false},"n":1}');
+  });
+
+  it('refuses inputs that are not plain data, which could shape the text without being in the key', () => {
+    const shapes = defineShape((i: { n: number }) => sql`select ${sql.raw(String(i.n))}`);
+    expect(() => shapes({ n: NaN })).toThrow(/finite/);
+    expect(() => shapes({ n: new Date() as unknown as number })).toThrow(/plain data/);
+    // @ts-expect-error a column (or any object that is not plain data) is not a shape input
+    defineShape((i: { col: Date }) => sql`select ${i.col}`);
+    // @ts-expect-error optional inputs would print as absent: inputs are all present
+    defineShape((i: { a?: boolean }) => sql`select ${sql.raw(String(i.a))}`);
   });
 });
 
