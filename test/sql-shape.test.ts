@@ -6,6 +6,11 @@ import { rowsOf, requestHandle, type DbHandle } from '../src/core/db.js';
 import { coalesceJsonReads, selectJson } from '../src/core/json-rows.js';
 import { defineShape, slot, SqlShape } from '../src/core/sql-shape.js';
 import { DRIVERS, openTestDatabase } from './helpers/gateway.js';
+import type { KeysetState } from '../src/core/pagination.js';
+import { groupPageShape } from '../src/modules/groups/group.read.js';
+import { eventPageShape } from '../src/modules/logs/event-log.repo.js';
+import { membershipPageShape } from '../src/modules/organizations/organization.read.js';
+import { organizationCountShape, organizationPageShape } from '../src/modules/organizations/organization.repo.js';
 
 describe.each(DRIVERS)('sql shapes (%s)', (driver) => {
   let handle: DbHandle;
@@ -59,4 +64,47 @@ describe.each(DRIVERS)('sql shapes (%s)', (driver) => {
 
 it('refuses a text with a $n of its own, which would misplace values', () => {
   expect(() => new SqlShape(sql`select ${slot('a')}::int, ${sql.raw("'$1'")}`)).toThrow(/out of order/);
+});
+
+// Every module shape: over an enumeration of its inputs, two inputs that give different SQL
+// never share a key: one key always stands for one text (several keys may give one text: a
+// shape built twice, harmless).
+describe('module shapes: key vs text', () => {
+  const keysets = ['forward', 'backward'].flatMap((direction) => ['none', 'foreign', 'after'].map((cursor) => ({ direction, cursor }) as KeysetState));
+  const bools = [false, true];
+  const reversed = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+  const check = <I>(family: { (i: I): { text: string }; keyOf(i: I): string }, inputs: I[]) => {
+    const textOf = new Map<string, string>();
+    for (const i of inputs) {
+      const key = family.keyOf(i as never);
+      // A fresh object with the same content (another order): the same key, the same text.
+      const again = reversed(i) as I;
+      expect(family.keyOf(again as never)).toBe(key);
+      const text = family(i as never).text;
+      if (textOf.has(key)) expect(textOf.get(key), key).toBe(text);
+      textOf.set(key, text);
+    }
+    // The enumeration reaches many shapes, not one.
+    expect(new Set(textOf.values()).size).toBeGreaterThan(inputs.length / 4);
+  };
+
+  it('membership pages', () => {
+    const columnSets = [null, [], ['username'], ['id', 'username'], ['displayName', 'firstName', 'lastName', 'username'], ['id', 'primaryEmail', 'username']];
+    check(membershipPageShape, columnSets.flatMap((userColumns) => bools.flatMap((createdAt) => bools.flatMap((ids) => bools.flatMap((role) => keysets.map((keyset) => ({ userColumns, createdAt, ids, role, keyset })))))));
+  });
+
+  it('group pages', () => {
+    check(groupPageShape, [null, ['id', 'name', 'organizationId'], ['createdAt', 'id', 'name', 'organizationId']].flatMap((columns) => keysets.map((keyset) => ({ columns, keyset }))));
+  });
+
+  it('organization lists and counts', () => {
+    const wheres = (['all', 'user'] as const).flatMap((scope) => bools.flatMap((within) => bools.flatMap((search) => (['root', 'any', 'parent'] as const).map((parent) => ({ scope, within, slugContains: search, search: !search, id: false, slug: within, name: false, parent })))));
+    check(organizationPageShape, wheres.flatMap((where) => (['slug', 'name', 'createdAt'] as const).flatMap((order) => (['asc', 'desc'] as const).flatMap((direction) => keysets.map((keyset) => ({ where, order, direction, keyset }))))));
+    check(organizationCountShape, wheres.map((where) => ({ where })));
+  });
+
+  it('event pages', () => {
+    check(eventPageShape, (['actor', 'message', 'organization'] as const).flatMap((parent) => (['all', 'user', 'user-within'] as const).flatMap((scope) => [null, 0, 1, 3].flatMap((actions) => keysets.map((keyset) => ({ parent, scope, actions, keyset }))))));
+  });
 });
