@@ -479,4 +479,43 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
       expect(byName.adam).toMatchObject({ username: 'adam', email: 'adam@example.com', isAdmin: false, analystConsent: false });
     }
   });
+
+  it('pages children in SQL both ways, the count in the same statement, for a batch of parents in one statement', async () => {
+    const owner = await s.user('kids-owner');
+    const parents = [];
+    for (let i = 0; i < 3; i++) parents.push(await s.org(`kids-${i}`, { owner }));
+    // kids-0 has none; kids-1 five; kids-2 two (created out of slug order).
+    const made: Record<string, string[]> = { 'kids-0': [], 'kids-1': ['e', 'c', 'a', 'd', 'b'], 'kids-2': ['y', 'x'] };
+    for (const p of parents) for (const k of made[p.slug]!) await s.org(`${p.slug}.${k}`, { owner, parent: p });
+    const sorted = (slug: string) => made[slug]!.map((k) => `${slug}.${k}`).sort();
+    const PAGE = 'nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount';
+    const pageOf = async (slug: string, args: string) =>
+      (await t.gql(`{ organization(slug: "${slug}") { children(${args}) { ${PAGE} } } }`, {}, { token: ADMIN.token })).body.data.organization.children;
+    // Forward by two through kids-1, then backward from its end.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const c = await pageOf('kids-1', after ? `first: 2, after: "${after}"` : 'first: 2');
+      expect(c.totalCount).toBe(5);
+      seen.push(...c.nodes.map((n: { slug: string }) => n.slug));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(sorted('kids-1'));
+    const last = await pageOf('kids-1', 'last: 2');
+    expect(last.nodes.map((n: { slug: string }) => n.slug)).toEqual(sorted('kids-1').slice(3));
+    expect(last.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const before = await pageOf('kids-1', `last: 2, before: "${last.pageInfo.startCursor}"`);
+    expect(before.nodes.map((n: { slug: string }) => n.slug)).toEqual(sorted('kids-1').slice(1, 3));
+    // A cursor of another list (a membership's) matches nothing: an empty page, not an error.
+    const m = (await t.gql(`{ organization(slug: "kids-1") { memberships(first: 1) { pageInfo { endCursor } } } }`, {}, { token: ADMIN.token })).body.data.organization.memberships;
+    expect((await pageOf('kids-1', `first: 2, after: "${m.pageInfo.endCursor}"`)).nodes).toEqual([]);
+    // A batch of parents: one statement for every page and count, each parent paged as alone.
+    const q = `{ organizations(filter: { slugContains: "kids-" , rootsOnly: true }, first: 10) { nodes { slug children(first: 1) { ${PAGE} } } } }`;
+    const count = t.db.statementCount;
+    const batch = (await t.gql(q, {}, { token: ADMIN.token })).body.data.organizations.nodes;
+    expect(t.db.statementCount - count).toBeLessThanOrEqual(3);
+    for (const p of batch) expect(p.children, p.slug).toEqual(await pageOf(p.slug, 'first: 1'));
+    expect(batch.map((p: { children: { totalCount: number } }) => p.children.totalCount)).toEqual([0, 5, 2]);
+  });
 });

@@ -10,11 +10,12 @@ import { readMembershipPages, type MemberPagePlan, type MemberRow } from './orga
 import {
   countMembershipsByOrganizationIds,
   findAncestorsByIds,
-  findChildrenByParentIds,
+  findChildPagesByParentIds,
   findMembershipsByIds,
   findMembershipsByUserIds,
   findOrganizationMembershipsByOrganizationIds,
   findOrganizationsByIds,
+  type ChildPage,
   type OrganizationRow,
 } from './organization.repo.js';
 
@@ -28,7 +29,10 @@ export function createOrganizationLoaders(
 ) {
   return {
     organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),
-    childrenByParentId: listLoader((ids: readonly string[]) => findChildrenByParentIds(db, ids), (o) => o.parentId!),
+    childPage: loaderFamily(
+      (args: { page: PageRequest; count: boolean }) => new DataLoader<string, ChildPage>((parentIds) => findChildPagesByParentIds(db, parentIds, args.page, args.count)),
+      (args) => `${pageKey(args.page)}|${args.count}`,
+    ),
     ancestorsById: new DataLoader<string, OrganizationRow[]>(async (ids) => {
       const rows = await findAncestorsByIds(db, ids);
       return ids.map((id) =>

@@ -3,9 +3,9 @@
 import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import type { Role } from '../../core/auth/policy.js';
-import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
 import { defineShape, slot } from '../../core/sql-shape.js';
-import { findRowsByIds, jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
+import { findRowsByIds, jsonColumns, selectJson, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfterSlots, keysetOrder, keysetSlotValues, keysetState, type Keyset, type KeysetState } from '../../core/pagination.js';
 
@@ -49,12 +49,48 @@ export async function findOrganizationBySlug(db: Database, slug: string): Promis
 
 export const findOrganizationsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, organizations, ids);
 
-export const findChildrenByParentIds = (db: Database, parentIds: readonly string[]) =>
-  db
-    .select()
-    .from(organizations)
-    .where(inArray(organizations.parentId, [...parentIds]))
-    .orderBy(organizations.slug, organizations.id);
+/** Sub-organizations page by slug, the id breaking ties. */
+const CHILD_KEYSET: Keyset = { columns: [organizations.slug, organizations.id], direction: 'asc', alias: 'c' };
+const childColumns = jsonColumns(organizations, 'c');
+
+/**
+ * The first N children of each parent (by slug), in ONE statement: per parent, a LIMIT read off
+ * the parent_id index, as one json value (core/json-rows.ts): per parent, in the batch's order,
+ * [its children's rows (null for none), its number of children when `count` is asked].
+ */
+export const childPageShape = defineShape((i: { keyset: KeysetState; count: boolean }) => {
+  const where = [sql`c.parent_id = p.id`];
+  const after = keysetAfterSlots(CHILD_KEYSET, i.keyset);
+  if (after) where.push(after);
+  const count = i.count ? sql`(select count(*)::int from ${organizations} n where n.parent_id = p.id)` : sql`null`;
+  return sql`
+    select json_agg(json_build_array(x.children, ${count}) order by p.ord)
+    from unnest(${slot('ids')}::uuid[]) with ordinality as p(id, ord)
+    cross join lateral (
+      select json_agg(json_build_array(${childColumns.sql})) as children
+      from (
+        select * from ${organizations} c
+        where ${sql.join(where, sql` and `)}
+        order by ${sql.join(keysetOrder(CHILD_KEYSET, i.keyset), sql`, `)}
+        limit ${slot('limit')}
+      ) c
+    ) x`;
+});
+
+/** One parent's page of children, and (when asked) how many children it has in all. */
+export interface ChildPage {
+  rows: OrganizationRow[];
+  count: number | null;
+}
+
+export async function findChildPagesByParentIds(db: Database, parentIds: readonly string[], page: PageRequest, count: boolean): Promise<ChildPage[]> {
+  const shape = childPageShape({ keyset: keysetState(CHILD_KEYSET, page), count });
+  const perParent = await selectJson<[unknown[][] | null, number | null][]>(db, shape.bind({ ids: uuidArrayLiteral(parentIds), limit: page.size + 1, ...keysetSlotValues(page) }));
+  return parentIds.map((_, i) => {
+    const [rows, n] = perParent?.[i] ?? [null, null];
+    return { rows: (rows ?? []).map((r) => childColumns.decode(r)), count: n };
+  });
+}
 
 export async function countChildren(db: Database, id: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(organizations).where(eq(organizations.parentId, id));

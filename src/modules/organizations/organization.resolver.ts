@@ -5,7 +5,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver
 import type { Context } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 import { DomainError } from '../../core/errors.js';
-import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../core/graphql/connection.js';
+import { ConnectionArgs, mapConnection } from '../../core/graphql/connection.js';
+import { selectedFieldsAt } from '../../core/graphql/selection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { memberPagePlan, membershipsOfPage, membershipWithUser } from './organization.read.js';
@@ -13,6 +14,7 @@ import { Reads } from '../../core/read/reads.js';
 import { User, UserReads } from '../users/user.type.js';
 import {
   changeMemberRole,
+  childrenOf,
   createOrganization,
   deleteOrganizationService,
   listVisibleOrganizations,
@@ -48,6 +50,9 @@ import {
 
 
 
+
+// The connection's own fields (totalCount, pageInfo, …).
+const CONNECTION_PATH = [[]];
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -91,18 +96,9 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => OrganizationConnection, { description: 'Direct sub-organizations, by slug.' })
-  async children(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    const page = pageRequest(args);
-    const all = (await ctx.authz.can('organization:read', { organizationId: org.uuid })) ? await ctx.loaders.childrenByParentId.load(org.uuid) : [];
-    // Sub-organizations are few per parent; the page is cut from the batched list.
-    const after = page.cursor ? String(page.cursor[1]) : null;
-    const ordered = page.direction === 'forward' ? all : [...all].reverse();
-    const start = after ? ordered.findIndex((o) => o.id === after) + 1 : 0;
-    const rows = ordered.slice(start, start + page.size + 1);
-    return mapConnection(
-      toConnection(rows, page, (r) => [r.slug, r.id], (r) => r, async () => all.length),
-      Organization.from,
-    );
+  async children(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    // The count comes with the page when the query reads it: one statement for both.
+    return mapConnection(await childrenOf(ctx, org.row, args, selectedFieldsAt(info, CONNECTION_PATH).has('totalCount')), Organization.from);
   }
 
   @FieldResolver(() => [Organization], { description: 'Every ancestor, nearest first (only those you can see).' })

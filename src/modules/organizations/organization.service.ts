@@ -110,6 +110,18 @@ export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: Connec
   return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
 }
 
+/**
+ * A page of an organization's direct children, by slug (batched across parents by the
+ * loader); empty when the caller cannot read the organization. `count`: whether the caller
+ * reads totalCount (it then comes with the page, in the same statement).
+ */
+export async function childrenOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs, count: boolean): Promise<Connection<OrganizationRow>> {
+  const page = pageRequest(args);
+  if (!(await ctx.authz.can('organization:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
+  const { rows, count: total } = await ctx.loaders.childPage({ page, count }).load(org.id);
+  return toConnection(rows, page, (r) => [r.slug, r.id], (r) => r, async () => total ?? (await ctx.loaders.childPage({ page, count: true }).load(org.id)).count!);
+}
+
 /** Whether the caller sees members' users: the rule of userById (every signed-in caller). */
 export function memberUsersVisible(ctx: Pick<Ctx, 'principal'>): boolean {
   return ctx.principal.kind === 'user';
