@@ -1,9 +1,8 @@
 // The User object of the graph and what a user owns: contacts (emails, phones), public keys,
-// devices and external identities. Public fields read the user's row (getters, read inline like
-// properties); the primary email is a property, checked against the policy when the object is
-// built for a viewer. Other private fields
-// (contacts, devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check
-// the policy.
+// devices and external identities. Fields read the user's row through getters (read inline like
+// properties), each declaring its columns with @UserReads; the primary email is a getter that
+// checks the policy for the viewer the user was built for. Other private fields (contacts,
+// devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check the policy.
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { can } from '../../core/auth/policy.js';
