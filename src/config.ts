@@ -2,6 +2,7 @@
 // start with a message naming the variable (see main.ts), never a half-configured server.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { isEmail, isUsername } from './core/validation.js';
 
 /**
  * The postgres.js pool size when DATABASE_POOL_MAX is unset: twice the cores, 2 to 10. More
@@ -93,12 +94,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_USERNAME: z
     .string()
-    .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/, 'must be a valid username')
+    .refine(isUsername, 'must be a valid username')
     .default('admin'),
   ADMIN_EMAIL: z
     .string()
-    // Deliberately loose: "admin@localhost" (no TLD) is the documented default.
-    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+    // The common rule (core/validation.ts) needs no TLD: "admin@localhost" is the documented default.
+    .refine(isEmail, 'must be an email address')
     .default('admin@localhost'),
   ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, { message: 'must be at least 8 characters' }),
   ADMIN_TOKEN: optionalString
@@ -119,6 +120,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   MAX_QUERY_DEPTH: int(15, 2, 100),
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
+  MAX_ALIASES: int(100, 1, 100_000),
+  MAX_RESPONSE_BYTES: int(8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
   TOKEN_CACHE_TTL_MS: int(1_000, 0, 5_000),
@@ -143,7 +146,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
-  limits: { maxDepth: number; maxCost: number };
+  /** Query limits (core/graphql/limits.ts): depth, cost, aliases, and the bytes of an answer. */
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number };
   /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
   smtpUrl?: string;
   outboxIntervalMs: number;
@@ -186,7 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
+    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES },
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,
