@@ -2,7 +2,6 @@
 // theirs here; loaders that join related rows prime the loaders of those rows.
 import { requestHandle, type Database } from './core/db.js';
 import { coalesceJsonReads } from './core/json-rows.js';
-import type { UserRow } from './modules/users/user.repo.js';
 import { createAuthLoaders } from './modules/auth/auth.loaders.js';
 import { createGroupsLoaders } from './modules/groups/groups.loaders.js';
 import { createInvitationsLoaders } from './modules/invitations/invitations.loaders.js';
@@ -21,11 +20,8 @@ const GROUPS = {
   users: (db: Database) => createUserLoaders(db),
   auth: (db: Database) => createAuthLoaders(db),
   organizations: (db: Database, group: GroupOf) =>
-    createOrganizationLoaders(db, (userId, user) => {
-      // Neither membership pages nor userById read password hashes (only sign-in does:
-      // findSignInUser), so a whole member row is a whole UserRow.
-      group('users').userById.prime(userId, user as UserRow);
-    }),
+    // Membership pages hand over the users they read whole (organization.read.ts: typed UserRow).
+    createOrganizationLoaders(db, (userId, user) => group('users').userById.prime(userId, user)),
   groups: (db: Database) => createGroupsLoaders(db),
   messages: (db: Database) => createMessagesLoaders(db),
   invitations: (db: Database) => createInvitationsLoaders(db),

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogs } from '../schema/logs.js';
 import { pageRequest } from '../src/core/graphql/connection.js';
 import { createLoaders } from '../src/loaders.js';
-import { groupColumnsFor } from '../src/modules/groups/group.type.js';
+import type { GraphQLObjectType } from 'graphql';
+import { columnsFor } from '../src/core/read/plan.js';
+import { groupPlanOf } from '../src/modules/groups/group.read.js';
+import { buildSchema } from '../src/schema.js';
 import type { OrganizationRow } from '../src/modules/organizations/organization.repo.js';
 import type { UserRow } from '../src/modules/users/user.repo.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -279,12 +282,14 @@ describe.each(DRIVERS)('groups on %s', (driver) => {
     expect(page).not.toContain('private_key');
     // A partly read group is never cached as the group.
     const loaders = createLoaders(t.db.db);
-    const [row] = await loaders.groupPage({ page: pageRequest({ first: 100 }), columns: ['id', 'name', 'organizationId'] }).load(acme.id);
+    const [row] = await loaders.groupPage({ page: pageRequest({ first: 100 }), plan: groupPlanOf(['id', 'name', 'organizationId']) }).load(acme.id);
     expect(Object.keys(row!).sort()).toEqual(['id', 'name', 'organizationId']);
     expect(await loaders.groupById.load(row!.id)).toMatchObject({ id: row!.id, createdAt: expect.any(Date), databaseId: expect.any(Number) });
-    expect(groupColumnsFor(['noSuchField'])).toBeNull();
+    // Every Group field declares its columns (@GroupReads), so no selection falls back to whole rows.
+    const groupType = (await buildSchema()).getType('Group') as GraphQLObjectType;
+    expect(columnsFor(groupType, ['noSuchField'], false)).toBeNull();
     const type = await t.gql(`{ __type(name: "Group") { fields { name } } }`, {}, { token: ADMIN.token });
-    for (const { name } of type.body.data.__type.fields) expect(groupColumnsFor([name]), name).not.toBeNull();
+    for (const { name } of type.body.data.__type.fields) expect(columnsFor(groupType, [name], false), name).not.toBeNull();
   });
 
   void eq;

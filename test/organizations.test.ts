@@ -8,7 +8,10 @@ import { contacts } from '../schema/users.js';
 import { pageRequest } from '../src/core/graphql/connection.js';
 import { createLoaders } from '../src/loaders.js';
 import type { Principal } from '../src/core/auth/principal.js';
-import { userColumnsFor } from '../src/modules/users/user.type.js';
+import type { GraphQLObjectType } from 'graphql';
+import { columnsFor } from '../src/core/read/plan.js';
+import { memberPlanOf } from '../src/modules/organizations/organization.read.js';
+import { buildSchema } from '../src/schema.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed, type Seed } from './helpers/seed.js';
 
@@ -418,15 +421,15 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
   it('never caches a partly read member as the user: a later read of the user gets the whole row', async () => {
     const loaders = createLoaders(t.db.db);
     const [o] = await t.db.db.select().from(organizations).where(eq(organizations.slug, 'bulk-00'));
-    const select = { userColumns: ['id', 'username'] as const, createdAt: false };
-    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), select }).load(o!.id);
+    const plan = memberPlanOf({ userColumns: ['id', 'username'], createdAt: false, ids: false, user: true });
+    const page = await loaders.membershipPage({ role: null, page: pageRequest({ first: 20 }), plan }).load(o!.id);
     expect(page.length).toBeGreaterThan(0);
     expect(Object.keys(page[0]!.user).sort()).toEqual(['id', 'username']);
     expect(page[0]!.membership).toMatchObject({ organizationId: o!.id, userId: page[0]!.user.id });
-    const user = await loaders.userById.load(page[0]!.user.id);
+    const user = await loaders.userById.load(page[0]!.user.id!);
     expect(user).toMatchObject({ id: page[0]!.user.id, username: page[0]!.user.username, projectsLimit: expect.any(Number), createdAt: expect.any(Date) });
     // The email was not read: the user's row has it, not "none".
-    const [email] = await t.db.db.select().from(contacts).where(and(eq(contacts.userId, page[0]!.user.id), eq(contacts.isPrimary, true)));
+    const [email] = await t.db.db.select().from(contacts).where(and(eq(contacts.userId, page[0]!.user.id!), eq(contacts.isPrimary, true)));
     expect(email?.value).toEqual(expect.any(String));
     expect(user!.primaryEmail).toBe(email!.value);
   });
@@ -436,6 +439,8 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     const names: string[] = r.body.data.__type.fields.map((f: { name: string }) => f.name);
     expect(names.length).toBeGreaterThan(20);
     const viewer = (isInstanceAdmin: boolean): Principal => ({ kind: 'user', userId: 'u', username: 'u', isInstanceAdmin, credential: { type: 'access_token', expiresAt: new Date() } });
+    const userType = (await buildSchema()).getType('User') as GraphQLObjectType;
+    const userColumnsFor = (fields: Set<string>, p: Principal) => columnsFor(userType, fields, p.kind === 'user' && p.isInstanceAdmin);
     for (const name of names) expect(userColumnsFor(new Set([name]), viewer(false)), name).not.toBeNull();
     expect(userColumnsFor(new Set(['noSuchField']), viewer(true))).toBeNull();
     // The user's id only where a field needs it: its own, a relation, or (for all but instance
@@ -473,5 +478,44 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
       expect(byName.adam).toEqual(self.body.data.user);
       expect(byName.adam).toMatchObject({ username: 'adam', email: 'adam@example.com', isAdmin: false, analystConsent: false });
     }
+  });
+
+  it('pages children in SQL both ways, the count in the same statement, for a batch of parents in one statement', async () => {
+    const owner = await s.user('kids-owner');
+    const parents = [];
+    for (let i = 0; i < 3; i++) parents.push(await s.org(`kids-${i}`, { owner }));
+    // kids-0 has none; kids-1 five; kids-2 two (created out of slug order).
+    const made: Record<string, string[]> = { 'kids-0': [], 'kids-1': ['e', 'c', 'a', 'd', 'b'], 'kids-2': ['y', 'x'] };
+    for (const p of parents) for (const k of made[p.slug]!) await s.org(`${p.slug}.${k}`, { owner, parent: p });
+    const sorted = (slug: string) => made[slug]!.map((k) => `${slug}.${k}`).sort();
+    const PAGE = 'nodes { slug } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount';
+    const pageOf = async (slug: string, args: string) =>
+      (await t.gql(`{ organization(slug: "${slug}") { children(${args}) { ${PAGE} } } }`, {}, { token: ADMIN.token })).body.data.organization.children;
+    // Forward by two through kids-1, then backward from its end.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const c = await pageOf('kids-1', after ? `first: 2, after: "${after}"` : 'first: 2');
+      expect(c.totalCount).toBe(5);
+      seen.push(...c.nodes.map((n: { slug: string }) => n.slug));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(sorted('kids-1'));
+    const last = await pageOf('kids-1', 'last: 2');
+    expect(last.nodes.map((n: { slug: string }) => n.slug)).toEqual(sorted('kids-1').slice(3));
+    expect(last.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const before = await pageOf('kids-1', `last: 2, before: "${last.pageInfo.startCursor}"`);
+    expect(before.nodes.map((n: { slug: string }) => n.slug)).toEqual(sorted('kids-1').slice(1, 3));
+    // A cursor of another list (a membership's) matches nothing: an empty page, not an error.
+    const m = (await t.gql(`{ organization(slug: "kids-1") { memberships(first: 1) { pageInfo { endCursor } } } }`, {}, { token: ADMIN.token })).body.data.organization.memberships;
+    expect((await pageOf('kids-1', `first: 2, after: "${m.pageInfo.endCursor}"`)).nodes).toEqual([]);
+    // A batch of parents: one statement for every page and count, each parent paged as alone.
+    const q = `{ organizations(filter: { slugContains: "kids-" , rootsOnly: true }, first: 10) { nodes { slug children(first: 1) { ${PAGE} } } } }`;
+    const count = t.db.statementCount;
+    const batch = (await t.gql(q, {}, { token: ADMIN.token })).body.data.organizations.nodes;
+    expect(t.db.statementCount - count).toBeLessThanOrEqual(3);
+    for (const p of batch) expect(p.children, p.slug).toEqual(await pageOf(p.slug, 'first: 1'));
+    expect(batch.map((p: { children: { totalCount: number } }) => p.children.totalCount)).toEqual([0, 5, 2]);
   });
 });

@@ -6,7 +6,7 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, uuidArrayLiteral, type Database } from './db.js';
-import { slot, SqlShape } from './sql-shape.js';
+import { defineShape, slot, type ShapeFamily } from './sql-shape.js';
 
 /** json_build_array() arguments for a table's columns, and the decoder back to its row type. */
 export interface JsonColumns<Row> {
@@ -168,30 +168,35 @@ export async function selectJsonArrays(db: Database, statement: SQL): Promise<un
   return (await selectJson<unknown[][]>(db, statement)) ?? [];
 }
 
-// One shape per table and set of omitted columns, made on first use: its columns and statement.
-const byIdShapes = new WeakMap<PgTable, Map<string, { columns: JsonColumns<unknown>; statement: SqlShape<{ ids: string }> }>>();
+// The by-id statement of each table, one shape per set of omitted columns (the family closes
+// over its table, a constant; its inputs are what varies).
+const byIdShapes = new WeakMap<PgTable, ShapeFamily<{ omit: readonly string[] }, { ids: string }, JsonColumns<unknown>>>();
+
+function byIdShape(table: PgTable) {
+  let family = byIdShapes.get(table);
+  if (!family) {
+    family = defineShape(({ omit }: { omit: readonly string[] }) => {
+      const columns = jsonColumns(table, 't', omit as never[]) as JsonColumns<unknown>;
+      return { statement: sql`select json_agg(json_build_array(${columns.sql})) from ${table} t where t.id = any(${slot('ids')}::uuid[])`, reader: columns };
+    });
+    byIdShapes.set(table, family);
+  }
+  return family;
+}
 
 /**
  * Rows of a table by primary key (`id`), in no particular order: the by-id loaders' one
  * statement. `= any(uuid[])` keeps one prepared statement text for any batch size. `omit`:
  * columns left unread (users' password hash).
  */
-export async function findRowsByIds<T extends PgTable, K extends keyof T['$inferSelect'] = never>(
+export async function findRowsByIds<T extends PgTable, K extends keyof T['$inferSelect'] & string = never>(
   db: Database,
   table: T,
   ids: readonly string[],
   omit: readonly K[] = [],
 ): Promise<Omit<T['$inferSelect'], K>[]> {
-  let shapes = byIdShapes.get(table);
-  if (!shapes) byIdShapes.set(table, (shapes = new Map()));
-  const key = omit.join(',');
-  let shape = shapes.get(key);
-  if (!shape) {
-    const columns = jsonColumns(table, 't', omit) as JsonColumns<unknown>;
-    const statement = new SqlShape<{ ids: string }>(sql`select json_agg(json_build_array(${columns.sql})) from ${table} t where t.id = any(${slot('ids')}::uuid[])`);
-    shapes.set(key, (shape = { columns, statement }));
-  }
-  const { columns } = shape;
-  const rows = await selectJsonArrays(db, shape.statement.bind({ ids: uuidArrayLiteral(ids) }));
-  return rows.map((r) => columns.decode(r) as Omit<T['$inferSelect'], K>);
+  const shape = byIdShape(table)({ omit });
+  const columns = shape.reader as JsonColumns<Omit<T['$inferSelect'], K>>;
+  const rows = await selectJsonArrays(db, shape.bind({ ids: uuidArrayLiteral(ids) }));
+  return rows.map((r) => columns.decode(r));
 }

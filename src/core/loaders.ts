@@ -46,17 +46,3 @@ export function loaderFamily<A, K, V>(make: (args: A) => DataLoader<K, V>, keyOf
 
 /** A page request as part of a loader family's key. */
 export const pageKey = (page: PageRequest): string => `${page.direction}:${page.size}:${page.cursor ? JSON.stringify(page.cursor) : ''}`;
-
-const printed = new WeakMap<object, string>();
-
-/**
- * The JSON of a value made once and never changed (a selection memoized per document, a frozen
- * column list), printed once: the 20 parents of a page share it, and printing it for each was
- * ~2 % of the dashboard page's Node time.
- */
-export function printedOnce(value: object | null): string {
-  if (value === null) return 'null';
-  let text = printed.get(value);
-  if (text === undefined) printed.set(value, (text = JSON.stringify(value)));
-  return text;
-}

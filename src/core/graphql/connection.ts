@@ -3,10 +3,12 @@
 // offsets, so page 1,000 costs what page 1 does.
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { DomainError } from '../errors.js';
+import { ReadsNoRow } from '../read/reads.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
+@ReadsNoRow()
 @ObjectType({ description: 'Where a page sits in its list.' })
 export class PageInfo {
   @Field({ description: 'Whether there are items after this page.' })
@@ -61,6 +63,7 @@ export const MAX_COUNT_LIMIT = 100_000;
 
 /** A named connection type for one node type (type-graphql's generic-types pattern). */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
+  @ReadsNoRow()
   @ObjectType(`${name}Edge`, { description: `An edge to a ${name}.` })
   class EdgeType {
     @Field({ description: 'Opaque cursor of this item.' })
@@ -70,6 +73,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     node!: T;
   }
 
+  @ReadsNoRow()
   @ObjectType(`${name}Connection`, { description: `A page of ${name} items.` })
   class ConnectionClass {
     @Field(() => [EdgeType], { description: 'Items with their cursors.' })

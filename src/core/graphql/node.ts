@@ -2,6 +2,7 @@
 // them as opaque; the type prefix lets node(id) find the right table.
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { notFound } from '../errors.js';
+import { Reads } from '../read/reads.js';
 import { isUuid } from '../validation.js';
 
 export const toGlobalId = (type: string, id: string): string => Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
@@ -15,6 +16,7 @@ export const toGlobalId = (type: string, id: string): string => Buffer.from(`${t
 export abstract class Node {
   uuid!: string;
 
+  @Reads('id')
   @Field(() => ID, { description: 'Globally unique, opaque ID of the object.' })
   get id(): string {
     return toGlobalId((this.constructor as unknown as { nodeType: string }).nodeType, this.uuid);

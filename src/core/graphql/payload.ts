@@ -2,10 +2,12 @@
 // are returned as userErrors; everything else stays a top-level error with a code.
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../errors.js';
+import { ReadsNoRow } from '../read/reads.js';
 
 export const ErrorCodeEnum = Object.fromEntries(Object.keys(ERROR_CODES).map((k) => [k, k])) as { [K in ErrorCode]: K };
 registerEnumType(ErrorCodeEnum, { name: 'ErrorCode', description: 'Stable error codes, shared by userErrors, errors[].extensions.code and the REST dialects.' });
 
+@ReadsNoRow()
 @ObjectType({ description: 'An expected failure of a mutation, such as invalid input.' })
 export class UserError {
   @Field(() => ErrorCodeEnum, { description: 'Stable, machine-readable code.' })

@@ -54,30 +54,3 @@ function fieldsOf(nodes: readonly FieldNode[], fragments: Record<string, Fragmen
   for (const n of nodes) visit(n.selectionSet, new Set());
   return out;
 }
-
-/**
- * For a type whose fields read known columns of its row (`map`: field name -> columns), the
- * columns (with `always`, sorted) that answer every field of a selection, or null when a field
- * is not in the map: then the caller reads the whole row. So a field added without a thought
- * costs speed, never a wrong answer.
- */
-export function columnsForFields<C extends string>(map: Readonly<Record<string, readonly C[]>>, always: readonly C[]): (fields: Iterable<string>) => readonly C[] | null {
-  // By the set of fields: selectedFieldsAt hands the same set for every parent of a field of one
-  // document, and a page asks once per parent (the sort's scratch memory alone was ~30 KB of a
-  // dashboard page's garbage).
-  const known = new WeakMap<Iterable<string>, readonly C[] | null>();
-  const columnsOf = (fields: Iterable<string>): readonly C[] | null => {
-    const columns = new Set<C>(always);
-    for (const f of fields) {
-      const read = map[f];
-      if (!read) return null;
-      for (const c of read) columns.add(c);
-    }
-    return Object.freeze([...columns].sort());
-  };
-  return (fields) => {
-    let answer = known.get(fields);
-    if (answer === undefined) known.set(fields, (answer = columnsOf(fields)));
-    return answer;
-  };
-}

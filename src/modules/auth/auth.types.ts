@@ -4,6 +4,7 @@ import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { User } from '../users/user.type.js';
 import type { TokenRow } from './token.repo.js';
+import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 
 export enum TokenScopeEnum {
   API = 'api',
@@ -27,6 +28,7 @@ export class LoginInput {
   password!: string;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of a sign-in attempt.' })
 export class LoginPayload {
   @Field(() => String, { nullable: true, description: 'A bearer access token (JWT) on success.' })
@@ -42,6 +44,7 @@ export class LoginPayload {
   userErrors!: UserError[];
 }
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'A personal API token. The secret itself is shown only once, at creation.' })
 export class PersonalAccessToken extends Node {
   static readonly nodeType = 'PersonalAccessToken';
@@ -105,6 +108,7 @@ export class CreatePersonalAccessTokenInput {
   organizationId?: string | null;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of creating a personal API token.' })
 export class CreatePersonalAccessTokenPayload {
   @Field(() => String, { nullable: true, description: 'The secret token. Shown this once: store it now.' })
@@ -123,6 +127,7 @@ export class RevokePersonalAccessTokenInput {
   id!: string;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of revoking a personal API token.' })
 export class RevokePersonalAccessTokenPayload {
   @Field(() => PersonalAccessToken, { nullable: true, description: 'The revoked token.' })

@@ -4,11 +4,10 @@ import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { groupMembers, groupMessageKeys, groups } from '../../../schema/groups.js';
 import { memberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
-import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
-import { slot, SqlShapes } from '../../core/sql-shape.js';
+import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
+import { findRowsByIds } from '../../core/json-rows.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 import { organizationsWithRole, tenantRow } from '../../core/auth/tenant.sql.js';
 import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
@@ -16,19 +15,6 @@ import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
 export type GroupRow = typeof groups.$inferSelect;
 export type NewGroup = typeof groups.$inferInsert;
 export type GroupMemberRow = typeof groupMembers.$inferSelect;
-
-const groupColumns = jsonColumns(groups, 'g');
-/** A group as a page read it: the columns the query asked for (all when none were named). */
-export type PageGroupRow = Pick<GroupRow, 'id' | 'organizationId' | 'name'> & Partial<GroupRow>;
-// Shapes for the column sets queries asked for, by their sorted list.
-const pickedGroupColumns = new Map<string, JsonColumns<PageGroupRow>>();
-function groupShape(columns: readonly (keyof GroupRow)[] | null): JsonColumns<PageGroupRow> {
-  if (!columns) return groupColumns;
-  const key = columns.join(',');
-  let shape = pickedGroupColumns.get(key);
-  if (!shape) pickedGroupColumns.set(key, (shape = jsonColumnsPicked(groups, 'g', columns) as JsonColumns<PageGroupRow>));
-  return shape;
-}
 
 function scopeWhere(scope: TenantScope): SQL | undefined {
   return scope.all ? undefined : sql`${groups.organizationId} in ${organizationsWithRole(scope, 'member')}`;
@@ -93,47 +79,6 @@ export async function countGroups(db: Database, scope: TenantScope, filter: Grou
     .from(groups)
     .where(and(scopeWhere(scope), filterWhere(filter)));
   return Number(row!.n);
-}
-
-/**
- * The first N groups by name (id breaks ties) of each organization, in ONE statement:
- * top-N-per-parent via row_number(), as one json value (core/json-rows.ts). The cursor is a
- * [name, id] position shared by the batch. The ranked subquery carries every column, so nothing
- * joins back to the table (joins back by id made the planner scan it whole). `columns`: the
- * columns to read (id, organization and name at least), null for all.
- */
-const groupPageShapes = new SqlShapes<{ ids: string; name: string | null; id: string | null; limit: number }>();
-
-export async function findGroupPagesByOrganizationIds(
-  db: Database,
-  organizationIds: readonly string[],
-  page: PageRequest,
-  columns: readonly (keyof GroupRow)[] | null = null,
-): Promise<PageGroupRow[]> {
-  const shape = groupShape(columns);
-  const forward = page.direction === 'forward';
-  // A cursor of another list never matches: an empty page, not an error.
-  const cursor = !page.cursor ? 'none' : page.cursor.length !== 2 ? 'foreign' : 'after';
-  const statement = groupPageShapes.get(`${columns?.join(',') ?? '*'}|${forward}|${cursor}`, () => {
-    const dir = sql.raw(forward ? 'asc' : 'desc');
-    const where = [sql`organization_id = any(${slot('ids')}::uuid[])`];
-    if (cursor === 'foreign') where.push(sql`false`);
-    if (cursor === 'after') where.push(sql`(name, id) ${sql.raw(forward ? '>' : '<')} (${slot('name')}, ${slot('id')}::uuid)`);
-    return sql`
-      select json_agg(json_build_array(${shape.sql}) order by g.organization_id, g.rn)
-      from (
-        select *, row_number() over (partition by organization_id order by name ${dir}, id ${dir}) as rn
-        from ${groups}
-        where ${sql.join(where, sql` and `)}
-      ) g
-      where g.rn <= ${slot('limit')}`;
-  });
-  const after = cursor === 'after' ? page.cursor! : null;
-  const rows = await selectJsonArrays(
-    db,
-    statement.bind({ ids: uuidArrayLiteral(organizationIds), name: after ? String(after[0]) : null, id: after ? String(after[1]) : null, limit: page.size + 1 }),
-  );
-  return rows.map((r) => shape.decode(r));
 }
 
 export async function countGroupsByOrganizationIds(db: Database, organizationIds: readonly string[]): Promise<Map<string, number>> {

@@ -6,11 +6,10 @@ import type { Context } from '../../context.js';
 import { ConnectionArgs, mapConnection } from '../../core/graphql/connection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
-import { selectedFieldsAt } from '../../core/graphql/selection.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { userById } from '../users/user.service.js';
-import { User } from '../users/user.type.js';
+import { User, UserReads } from '../users/user.type.js';
 import {
   addGroupMembersService,
   canManageGroup,
@@ -36,11 +35,11 @@ import {
   GroupMembersInput,
   GroupPayload,
   GroupsArgs,
-  groupColumnsFor,
+  GroupReads,
   RenameGroupInput,
   SetGroupAdminInput,
 } from './group.type.js';
-import type { GroupRow } from './group.repo.js';
+import { groupPagePlan } from './group.read.js';
 
 @Resolver(() => Group)
 export class GroupResolver {
@@ -64,17 +63,20 @@ export class GroupResolver {
     return mapConnection(c, Group.from);
   }
 
+  @GroupReads('organizationId')
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization the group belongs to.' })
   async organization(@Root() g: Group, @Ctx() ctx: Context): Promise<Organization | null> {
     const row = await readableOrganization(ctx, g.row.organizationId);
     return row ? Organization.from(row) : null;
   }
 
+  @GroupReads('id')
   @FieldResolver(() => [GroupMember], { description: 'Members, admins first, then in the order they joined.' })
   async members(@Root() g: Group, @Ctx() ctx: Context): Promise<GroupMember[]> {
     return (await membersOfGroup(ctx, g.row)).map(GroupMember.from);
   }
 
+  @GroupReads('id')
   @FieldResolver(() => [User], { description: 'Members who administer the group.' })
   async admins(@Root() g: Group, @Ctx() ctx: Context): Promise<User[]> {
     const admins = (await membersOfGroup(ctx, g.row)).filter((m) => m.isAdmin);
@@ -82,16 +84,19 @@ export class GroupResolver {
     return users.filter((u) => u !== null).map((u) => User.from(u!, ctx.principal));
   }
 
+  @GroupReads('id', 'encryptedEncryptionPrivateKey')
   @FieldResolver(() => String, { nullable: true, description: 'Encryption private key, encrypted for the members. Visible to group members only.' })
   async encryptedEncryptionPrivateKey(@Root() g: Group, @Ctx() ctx: Context): Promise<string | null> {
-    return (await isGroupMember(ctx, g.row)) ? g.row.encryptedEncryptionPrivateKey : null;
+    return (await isGroupMember(ctx, g.row)) ? g.row.encryptedEncryptionPrivateKey! : null;
   }
 
+  @GroupReads('id', 'encryptedSigningPrivateKey')
   @FieldResolver(() => String, { nullable: true, description: 'Signing private key, encrypted for the members. Visible to group members only.' })
   async encryptedSigningPrivateKey(@Root() g: Group, @Ctx() ctx: Context): Promise<string | null> {
-    return (await isGroupMember(ctx, g.row)) ? g.row.encryptedSigningPrivateKey : null;
+    return (await isGroupMember(ctx, g.row)) ? g.row.encryptedSigningPrivateKey! : null;
   }
 
+  @GroupReads('id', 'organizationId')
   @FieldResolver(() => Boolean, { description: 'Whether you may rename the group and change its members.' })
   viewerCanManage(@Root() g: Group, @Ctx() ctx: Context): Promise<boolean> {
     return canManageGroup(ctx, g.row);
@@ -157,21 +162,18 @@ export class GroupMemberResolver {
   }
 }
 
-// Where a group connection's groups are selected.
-const GROUP_PATHS = [['nodes'], ['edges', 'node']];
-
 @Resolver(() => Organization)
 export class OrganizationGroupsResolver {
   @FieldResolver(() => GroupConnection, { description: 'Groups of this organization, by name (empty unless you are a member).' })
   async groups(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    // Only the columns the selection reads (a page of names leaves the groups' keys in the table).
-    const columns = groupColumnsFor(selectedFieldsAt(info, GROUP_PATHS));
-    return mapConnection(await groupsOfOrganization(ctx, org.row, args, columns), (r) => Group.from(r as GroupRow));
+    // Only the columns the selection's fields declare (a page of names leaves the groups' keys in the table).
+    return mapConnection(await groupsOfOrganization(ctx, org.row, args, groupPagePlan(info)), Group.from);
   }
 }
 
 @Resolver(() => User)
 export class UserGroupsResolver {
+  @UserReads('id')
   @FieldResolver(() => [Group], { description: 'Groups the user belongs to, by name (only those you can see).' })
   async groups(@Root() user: User, @Ctx() ctx: Context): Promise<Group[]> {
     return (await groupsOfUser(ctx, user.uuid)).map(Group.from);

@@ -31,9 +31,9 @@ import {
   type GroupMemberRow,
   type GroupOrderField,
   type GroupRow,
-  type PageGroupRow,
 } from './group.repo.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
+import { WHOLE_GROUPS, type GroupPagePlan, type GroupRead } from './group.read.js';
 
 type Ctx = ServiceContext;
 
@@ -71,20 +71,20 @@ async function requireGroup(ctx: Ctx, id: string): Promise<GroupRow> {
 }
 
 /** Members of a group (admins first), with their users primed into the user loader. */
-export async function membersOfGroup(ctx: Ctx, group: GroupRow): Promise<GroupMemberRow[]> {
+export async function membersOfGroup(ctx: Ctx, group: Pick<GroupRow, 'id'>): Promise<GroupMemberRow[]> {
   const rows = await ctx.loaders.groupMembersByGroupId.load(group.id);
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
   return rows.map((r) => r.member);
 }
 
 /** Whether the caller is a member of the group (who alone gets the encrypted private keys). */
-export async function isGroupMember(ctx: Ctx, group: GroupRow): Promise<boolean> {
+export async function isGroupMember(ctx: Ctx, group: Pick<GroupRow, 'id'>): Promise<boolean> {
   const me = ctx.authz.userId;
   if (!me) return false;
   return (await membersOfGroup(ctx, group)).some((m) => m.userId === me);
 }
 
-export async function canManageGroup(ctx: Ctx, group: GroupRow): Promise<boolean> {
+export async function canManageGroup(ctx: Ctx, group: Pick<GroupRow, 'id' | 'organizationId'>): Promise<boolean> {
   if (await ctx.authz.can('group:manage', { organizationId: group.organizationId })) return true;
   const me = ctx.authz.userId;
   // Group admins manage their group, but only while they still can see it.
@@ -121,14 +121,12 @@ export async function listVisibleGroups(
 
 /**
  * The group page of one organization, by name (batched across organizations by the loader).
- * `columns`: what the caller reads of each group (see groupColumnsFor); null for whole rows,
- * which alone prime the group loader.
+ * `plan`: what the caller reads of each group (group.read.ts groupPagePlan); whole rows when absent.
  */
-export async function groupsOfOrganization(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs, columns: readonly (keyof GroupRow)[] | null = null): Promise<Connection<PageGroupRow>> {
+export async function groupsOfOrganization(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs, plan: GroupPagePlan = WHOLE_GROUPS): Promise<Connection<GroupRead>> {
   const page = pageRequest(args);
   if (!(await ctx.authz.can('group:read', { organizationId: org.id }))) return emptyConnection(page);
-  const rows = await ctx.loaders.groupPage({ page, columns }).load(org.id);
-  if (!columns) for (const r of rows) ctx.loaders.groupById.prime(r.id, r as GroupRow);
+  const rows = await ctx.loaders.groupPage({ page, plan }).load(org.id);
   return toConnection(rows, page, (r) => [r.name, r.id], (r) => r, () => ctx.loaders.groupCountByOrganizationId.load(org.id));
 }
 

@@ -2,69 +2,64 @@
 import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType, ID } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
-import { columnsForFields } from '../../core/graphql/selection.js';
+import { ReadsNoRow, ReadsWholeRow, readsOf } from '../../core/read/reads.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { OrderDirection } from '../../core/graphql/order.js';
 import type { GroupMemberRow, GroupRow } from './group.repo.js';
+import type { GroupRead } from './group.read.js';
+
+/** @Reads for Group fields: column names checked against the groups row. */
+export const GroupReads = readsOf<keyof GroupRow>();
 
 @ObjectType({ implements: Node, description: 'A group of users inside an organization, with its own key material (Seald groups).' })
 export class Group extends Node {
   static readonly nodeType = 'Group';
-  row!: GroupRow;
+  /** The row as read: its key columns, and what the query's fields declare (GroupRead). */
+  row!: GroupRead;
 
+  // Getters on the prototype (read inline by graphql-jit), each reading what its @GroupReads
+  // names: a page of names does not ship four keys of up to 4 KB per group.
+
+  @GroupReads('databaseId')
   @Field(() => Int, { description: 'Integer id, as used by the accounts dialect.' })
-  databaseId!: number;
+  get databaseId(): number {
+    return this.row.databaseId!;
+  }
 
+  @GroupReads('name')
   @Field({ description: 'Display name (1–64 characters).' })
-  name!: string;
+  get name(): string {
+    return this.row.name;
+  }
 
+  @GroupReads('createdAt')
   @Field({ description: 'When the group was created.' })
-  createdAt!: Date;
+  get createdAt(): Date {
+    return this.row.createdAt!;
+  }
 
+  @GroupReads('encryptionPublicKey')
   @Field(() => String, { nullable: true, description: 'Public encryption key of the group.' })
-  encryptionPublicKey!: string | null;
+  get encryptionPublicKey(): string | null {
+    return this.row.encryptionPublicKey!;
+  }
 
+  @GroupReads('signingPublicKey')
   @Field(() => String, { nullable: true, description: 'Public signing key of the group.' })
-  signingPublicKey!: string | null;
+  get signingPublicKey(): string | null {
+    return this.row.signingPublicKey!;
+  }
 
-  static from(row: GroupRow): Group {
+  /** From a whole row, or a page's row holding the columns its query's fields declare. */
+  static from(row: GroupRead): Group {
     const g = new Group();
     g.uuid = row.id;
     g.row = row;
-    g.databaseId = row.databaseId;
-    g.name = row.name;
-    g.createdAt = row.createdAt;
-    g.encryptionPublicKey = row.encryptionPublicKey;
-    g.signingPublicKey = row.signingPublicKey;
     return g;
   }
 }
 
-/**
- * The groups columns each Group field reads (in `from` or group.resolver.ts); `id`, the
- * organization and the name always come along (policy checks and member lookups take the first
- * two from the row, a page's cursors the name).
- * Lists of groups read only these, so a page of names does not ship four keys of up to 4 KB.
- */
-const GROUP_FIELD_COLUMNS: Record<string, readonly (keyof GroupRow)[]> = {
-  __typename: [],
-  id: [],
-  databaseId: ['databaseId'],
-  name: ['name'],
-  createdAt: ['createdAt'],
-  encryptionPublicKey: ['encryptionPublicKey'],
-  signingPublicKey: ['signingPublicKey'],
-  encryptedEncryptionPrivateKey: ['encryptedEncryptionPrivateKey'],
-  encryptedSigningPrivateKey: ['encryptedSigningPrivateKey'],
-  organization: [],
-  members: [],
-  admins: [],
-  viewerCanManage: [],
-};
-
-/** The groups columns that answer every field in `fields` (see columnsForFields); null: all. */
-export const groupColumnsFor = columnsForFields<keyof GroupRow>(GROUP_FIELD_COLUMNS, ['id', 'organizationId', 'name']);
-
+@ReadsWholeRow()
 @ObjectType({ description: 'A user’s membership in a group.' })
 export class GroupMember {
   userUuid!: string;
@@ -205,6 +200,7 @@ export class SetGroupAdminInput {
   isAdmin!: boolean;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of creating or changing a group.' })
 export class GroupPayload {
   @Field(() => Group, { nullable: true, description: 'The group.' })
@@ -214,6 +210,7 @@ export class GroupPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of deleting a group.' })
 export class DeleteGroupPayload {
   @Field(() => ID, { nullable: true, description: 'Global ID of the deleted group.' })

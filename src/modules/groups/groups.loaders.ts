@@ -3,33 +3,35 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { listLoader, loaderFamily, pageKey, printedOnce, rowLoader } from '../../core/loaders.js';
+import { listLoader, loaderFamily, pageKey, rowLoader } from '../../core/loaders.js';
+import { readGroupPages, type GroupPagePlan, type GroupRead } from './group.read.js';
 import {
   countGroupsByOrganizationIds,
   findGroupMembersByGroupIds,
-  findGroupPagesByOrganizationIds,
   findGroupsByIds,
   findGroupsByMemberUserIds,
-  type GroupRow,
-  type PageGroupRow,
 } from './group.repo.js';
 
-export const createGroupsLoaders = (db: Database) => ({
-  groupById: rowLoader((ids: readonly string[]) => findGroupsByIds(db, ids), (g) => g.id),
+export function createGroupsLoaders(db: Database) {
+  const groupById = rowLoader((ids: readonly string[]) => findGroupsByIds(db, ids), (g) => g.id);
+  return {
+  groupById,
   groupPage: loaderFamily(
-    ({ page, columns }: { page: PageRequest; columns: readonly (keyof GroupRow)[] | null }) =>
-      new DataLoader<string, PageGroupRow[]>(async (orgIds) => {
-        const rows = await findGroupPagesByOrganizationIds(db, orgIds, page, columns);
-        const byOrg = new Map<string, PageGroupRow[]>();
-        for (const g of rows) {
+    ({ page, plan }: { page: PageRequest; plan: GroupPagePlan }) =>
+      new DataLoader<string, GroupRead[]>(async (orgIds) => {
+        const pages = await readGroupPages(db, orgIds, page, plan);
+        // Whole rows (and only those) are the groups themselves: the by-id loader may keep them.
+        if (pages.whole) for (const g of pages.rows) groupById.prime(g.id, g);
+        const byOrg = new Map<string, GroupRead[]>();
+        for (const g of pages.rows) {
           const list = byOrg.get(g.organizationId);
           if (list) list.push(g);
           else byOrg.set(g.organizationId, [g]);
         }
         return orgIds.map((id) => byOrg.get(id) ?? []);
       }),
-    // `columns` comes from groupColumnsFor: one frozen list per selection.
-    ({ page, columns }) => `${pageKey(page)}|${printedOnce(columns)}`,
+    // The plan's key prints its content: equal plans share a loader whatever object holds them.
+    ({ page, plan }) => `${pageKey(page)}|${plan.key}`,
   ),
   groupCountByOrganizationId: new DataLoader<string, number>(async (orgIds) => {
     const counts = await countGroupsByOrganizationIds(db, orgIds);
@@ -38,4 +40,5 @@ export const createGroupsLoaders = (db: Database) => ({
   /** Members with their user rows; the service primes the user loader with them. */
   groupMembersByGroupId: listLoader((ids: readonly string[]) => findGroupMembersByGroupIds(db, ids), (m) => m.member.groupId),
   groupsByMemberUserId: listLoader((ids: readonly string[]) => findGroupsByMemberUserIds(db, ids), (r) => r.userId),
-});
+  };
+}

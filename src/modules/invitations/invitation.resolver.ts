@@ -10,7 +10,7 @@ import { payload } from '../../core/graphql/payload.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { userById } from '../users/user.service.js';
-import { User } from '../users/user.type.js';
+import { User, UserReads } from '../users/user.type.js';
 import {
   acceptInvitation,
   invitationsOfOrganization,
@@ -152,6 +152,7 @@ export class OrganizationInvitationsResolver {
 
 @Resolver(() => User)
 export class UserInvitationsResolver {
+  @UserReads('id')
   @FieldResolver(() => InvitationConnection, { description: 'Invitations the user received (by account, email or phone), newest first; empty unless you are the user or an instance admin.' })
   async invitations(@Root() user: User, @Args(() => InvitationsOfArgs) args: InvitationsOfArgs, @Ctx() ctx: Context) {
     return mapConnection(await invitationsReceivedBy(ctx, user.uuid, { ...args, status: statusOf(args.status) }), Invitation.from);

@@ -8,6 +8,7 @@ import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { MembershipRole } from '../organizations/organization.type.js';
 import type { InvitationRow } from './invitation.repo.js';
+import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 
 export enum InvitationStatus {
   PENDING = 'pending',
@@ -49,6 +50,7 @@ export function effectiveStatus(row: Pick<InvitationRow, 'status' | 'validUntil'
   return row.status as InvitationStatus;
 }
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An invitation to join an organization, addressed to a user, an email address, a phone number or another organization.' })
 export class Invitation extends Node {
   static readonly nodeType = 'Invitation';
@@ -169,6 +171,7 @@ export class InvitationIdInput {
   id!: string;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of a change to an invitation.' })
 export class InvitationPayload {
   @Field(() => Invitation, { nullable: true, description: 'The invitation after the change.' })
@@ -187,6 +190,7 @@ export class RevokeInvitationsForEmailInput {
   email!: string;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of revoking the invitations of an email address.' })
 export class RevokeInvitationsPayload {
   @Field(() => Int, { description: 'How many pending invitations were revoked (0 when there were none).' })

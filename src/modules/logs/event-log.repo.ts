@@ -5,10 +5,10 @@
 import { and, count, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
 import { uuidArrayLiteral, type Database } from '../../core/db.js';
-import { slot, SqlShapes } from '../../core/sql-shape.js';
+import { defineShape, slot } from '../../core/sql-shape.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { keysetAfter, keysetAfterSlots, keysetOrder, keysetShapeKey, keysetSlotValues, type Keyset } from '../../core/pagination.js';
+import { keysetAfter, keysetAfterSlots, keysetOrder, keysetSlotValues, keysetState, type Keyset, type KeysetState } from '../../core/pagination.js';
 import { organizationsWithRole } from '../../core/auth/tenant.sql.js';
 import type { TenantScope } from '../../core/auth/tenant.js';
 import type { EventLogRow } from './log.repo.js';
@@ -104,7 +104,33 @@ const eventColumns = jsonColumns(eventLogs, 'e');
  * (event_logs_actor_idx, event_logs_message_idx), as one json value (core/json-rows.ts). A
  * row_number() over every matching event ranked all of a busy user's events to keep 50.
  */
-const eventPageShapes = new SqlShapes<Record<string, unknown>>();
+export const eventPageShape = defineShape(
+  (i: {
+    parent: EventLogParent;
+    /** Whose events: all, a user's, or a user's within an organization-bound token's subtree. */
+    scope: 'all' | 'user' | 'user-within';
+    /** How many actions the filter names; null: no action filter. */
+    actions: number | null;
+    keyset: KeysetState;
+  }) => {
+    const dir = sql.raw(i.keyset.direction === 'forward' ? 'desc' : 'asc');
+    // The scope's values as slots: visibleEventsWhere only places them in the SQL.
+    const slotted: TenantScope =
+      i.scope === 'all' ? { all: true } : { all: false, userId: slot('userId') as unknown as string, withinOrganizationId: i.scope === 'user-within' ? (slot('within') as unknown as string) : null };
+    const where = and(
+      sql`${parentColumn(i.parent)} = p.id`,
+      visibleEventsWhere(slotted),
+      i.actions === null ? undefined : i.actions ? sql`${eventLogs.action} in (${sql.join(Array.from({ length: i.actions }, (_, n) => sql`${slot(`action${n}`)}`), sql`, `)})` : sql`false`,
+      keysetAfterSlots(EVENT_KEYSET, i.keyset),
+    );
+    return sql`
+      select json_agg(json_build_array(${eventColumns.sql}, e.occurred_at::text, p.id) order by p.ord, e.occurred_at ${dir}, e.id ${dir})
+      from unnest(${slot('ids')}::uuid[]) with ordinality as p(id, ord)
+      cross join lateral (
+        select * from ${eventLogs} where ${where} order by occurred_at ${dir}, id ${dir} limit ${slot('limit')}
+      ) e`;
+  },
+);
 
 export async function findEventLogPagesByParentIds(
   db: Database,
@@ -113,24 +139,11 @@ export async function findEventLogPagesByParentIds(
   opts: { scope: TenantScope; actionIn: readonly string[] | null; page: PageRequest },
 ): Promise<(EventLogWithKey & { parentId: string })[]> {
   const { scope, actionIn, page } = opts;
-  const actions = actionIn === null ? 'any' : String(actionIn.length);
-  const key = `${parent}|${scope.all ? 'all' : scope.withinOrganizationId ? 'user-within' : 'user'}|${actions}|${page.direction}|${keysetShapeKey(EVENT_KEYSET, page)}`;
-  const shape = eventPageShapes.get(key, () => {
-    const dir = sql.raw(page.direction === 'forward' ? 'desc' : 'asc');
-    // The scope's values as slots: visibleEventsWhere only places them in the SQL.
-    const slotted: TenantScope = scope.all ? scope : { all: false, userId: slot('userId') as unknown as string, withinOrganizationId: scope.withinOrganizationId ? (slot('within') as unknown as string) : null };
-    const where = and(
-      sql`${parentColumn(parent)} = p.id`,
-      visibleEventsWhere(slotted),
-      actionIn === null ? undefined : actionIn.length ? sql`${eventLogs.action} in (${sql.join(actionIn.map((_, i) => sql`${slot(`action${i}`)}`), sql`, `)})` : sql`false`,
-      keysetAfterSlots(EVENT_KEYSET, page),
-    );
-    return sql`
-      select json_agg(json_build_array(${eventColumns.sql}, e.occurred_at::text, p.id) order by p.ord, e.occurred_at ${dir}, e.id ${dir})
-      from unnest(${slot('ids')}::uuid[]) with ordinality as p(id, ord)
-      cross join lateral (
-        select * from ${eventLogs} where ${where} order by occurred_at ${dir}, id ${dir} limit ${slot('limit')}
-      ) e`;
+  const shape = eventPageShape({
+    parent,
+    scope: scope.all ? 'all' : scope.withinOrganizationId ? 'user-within' : 'user',
+    actions: actionIn === null ? null : actionIn.length,
+    keyset: keysetState(EVENT_KEYSET, page),
   });
   const values: Record<string, unknown> = {
     ids: uuidArrayLiteral(parentIds),

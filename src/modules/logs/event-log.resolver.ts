@@ -11,7 +11,7 @@ import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { readableDevice } from '../users/device.service.js';
 import { userById } from '../users/user.service.js';
-import { Device, User } from '../users/user.type.js';
+import { Device, User, UserReads } from '../users/user.type.js';
 import { eventLogsOf, listVisibleEventLogs } from './event-log.service.js';
 import { EventLog, EventLogConnection, EventLogsArgs, RelatedEventLogsArgs } from './event-log.type.js';
 
@@ -67,6 +67,7 @@ export class EventLogResolver {
 
 @Resolver(() => User)
 export class UserEventLogsResolver {
+  @UserReads('id')
   @FieldResolver(() => EventLogConnection, { description: 'Events this user made (as actor), most recent first (only those you may see).' })
   async eventLogs(@Root() user: User, @Args(() => RelatedEventLogsArgs) args: RelatedEventLogsArgs, @Ctx() ctx: Context) {
     return mapConnection(await eventLogsOf(ctx, 'actor', user.uuid, args), EventLog.from);

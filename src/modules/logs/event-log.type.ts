@@ -4,7 +4,9 @@ import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import type { EventLogRow } from './log.repo.js';
+import { ReadsWholeRow } from '../../core/read/reads.js';
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An entry of the append-only event log, written with the change it records.' })
 export class EventLog extends Node {
   static readonly nodeType = 'EventLog';

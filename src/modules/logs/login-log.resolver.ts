@@ -5,7 +5,7 @@ import type { Context } from '../../context.js';
 import { ConnectionArgs, mapConnection } from '../../core/graphql/connection.js';
 import { requireId } from '../../core/graphql/node.js';
 import { userById } from '../users/user.service.js';
-import { User } from '../users/user.type.js';
+import { User, UserReads } from '../users/user.type.js';
 import { listVisibleLoginLogs, loginLogsOfUser } from './login-log.service.js';
 import { LoginLog, LoginLogConnection, LoginLogsArgs } from './login-log.type.js';
 
@@ -26,6 +26,7 @@ export class LoginLogResolver {
 
 @Resolver(() => User)
 export class UserLoginLogsResolver {
+  @UserReads('id')
   @FieldResolver(() => LoginLogConnection, { description: 'The user’s sign-in attempts, newest first (empty unless you are the user or an instance admin).' })
   async loginLogs(@Root() user: User, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
     return mapConnection(await loginLogsOfUser(ctx, user.uuid, args), LoginLog.from);

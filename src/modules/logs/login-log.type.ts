@@ -3,7 +3,9 @@ import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
 import type { LoginLogRow } from './login-log.repo.js';
+import { ReadsWholeRow } from '../../core/read/reads.js';
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'One sign-in attempt.' })
 export class LoginLog extends Node {
   static readonly nodeType = 'LoginLog';

@@ -8,7 +8,7 @@ import { payload } from '../../core/graphql/payload.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { userById } from '../users/user.service.js';
-import { User } from '../users/user.type.js';
+import { User, UserReads } from '../users/user.type.js';
 import {
   accessesOf,
   canManageMessage,
@@ -162,11 +162,13 @@ export class MessageAccessResolver {
 
 @Resolver(() => User)
 export class UserMessagesResolver {
+  @UserReads('id')
   @FieldResolver(() => MessageConnection, { description: 'Messages the user owns, newest first (only those you may see).' })
   async ownedMessages(@Root() user: User, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
     return mapConnection(await messagesOfUser(ctx, 'owned', user.uuid, args), Message.from);
   }
 
+  @UserReads('id')
   @FieldResolver(() => MessageConnection, { description: 'Messages the user received and may still read, newest first (only those you may see).' })
   async receivedMessages(@Root() user: User, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
     return mapConnection(await messagesOfUser(ctx, 'received', user.uuid, args), Message.from);

@@ -5,7 +5,9 @@ import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js
 import { Node } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
 import type { MessageAccessRow, MessageRow } from './message.repo.js';
+import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An end-to-end-encrypted message: the server knows its metadata and who may read it, never its content.' })
 export class Message extends Node {
   static readonly nodeType = 'Message';
@@ -39,6 +41,7 @@ export class Message extends Node {
   }
 }
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'One recipient’s access to a message (a user, or an external recipient known by email).' })
 export class MessageAccess extends Node {
   static readonly nodeType = 'MessageAccess';
@@ -170,6 +173,7 @@ export class RecordMessageReadInput {
   messageId!: string;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of creating or changing a message.' })
 export class MessagePayload {
   @Field(() => Message, { nullable: true, description: 'The message.' })
@@ -179,6 +183,7 @@ export class MessagePayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of revoking accesses to a message.' })
 export class RevokeMessageAccessPayload {
   @Field(() => Message, { nullable: true, description: 'The message.' })
@@ -191,6 +196,7 @@ export class RevokeMessageAccessPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of recording a read.' })
 export class RecordMessageReadPayload {
   @Field(() => Message, { nullable: true, description: 'The message.' })

@@ -2,7 +2,8 @@
 import type { NodeFetchers } from '../node/node.registry.js';
 import { readableOrganization } from './organization.service.js';
 import { Organization } from './organization.type.js';
-import { membershipWithUser, MembershipResolver, OrganizationMembershipResolver, OrganizationQuotaResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
+import { membershipWithUser } from './organization.read.js';
+import { MembershipResolver, OrganizationMembershipResolver, OrganizationQuotaResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
 
 export const resolvers = [OrganizationResolver, MembershipResolver, OrganizationMembershipResolver, UserOrganizationsResolver, OrganizationQuotaResolver] as const;
 

@@ -4,19 +4,18 @@ import DataLoader from 'dataloader';
 import type { Role } from '../../core/auth/policy.js';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
-import { listLoader, loaderFamily, pageKey, printedOnce, rowLoader } from '../../core/loaders.js';
+import { listLoader, loaderFamily, pageKey, rowLoader } from '../../core/loaders.js';
+import type { UserRow } from '../users/user.repo.js';
+import { readMembershipPages, type MemberPagePlan, type MemberRow } from './organization.read.js';
 import {
   countMembershipsByOrganizationIds,
   findAncestorsByIds,
-  findChildrenByParentIds,
-  findMembershipPagesByOrganizationIds,
+  findChildPagesByParentIds,
   findMembershipsByIds,
   findMembershipsByUserIds,
   findOrganizationMembershipsByOrganizationIds,
   findOrganizationsByIds,
-  type MemberSelection,
-  type MemberUserRow,
-  type MembershipWithUser,
+  type ChildPage,
   type OrganizationRow,
 } from './organization.repo.js';
 
@@ -26,11 +25,14 @@ export function createOrganizationLoaders(
    * Lets the membership loader hand the user rows it read whole to the user loaders: a partial
    * row must never be cached as the user.
    */
-  prime: (userId: string, user: MemberUserRow) => void,
+  prime: (userId: string, user: UserRow) => void,
 ) {
   return {
     organizationById: rowLoader((ids: readonly string[]) => findOrganizationsByIds(db, ids), (o) => o.id),
-    childrenByParentId: listLoader((ids: readonly string[]) => findChildrenByParentIds(db, ids), (o) => o.parentId!),
+    childPage: loaderFamily(
+      (args: { page: PageRequest; count: boolean }) => new DataLoader<string, ChildPage>((parentIds) => findChildPagesByParentIds(db, parentIds, args.page, args.count)),
+      (args) => `${pageKey(args.page)}|${args.count}`,
+    ),
     ancestorsById: new DataLoader<string, OrganizationRow[]>(async (ids) => {
       const rows = await findAncestorsByIds(db, ids);
       return ids.map((id) =>
@@ -44,21 +46,21 @@ export function createOrganizationLoaders(
     membershipById: rowLoader((ids: readonly string[]) => findMembershipsByIds(db, ids), (m) => m.id),
     membershipsByUserId: listLoader((ids: readonly string[]) => findMembershipsByUserIds(db, ids), (m) => m.userId),
     membershipPage: loaderFamily(
-      (args: { role: Role | null; page: PageRequest; select: MemberSelection }) =>
-        new DataLoader<string, MembershipWithUser[]>(async (orgIds) => {
-          const rows = await findMembershipPagesByOrganizationIds(db, orgIds, args);
-          const byOrg = new Map<string, MembershipWithUser[]>();
-          for (const r of rows) {
-            // A whole row (no columns named) always has its id.
-            if (!args.select.userColumns) prime(r.user.id!, r.user as MemberUserRow);
+      (args: { role: Role | null; page: PageRequest; plan: MemberPagePlan }) =>
+        new DataLoader<string, MemberRow[]>(async (orgIds) => {
+          const pages = await readMembershipPages(db, orgIds, args);
+          // Whole rows (and only those) are the users themselves: the user loader may keep them.
+          if (pages.whole) for (const r of pages.rows) prime(r.user.id, r.user);
+          const byOrg = new Map<string, MemberRow[]>();
+          for (const r of pages.rows) {
             const list = byOrg.get(r.membership.organizationId);
             if (list) list.push(r);
             else byOrg.set(r.membership.organizationId, [r]);
           }
           return orgIds.map((id) => byOrg.get(id) ?? []);
         }),
-      // `select` comes from memberSelection (organization.resolver.ts): one object per field of a document.
-      (args) => `${args.role}|${pageKey(args.page)}|${printedOnce(args.select)}`,
+      // The plan's key prints its content: equal plans share a loader whatever object holds them.
+      (args) => `${args.role}|${pageKey(args.page)}|${args.plan.key}`,
     ),
     membershipCount: loaderFamily(
       (role: Role | null) =>

@@ -1,21 +1,20 @@
 // Thin resolvers for organizations and memberships: arguments in, service call, object out.
 // Relations load through the per-request loaders.
-import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { can, type Role } from '../../core/auth/policy.js';
-import type { Principal } from '../../core/auth/principal.js';
+import type { Role } from '../../core/auth/policy.js';
 import { DomainError } from '../../core/errors.js';
-import { ConnectionArgs, mapConnection, pageRequest, toConnection } from '../../core/graphql/connection.js';
+import { ConnectionArgs, mapConnection } from '../../core/graphql/connection.js';
+import { selectedFieldsAt } from '../../core/graphql/selection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
-import { selectedFieldsAt } from '../../core/graphql/selection.js';
-import type { MemberSelection, MembershipRow } from './organization.repo.js';
-import { userById } from '../users/user.service.js';
-import type { UserRow } from '../users/user.repo.js';
-import { User, userColumnsFor } from '../users/user.type.js';
+import { memberPagePlan, membershipsOfPage, membershipWithUser } from './organization.read.js';
+import { Reads } from '../../core/read/reads.js';
+import { User, UserReads } from '../users/user.type.js';
 import {
   changeMemberRole,
+  childrenOf,
   createOrganization,
   deleteOrganizationService,
   listVisibleOrganizations,
@@ -26,7 +25,6 @@ import {
   removeOrganizationMember,
   updateOrganizationService,
   incrementOrganizationUsageService,
-  joinedMemberUser,
 } from './organization.service.js';
 import {
   ChangeMemberRoleInput,
@@ -53,41 +51,8 @@ import {
 
 
 
-// Where a membership connection's memberships and their users are selected.
-const MEMBER_PATHS = [['nodes'], ['edges', 'node']];
-const MEMBER_USER_PATHS = MEMBER_PATHS.map((p) => [...p, 'user']);
+// The connection's own fields (totalCount, pageInfo, …).
 const CONNECTION_PATH = [[]];
-
-/** What a membership page reads, and whether the query reads its users at all. */
-type MemberSelectionOf = MemberSelection & { user: boolean };
-
-/**
- * Only what the selection below a membership connection reads (a page of usernames: one user
- * column). One object per field of a document and kind of viewer (an instance admin reads
- * private fields without the user's id: userColumnsFor), like selectedFieldsAt's answers: the
- * loader family keys on it (printed once), and a page's 20 parents ask for the same field.
- */
-function memberSelection(info: GraphQLResolveInfo, viewer: Principal): MemberSelectionOf {
-  const seesAll = can(viewer, 'user:readPrivate');
-  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
-  const known = node && memberSelections.get(node)?.[seesAll ? 1 : 0];
-  if (known) return known;
-  const userFields = selectedFieldsAt(info, MEMBER_USER_PATHS);
-  const memberFields = selectedFieldsAt(info, MEMBER_PATHS);
-  // Membership ids make node ids and cursors (edges, pageInfo); a page read as `nodes { … }`
-  // without `id` needs none of them.
-  const connectionFields = selectedFieldsAt(info, CONNECTION_PATH);
-  const ids = memberFields.has('id') || connectionFields.has('edges') || connectionFields.has('pageInfo');
-  const selection = Object.freeze({ userColumns: userColumnsFor(userFields, viewer), createdAt: memberFields.has('createdAt'), ids, user: userFields.size > 0 });
-  if (node) {
-    const pair = memberSelections.get(node) ?? [undefined, undefined];
-    pair[seesAll ? 1 : 0] = selection;
-    memberSelections.set(node, pair);
-  }
-  return selection;
-}
-// Per field node: [for other viewers, for viewers who read every user's private fields].
-const memberSelections = new WeakMap<FieldNode, [MemberSelectionOf | undefined, MemberSelectionOf | undefined]>();
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -131,18 +96,9 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => OrganizationConnection, { description: 'Direct sub-organizations, by slug.' })
-  async children(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
-    const page = pageRequest(args);
-    const all = (await ctx.authz.can('organization:read', { organizationId: org.uuid })) ? await ctx.loaders.childrenByParentId.load(org.uuid) : [];
-    // Sub-organizations are few per parent; the page is cut from the batched list.
-    const after = page.cursor ? String(page.cursor[1]) : null;
-    const ordered = page.direction === 'forward' ? all : [...all].reverse();
-    const start = after ? ordered.findIndex((o) => o.id === after) + 1 : 0;
-    const rows = ordered.slice(start, start + page.size + 1);
-    return mapConnection(
-      toConnection(rows, page, (r) => [r.slug, r.id], (r) => r, async () => all.length),
-      Organization.from,
-    );
+  async children(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    // The count comes with the page when the query reads it: one statement for both.
+    return mapConnection(await childrenOf(ctx, org.row, args, selectedFieldsAt(info, CONNECTION_PATH).has('totalCount')), Organization.from);
   }
 
   @FieldResolver(() => [Organization], { description: 'Every ancestor, nearest first (only those you can see).' })
@@ -154,21 +110,16 @@ export class OrganizationResolver {
 
   @FieldResolver(() => MembershipConnection, { description: 'Members, in the order they joined.' })
   async memberships(@Root() org: Organization, @Args(() => MembershipsArgs) args: MembershipsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const select = memberSelection(info, ctx.principal);
-    const c = await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, select });
-    // The page joined each member's user, with the columns the selection of `user` reads (the
-    // User's other fields would read columns its row lacks, and nothing reads them); no User is
-    // built when the query does not ask for one.
-    return mapConnection(c, (r) => {
-      const joined = select.user ? joinedMemberUser(ctx, r.user) : null;
-      return Membership.from(r.membership, joined ? User.from(joined as UserRow, ctx.principal) : null);
-    });
+    // The read layer reads what the selection's fields declare, users included.
+    const plan = memberPagePlan(info, ctx.principal);
+    const c = await membershipsOf(ctx, org.row, { ...args, role: (args.role as Role | null) ?? null, plan });
+    return mapConnection(c, membershipsOfPage(ctx, plan));
   }
 
   @FieldResolver(() => [User], { description: 'Owners of this organization itself (at most 100).' })
   async owners(@Root() org: Organization, @Ctx() ctx: Context): Promise<User[]> {
     const c = await membershipsOf(ctx, org.row, { first: 100, role: 'owner' });
-    // No selection: the page read whole rows, user ids included.
+    // No plan: the page read whole rows, user ids included.
     const users = await Promise.all(c.nodes.map((m) => ctx.loaders.userById.load(m.membership.userId!)));
     return users.filter((u) => u !== null).map((u) => User.from(u!, ctx.principal));
   }
@@ -257,18 +208,9 @@ export class OrganizationMembershipResolver {
   }
 }
 
-/**
- * A membership built outside a membership page (a mutation's payload, node(id), a user's
- * memberships), with its user loaded as the caller may see it: Membership.user is a plain
- * property, so it is set up front.
- */
-export async function membershipWithUser(ctx: Context, row: MembershipRow): Promise<Membership> {
-  const user = await userById(ctx, row.userId);
-  return Membership.from(row, user ? User.from(user, ctx.principal) : null);
-}
-
 @Resolver(() => Membership)
 export class MembershipResolver {
+  @Reads('organizationId')
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization.' })
   async organization(@Root() m: Membership, @Ctx() ctx: Context): Promise<Organization | null> {
     const row = await readableOrganization(ctx, m.organizationUuid);
@@ -278,6 +220,7 @@ export class MembershipResolver {
 
 @Resolver(() => User)
 export class UserOrganizationsResolver {
+  @UserReads('id')
   @FieldResolver(() => [Membership], { description: 'The user’s memberships (only in organizations you can see).' })
   async memberships(@Root() user: User, @Ctx() ctx: Context): Promise<Membership[]> {
     const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);
@@ -288,6 +231,7 @@ export class UserOrganizationsResolver {
     return Promise.all(visible.filter((m) => m !== null).map((m) => membershipWithUser(ctx, m!)));
   }
 
+  @UserReads('id')
   @FieldResolver(() => [Organization], { description: 'Organizations the user is a member of (only those you can see).' })
   async organizations(@Root() user: User, @Ctx() ctx: Context): Promise<Organization[]> {
     const rows = await ctx.loaders.membershipsByUserId.load(user.uuid);

@@ -25,17 +25,14 @@ import {
   incrementQuotaUsage,
   isSelfOrDescendant,
   listOrganizations,
-  organizationKeyset,
   updateMembershipRole,
   updateOrganization,
-  type MemberUser,
-  type MemberSelection,
-  WHOLE_MEMBER,
   type MembershipRow,
   type OrganizationFilter,
   type OrganizationOrderField,
   type OrganizationRow,
 } from './organization.repo.js';
+import { WHOLE_MEMBERS, type MemberPagePlan, type MemberRow } from './organization.read.js';
 
 type Ctx = ServiceContext;
 
@@ -85,32 +82,38 @@ export async function listVisibleOrganizations(
   const skip = checkOffset(page, offset, MAX_OFFSET);
   const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
-  const keyset = organizationKeyset(order.field, order.direction);
-  const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, skip);
+  const rows = await listOrganizations(ctx.db, scope, filter, order, page, skip);
   for (const r of rows) ctx.loaders.organizationById.prime(r.org.id, r.org);
   const keyOf = (r: (typeof rows)[number]) => [order.field === 'createdAt' ? r.createdAtKey : r.org[order.field], r.org.id];
   return toConnection(rows, page, keyOf, (r) => r.org, () => countOrganizations(ctx.db, scope, filter));
 }
 
-/** The membership page of one organization (batched across organizations by the loader). */
 /**
- * A page of an organization's members. `select`: what the caller will read of them (from the
- * query's selection); absent, everything.
+ * A page of an organization's members (batched across organizations by the loader). `plan`:
+ * what the caller will read of them (organization.read.ts memberPagePlan); absent, everything.
  */
-export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; select?: MemberSelection }) {
+export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; plan?: MemberPagePlan }): Promise<Connection<MemberRow>> {
   const page = pageRequest(args);
   if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return emptyConnection(page);
-  const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, select: args.select ?? WHOLE_MEMBER }).load(org.id);
+  const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, plan: args.plan ?? WHOLE_MEMBERS }).load(org.id);
   return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
 }
 
 /**
- * The member's user as the membership page joined it, under the rule of userById (users are
- * readable by every signed-in caller). Synchronous on purpose: no loader round trip and no
- * promise per member of a page.
+ * A page of an organization's direct children, by slug (batched across parents by the
+ * loader); empty when the caller cannot read the organization. `count`: whether the caller
+ * reads totalCount (it then comes with the page, in the same statement).
  */
-export function joinedMemberUser(ctx: Pick<Ctx, 'principal'>, user: MemberUser): MemberUser | null {
-  return ctx.principal.kind === 'user' ? user : null;
+export async function childrenOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs, count: boolean): Promise<Connection<OrganizationRow>> {
+  const page = pageRequest(args);
+  if (!(await ctx.authz.can('organization:read', { organizationId: org.id }))) return emptyConnection(page);
+  const { rows, count: total } = await ctx.loaders.childPage({ page, count }).load(org.id);
+  return toConnection(rows, page, (r) => [r.slug, r.id], (r) => r, async () => total ?? (await ctx.loaders.childPage({ page, count: true }).load(org.id)).count!);
+}
+
+/** Whether the caller sees members' users: the rule of userById (every signed-in caller). */
+export function memberUsersVisible(ctx: Pick<Ctx, 'principal'>): boolean {
+  return ctx.principal.kind === 'user';
 }
 
 export interface CreateOrganizationInput {

@@ -6,7 +6,9 @@ import { OrderDirection } from '../../core/graphql/order.js';
 import { User } from '../users/user.type.js';
 import { UserError } from '../../core/graphql/payload.js';
 import { ArgsType } from 'type-graphql';
-import type { PageMembershipRow, OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
+import type { OrganizationMembershipRow, OrganizationRow } from './organization.repo.js';
+import type { PageMembershipRow } from './organization.read.js';
+import { Reads, ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 
 export enum MembershipRole {
   OWNER = 'owner',
@@ -23,6 +25,7 @@ registerEnumType(MembershipRole, {
   },
 });
 
+@ReadsNoRow()
 @ObjectType({ description: 'Usage quota of an organization (the accounts API’s limit / usage / override).' })
 export class Quota {
   @Field(() => Float, { nullable: true, description: 'The limit; null for unlimited.' })
@@ -38,6 +41,7 @@ export class Quota {
   overridden!: boolean;
 }
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An organization (tenant); organizations nest to any depth.' })
 export class Organization extends Node {
   static readonly nodeType = 'Organization';
@@ -75,33 +79,41 @@ export class Organization extends Node {
 @ObjectType({ implements: Node, description: 'A user’s membership in an organization.' })
 export class Membership extends Node {
   static readonly nodeType = 'Membership';
+  /** The row as read: a page's row holds createdAt and id only when its query's fields declare them. */
+  row!: PageMembershipRow;
   organizationUuid!: string;
 
+  @Reads('role')
   @Field(() => MembershipRole, { description: 'The member’s role.' })
-  role!: MembershipRole;
+  get role(): MembershipRole {
+    return this.row.role as MembershipRole;
+  }
 
+  @Reads('createdAt')
   @Field({ description: 'When the user joined.' })
-  createdAt!: Date;
+  get createdAt(): Date {
+    return this.row.createdAt!;
+  }
 
   /**
-   * Set by whoever builds the membership (organization.resolver.ts), as the caller may see the
-   * user: joined by the membership page, or loaded. A plain property, not a field resolver:
-   * graphql-jit reads it inline, where a resolver costs a deferred call with its resolve-info
-   * and closures per member (400 on the dashboard page, a sixth of its CPU).
+   * A relation prefetched by the read layer (organization.read.ts): joined by the membership
+   * page (membershipsOfPage) or loaded (membershipWithUser), as the caller may see the user;
+   * set only through `from`. A plain property, not a field resolver: graphql-jit reads it
+   * inline, where a resolver costs a deferred call with its resolve-info per member of a page.
    */
+  @Reads('userId')
   @Field(() => User, { nullable: true, description: 'The member.' })
-  user!: User | null;
+  readonly user!: User | null;
 
-  /** From a row, or a page's row (createdAt absent when the query did not ask for it). */
+  /** From a row, or a page's row (see PageMembershipRow), with its user as the caller may see it. */
   static from(row: PageMembershipRow, user: User | null): Membership {
-    const m = new Membership();
+    const m = new Membership() as { -readonly [K in keyof Membership]: Membership[K] };
     m.user = user;
-    // Absent only from a page whose query reads neither ids nor cursors (MemberSelection).
+    // Absent only from a page whose query reads neither ids nor cursors (then nothing reads it).
     m.uuid = row.id!;
     m.organizationUuid = row.organizationId;
-    m.role = row.role as MembershipRole;
-    m.createdAt = row.createdAt!;
-    return m;
+    m.row = row;
+    return m as Membership;
   }
 }
 
@@ -115,6 +127,7 @@ registerEnumType(OrganizationMemberRole, {
   valuesConfig: { OWNER: { description: 'Org-owner: its owners own this organization too.' }, MEMBER: { description: 'Org-member: its members are members here too.' } },
 });
 
+@ReadsWholeRow()
 @ObjectType({ description: 'An organization that is an org-owner or org-member of another.' })
 export class OrganizationMembership {
   memberOrganizationUuid!: string;
@@ -262,6 +275,7 @@ export class ChangeMemberRoleInput extends MemberInput {
   role!: MembershipRole;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of creating or updating an organization.' })
 export class OrganizationPayload {
   @Field(() => Organization, { nullable: true, description: 'The organization.' })
@@ -271,6 +285,7 @@ export class OrganizationPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of deleting an organization.' })
 export class DeleteOrganizationPayload {
   @Field(() => ID, { nullable: true, description: 'Global ID of the deleted organization.' })
@@ -280,6 +295,7 @@ export class DeleteOrganizationPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of changing a membership.' })
 export class MembershipPayload {
   @Field(() => Membership, { nullable: true, description: 'The membership (null once removed).' })

@@ -5,6 +5,7 @@ import { JSONObjectResolver } from 'graphql-scalars';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
 import type { OutboxRow } from './outbox.repo.js';
+import { ReadsWholeRow } from '../../core/read/reads.js';
 
 export enum OutboxStatus {
   PENDING = 'pending',
@@ -31,6 +32,7 @@ registerEnumType(OutboxChannel, {
   valuesConfig: { EMAIL: { description: 'Email (SMTP).' }, SMS: { description: 'Text message.' } },
 });
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An email or SMS queued in the same transaction as the change that caused it.' })
 export class OutboxMessage extends Node {
   static readonly nodeType = 'OutboxMessage';

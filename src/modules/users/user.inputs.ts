@@ -4,6 +4,7 @@ import { JSONObjectResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../../core/graphql/payload.js';
 import { Contact, Device, PublicKey, PublicKeyKind, User } from './user.type.js';
+import { ReadsNoRow } from '../../core/read/reads.js';
 
 @InputType({ description: 'An account at an external identity provider (LDAP, SAML, OAuth), linked to a user.' })
 export class IdentityInput {
@@ -261,6 +262,7 @@ export class DeviceIdInput {
   id!: string;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of creating or changing a user.' })
 export class UserPayload {
   @Field(() => User, { nullable: true, description: 'The user.' })
@@ -270,6 +272,7 @@ export class UserPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of deleting a user.' })
 export class DeleteUserPayload {
   @Field(() => ID, { nullable: true, description: 'Global ID of the deleted user.' })
@@ -282,6 +285,7 @@ export class DeleteUserPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of adding, validating or changing a contact.' })
 export class ContactPayload {
   @Field(() => Contact, { nullable: true, description: 'The contact.' })
@@ -294,6 +298,7 @@ export class ContactPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of removing a contact.' })
 export class RemoveContactPayload {
   @Field(() => ID, { nullable: true, description: 'Global ID of the removed contact.' })
@@ -306,6 +311,7 @@ export class RemoveContactPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of adding a public key.' })
 export class PublicKeyPayload {
   @Field(() => PublicKey, { nullable: true, description: 'The key.' })
@@ -315,6 +321,7 @@ export class PublicKeyPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of removing a public key.' })
 export class RemovePublicKeyPayload {
   @Field(() => ID, { nullable: true, description: 'Global ID of the removed key.' })
@@ -324,6 +331,7 @@ export class RemovePublicKeyPayload {
   userErrors!: UserError[];
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'The result of revoking a device.' })
 export class DevicePayload {
   @Field(() => Device, { nullable: true, description: 'The device.' })

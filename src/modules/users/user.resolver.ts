@@ -8,7 +8,7 @@ import { DomainError } from '../../core/errors.js';
 import { mapConnection, MAX_COUNT_LIMIT, totalCountUpTo, type Connection } from '../../core/graphql/connection.js';
 import { PersonalAccessToken } from '../auth/auth.types.js';
 import { idOfType, optionalId } from '../../core/graphql/node.js';
-import { Contact, Device, Identity, LoginHint, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
+import { Contact, Device, Identity, LoginHint, PublicKey, User, UserConnection, UserReads, UsersArgs } from './user.type.js';
 import { contactsOf, loginHint } from './contact.service.js';
 import { devicesOf } from './device.service.js';
 import { identitiesOf } from './identity.service.js';
@@ -71,55 +71,65 @@ export class UserResolver {
     return loginHint(ctx, email);
   }
 
+  @UserReads('analystConsent', { self: true })
   @FieldResolver(() => Boolean, {
     nullable: true,
     description: 'Whether the user consents to act as an analyst. Consent given is visible to every signed-in caller (that is what it is for); its absence only to the user and instance admins (null for others).',
   })
   analystConsent(@Root() user: User, @Ctx() ctx: Context): boolean | null {
     if (user.row.analystConsent) return ctx.principal.kind === 'user' ? true : null;
-    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? false : null;
+    return user.isPrivateTo(ctx.principal) ? false : null;
   }
 
+  @UserReads('id')
   @FieldResolver(() => [Contact], { description: 'Email addresses, oldest first. Empty unless you are the user or an instance admin.' })
   async emails(@Root() user: User, @Ctx() ctx: Context): Promise<Contact[]> {
     return (await contactsOf(ctx, user.uuid, 'email')).map(Contact.from);
   }
 
+  @UserReads('id')
   @FieldResolver(() => [Contact], { description: 'Phone numbers, oldest first. Empty unless you are the user or an instance admin.' })
   async phones(@Root() user: User, @Ctx() ctx: Context): Promise<Contact[]> {
     return (await contactsOf(ctx, user.uuid, 'phone')).map(Contact.from);
   }
 
+  @UserReads('id')
   @FieldResolver(() => [PublicKey], { description: 'Public keys (SSH and labelled), oldest first. Visible to every signed-in caller.' })
   async publicKeys(@Root() user: User, @Ctx() ctx: Context): Promise<PublicKey[]> {
     return (await publicKeysOf(ctx, user.uuid)).map(PublicKey.from);
   }
 
+  @UserReads('id')
   @FieldResolver(() => [Device], { description: 'Devices, oldest first. Empty unless you are the user or an instance admin.' })
   async devices(@Root() user: User, @Ctx() ctx: Context): Promise<Device[]> {
     return (await devicesOf(ctx, user.uuid)).map(Device.from);
   }
 
+  @UserReads('id')
   @FieldResolver(() => [Identity], { description: 'Accounts at external identity providers. Empty unless you are the user or an instance admin.' })
   async identities(@Root() user: User, @Ctx() ctx: Context): Promise<Identity[]> {
     return (await identitiesOf(ctx, user.uuid)).map(Identity.from);
   }
 
+  @UserReads('isAdmin', { self: true })
   @FieldResolver(() => Boolean, { nullable: true, description: 'Whether the user is an instance administrator. Visible to the user and instance admins.' })
   isAdmin(@Root() user: User, @Ctx() ctx: Context): boolean | null {
-    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? user.row.isAdmin : null;
+    return user.isPrivateTo(ctx.principal) ? user.row.isAdmin! : null;
   }
 
+  @UserReads('lastSignInAt', { self: true })
   @FieldResolver(() => Date, { nullable: true, description: 'When the user signed in before the current session. Visible to the user and instance admins.' })
   lastSignInAt(@Root() user: User, @Ctx() ctx: Context): Date | null {
-    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? user.row.lastSignInAt : null;
+    return user.isPrivateTo(ctx.principal) ? user.row.lastSignInAt! : null;
   }
 
+  @UserReads('currentSignInAt', { self: true })
   @FieldResolver(() => Date, { nullable: true, description: 'When the user last signed in. Visible to the user and instance admins.' })
   currentSignInAt(@Root() user: User, @Ctx() ctx: Context): Date | null {
-    return can(ctx.principal, 'user:readPrivate', { userId: user.uuid }) ? user.row.currentSignInAt : null;
+    return user.isPrivateTo(ctx.principal) ? user.row.currentSignInAt! : null;
   }
 
+  @UserReads('id')
   @FieldResolver(() => [PersonalAccessToken], { description: "The user's personal API tokens, newest first (empty unless you are the user or an instance admin)." })
   async personalAccessTokens(@Root() user: User, @Ctx() ctx: Context): Promise<PersonalAccessToken[]> {
     if (!can(ctx.principal, 'user:readPrivate', { userId: user.uuid })) return [];

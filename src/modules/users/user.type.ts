@@ -1,16 +1,15 @@
 // The User object of the graph and what a user owns: contacts (emails, phones), public keys,
-// devices and external identities. Public fields read the user's row (getters, read inline like
-// properties); the primary email is a property, checked against the policy when the object is
-// built for a viewer. Other private fields
-// (contacts, devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check
-// the policy.
+// devices and external identities. Fields read the user's row through getters (read inline like
+// properties), each declaring its columns with @UserReads; the primary email is a getter that
+// checks the policy for the viewer the user was built for. Other private fields (contacts,
+// devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check the policy.
 import { JSONObjectResolver } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { can } from '../../core/auth/policy.js';
 import type { Principal } from '../../core/auth/principal.js';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
-import { columnsForFields } from '../../core/graphql/selection.js';
+import { ReadsNoRow, ReadsWholeRow, readsOf } from '../../core/read/reads.js';
 import { OrderDirection } from '../../core/graphql/order.js';
 import type { ContactRow, DeviceRow, IdentityRow, PublicKeyRow, UserRow } from './user.repo.js';
 
@@ -29,195 +28,171 @@ registerEnumType(UserState, {
   },
 });
 
+/** A users column a User field can read: any but the password hash, which none reads. */
+export type UserFieldColumn = Exclude<keyof UserRow, 'passwordHash'>;
+
+/**
+ * A user as a read layer hands it over: the columns its query needs (a membership page reads
+ * only what its selection shows), the whole row otherwise. Each field declares what it reads
+ * (`@UserReads`), and the read layer picks the columns from those declarations.
+ */
+export type UserRead = Partial<UserRow>;
+
+/** @Reads for User fields, in any module: column names checked against the users row. */
+export const UserReads = readsOf<UserFieldColumn>();
+
 @ObjectType({ implements: Node, description: 'A person with an account.' })
 export class User extends Node {
   static readonly nodeType = 'User';
-  /** The row's uuid, for field resolvers; not part of the schema. */
-  row!: UserRow;
+  /** The row as read: only the columns the query's fields declare (see UserRead). */
+  row!: UserRead;
+  /** Who the user is shown to: private fields answer for this viewer. */
+  viewer!: Principal;
 
-  // The fields below read the row through getters on the prototype: graphql-jit reads them
-  // inline like properties (schema.ts, readGettersAsProperties), and a user carries three own
-  // properties instead of twenty. Users are built by the hundred per page (a dashboard page
-  // makes 400) and most of their fields are never read: copying the row into each was ~60 KB
-  // of that page's garbage. A page's user may hold only the columns its query reads
-  // (userColumnsFor below): the other getters are then never called.
+  // The fields read the row through getters on the prototype: graphql-jit reads them inline
+  // like properties (schema.ts, readGettersAsProperties), and a user carries three own
+  // properties instead of twenty. Users are built by the hundred per page and most of their
+  // fields are never read: copying the row into each would cost more than the reads. Each
+  // getter reads exactly the columns its @UserReads names (test/reads.test.ts checks it), so a
+  // partly read row never answers undefined for a field the query asked for.
 
+  @UserReads('databaseId')
   @Field(() => Int, { description: 'Integer id, as used by the GitLab and accounts dialects.' })
   get databaseId(): number {
-    return this.row.databaseId;
+    return this.row.databaseId!;
   }
 
+  @UserReads('username')
   @Field(() => String, { description: 'Unique username (case-insensitive).' })
   get username(): string {
-    return this.row.username;
+    return this.row.username!;
   }
 
+  @UserReads('firstName')
   @Field(() => String, { nullable: true, description: 'Given name.' })
   get firstName(): string | null {
-    return this.row.firstName;
+    return this.row.firstName!;
   }
 
+  @UserReads('lastName')
   @Field(() => String, { nullable: true, description: 'Family name.' })
   get lastName(): string | null {
-    return this.row.lastName;
+    return this.row.lastName!;
   }
 
+  @UserReads('displayName')
   @Field(() => String, { nullable: true, description: 'The name the user chose to be shown, when set.' })
   get displayName(): string | null {
-    return this.row.displayName;
+    return this.row.displayName!;
   }
 
+  @UserReads('displayName', 'firstName', 'lastName', 'username')
   @Field(() => String, { description: 'Name to show: the display name, else first and last name, else the username.' })
   get name(): string {
     const row = this.row;
     // Built without arrays: this runs for every user of every page that asks for it.
     const fullName = row.firstName && row.lastName ? `${row.firstName} ${row.lastName}` : row.firstName || row.lastName;
-    return row.displayName || fullName || row.username;
+    return row.displayName || fullName || row.username!;
   }
 
+  @UserReads('state')
   @Field(() => UserState, { description: 'Whether the user can sign in.' })
   get state(): UserState {
     return this.row.state as UserState;
   }
 
+  @UserReads('state')
   @Field(() => Boolean, { description: 'Whether the account is active (state ACTIVE): the accounts dialect’s `is_active`.' })
   get isActive(): boolean {
     return this.row.state === 'active';
   }
 
+  @UserReads('bio')
   @Field(() => String, { nullable: true, description: 'Short self-description.' })
   get bio(): string | null {
-    return this.row.bio;
+    return this.row.bio!;
   }
 
+  @UserReads('location')
   @Field(() => String, { nullable: true, description: 'Where the user is.' })
   get location(): string | null {
-    return this.row.location;
+    return this.row.location!;
   }
 
+  @UserReads('website')
   @Field(() => String, { nullable: true, description: 'Personal website (an http or https URL).' })
   get website(): string | null {
-    return this.row.website;
+    return this.row.website!;
   }
 
+  @UserReads('social')
   @Field(() => JSONObjectResolver, { description: 'Social handles by network, e.g. `{"twitter": "alice", "linkedin": "alice-l"}`.' })
   get social(): Record<string, string> {
     return this.row.social ?? NO_SOCIAL;
   }
 
+  @UserReads('projectsLimit')
   @Field(() => Int, { description: 'How many projects the user may create (GitLab).' })
   get projectsLimit(): number {
-    return this.row.projectsLimit;
+    return this.row.projectsLimit!;
   }
 
+  @UserReads('canCreateGroup')
   @Field(() => Boolean, { description: 'Whether the user may create root organizations (groups).' })
   get canCreateGroup(): boolean {
-    return this.row.canCreateGroup;
+    return this.row.canCreateGroup!;
   }
 
+  @UserReads('external')
   @Field(() => Boolean, { description: 'Whether the user is external (GitLab: sees only what they are explicitly given).' })
   get external(): boolean {
-    return this.row.external;
+    return this.row.external!;
   }
 
+  @UserReads('confirmedAt')
   @Field(() => Date, { nullable: true, description: 'When the account was confirmed (its email validated, or created confirmed by an admin).' })
   get confirmedAt(): Date | null {
-    return this.row.confirmedAt;
+    return this.row.confirmedAt!;
   }
 
+  @UserReads('createdAt')
   @Field(() => Date, { description: 'When the account was created.' })
   get createdAt(): Date {
-    return this.row.createdAt;
+    return this.row.createdAt!;
   }
 
+  /**
+   * A getter, not a field resolver: graphql-jit reads it inline, where a resolver costs a
+   * deferred call (a resolve-info, its path and closures) per user of a page.
+   */
+  @UserReads('primaryEmail', { self: true })
   @Field(() => String, { nullable: true, description: 'Primary email address. Visible to the user and instance admins.' })
-  email!: string | null;
+  get email(): string | null {
+    // Kept on the user's row by the database (users.primary_email), so no lookup per user.
+    return this.isPrivateTo(this.viewer) ? (this.row.primaryEmail ?? null) : null;
+  }
 
   /**
-   * The user as `viewer` sees it. The email is decided here rather than in a field resolver: a
-   * plain property is read inline by graphql-jit, where a resolver costs a deferred call (a
-   * resolve-info, its path and closures) per user — 400 of them on the dashboard page.
+   * Whether `viewer` reads this user's private fields. Reads the user's id only for viewers who
+   * are not instance admins: fields declared `{ self: true }` are read without it for them.
    */
-  static from(row: UserRow, viewer: Principal): User {
+  isPrivateTo(viewer: Principal): boolean {
+    return can(viewer, 'user:readPrivate') || can(viewer, 'user:readPrivate', { userId: this.row.id });
+  }
+
+  /** The user as `viewer` sees it, from a row holding at least the columns its query reads. */
+  static from(row: UserRead, viewer: Principal): User {
     const u = new User();
-    u.uuid = row.id;
+    // Absent when the query reads no field that declares `id` (then nothing reads it).
+    u.uuid = row.id!;
     u.row = row;
-    // Kept on the user's row by the database (users.primary_email), so no lookup per user.
-    u.email = can(viewer, 'user:readPrivate', { userId: row.id }) ? (row.primaryEmail ?? null) : null;
+    u.viewer = viewer;
     return u;
   }
 }
 
-/** The social handles of a user who has none (or whose row was read without them); never changed. */
+/** The social handles of a user who has none; never changed. */
 const NO_SOCIAL: Record<string, string> = Object.freeze({}) as Record<string, string>;
-
-/** A users column a User field can read: any but the password hash, which none reads. */
-export type UserFieldColumn = Exclude<keyof UserRow, 'passwordHash'>;
-
-/**
- * The users columns each User field reads (from the row, in `from` or a field resolver of
- * user.resolver.ts), so a list that joins users can select only what a query asks for. `id`
- * is a column like the others: the `id` field and the fields resolved through their own
- * loaders by the user's id read it, and a page of usernames and emails does not (the uuid was
- * 40 % of a dashboard page's member json and a sixth of PostgreSQL's time building it). A
- * field missing here (one added later) makes `userColumnsFor` answer null, which means the
- * whole row: forgetting to list a field costs speed, never a wrong answer.
- */
-const USER_FIELD_COLUMNS: Record<string, readonly UserFieldColumn[]> = {
-  __typename: [],
-  id: ['id'],
-  databaseId: ['databaseId'],
-  username: ['username'],
-  firstName: ['firstName'],
-  lastName: ['lastName'],
-  displayName: ['displayName'],
-  name: ['displayName', 'firstName', 'lastName', 'username'],
-  state: ['state'],
-  isActive: ['state'],
-  bio: ['bio'],
-  location: ['location'],
-  website: ['website'],
-  social: ['social'],
-  projectsLimit: ['projectsLimit'],
-  canCreateGroup: ['canCreateGroup'],
-  external: ['external'],
-  confirmedAt: ['confirmedAt'],
-  createdAt: ['createdAt'],
-  // Private fields: the id says whether the viewer is this user (SELF_CHECKED below).
-  analystConsent: ['id', 'analystConsent'],
-  isAdmin: ['id', 'isAdmin'],
-  lastSignInAt: ['id', 'lastSignInAt'],
-  currentSignInAt: ['id', 'currentSignInAt'],
-  email: ['id', 'primaryEmail'],
-  ...Object.fromEntries(
-    [
-      'emails', 'phones', 'publicKeys', 'devices', 'identities', 'personalAccessTokens', 'groups', 'loginLogs',
-      'invitations', 'eventLogs', 'ownedMessages', 'receivedMessages', 'memberships', 'organizations',
-    ].map((f) => [f, ['id'] as const]),
-  ),
-};
-
-/**
- * Fields that read the user's id only to compare it with the viewer's (`can(viewer,
- * 'user:readPrivate', { userId })`). A viewer who may read every user's private fields (an
- * instance admin) needs no id for them. Should a private field be missing here while its entry
- * above names `id`, the id is read for everyone; should its entry lack `id`, `can` sees no user
- * id and answers no for all but instance admins: a missing entry can hide a value, never show one.
- */
-const SELF_CHECKED = new Set(['analystConsent', 'isAdmin', 'lastSignInAt', 'currentSignInAt', 'email']);
-const USER_FIELD_COLUMNS_SEEING_ALL: Record<string, readonly UserFieldColumn[]> = Object.fromEntries(
-  Object.entries(USER_FIELD_COLUMNS).map(([field, columns]) => [field, SELF_CHECKED.has(field) ? columns.filter((c) => c !== 'id') : columns]),
-);
-const columnsFor = columnsForFields<UserFieldColumn>(USER_FIELD_COLUMNS, []);
-const columnsSeeingAll = columnsForFields<UserFieldColumn>(USER_FIELD_COLUMNS_SEEING_ALL, []);
-
-/**
- * The users columns (sorted) that answer every field in `fields` for `viewer`, or null when one
- * of them is not known to read only listed columns: then the caller reads the whole row. `id`
- * only when a field needs it.
- */
-export const userColumnsFor = (fields: Iterable<string>, viewer: Principal): readonly UserFieldColumn[] | null =>
-  (can(viewer, 'user:readPrivate') ? columnsSeeingAll : columnsFor)(fields);
 
 // ---- contacts ----
 
@@ -251,6 +226,7 @@ registerEnumType(ContactState, {
   },
 });
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An email address or phone number of a user. Visible to the user and instance admins.' })
 export class Contact extends Node {
   static readonly nodeType = 'Contact';
@@ -311,6 +287,7 @@ registerEnumType(PublicKeyKind, {
   },
 });
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'A public key of a user. Visible to every signed-in caller (as on GitLab).' })
 export class PublicKey extends Node {
   static readonly nodeType = 'PublicKey';
@@ -363,6 +340,7 @@ registerEnumType(DeviceState, {
   },
 });
 
+@ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'A device of a user (Seald: a key pair on one device). Visible to the user and instance admins.' })
 export class Device extends Node {
   static readonly nodeType = 'Device';
@@ -396,6 +374,7 @@ export class Device extends Node {
   }
 }
 
+@ReadsWholeRow()
 @ObjectType({ description: 'An account of the user at an external identity provider. Visible to the user and instance admins.' })
 export class Identity {
   @Field({ description: 'The provider (e.g. "github", "ldapmain").' })
@@ -468,6 +447,7 @@ export class UserFilter {
   analystConsent?: boolean | null;
 }
 
+@ReadsNoRow()
 @ObjectType({ description: 'How to send a person to the sign-in page for an email address.' })
 export class LoginHint {
   @Field({ description: 'Query parameters for the sign-in page (`login_hint`, the `organization` slug when known, or `route=manual`).' })
