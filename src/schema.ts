@@ -14,6 +14,7 @@ import * as messages from './modules/messages/index.js';
 import { createNodeResolver } from './modules/node/node.resolver.js';
 import type { NodeFetchers } from './modules/node/node.registry.js';
 import * as organizations from './modules/organizations/index.js';
+import * as rateLimit from './modules/rate-limit/index.js';
 import * as users from './modules/users/index.js';
 
 interface GraphModule {
@@ -21,7 +22,7 @@ interface GraphModule {
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, rateLimit];
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -7,7 +7,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { hasScope } from './core/auth/principal.js';
@@ -16,8 +16,10 @@ import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { KnownQueries } from './core/graphql/known-queries.js';
-import { limitsPlugin } from './core/graphql/limits.js';
+import { limitError, limitsPlugin } from './core/graphql/limits.js';
 import { lazyValidatorBuilder } from './core/lazy-validator.js';
+import { rateLimitPlugin } from './core/rate-limit/graphql.js';
+import { budgetHeaders } from './core/rate-limit/headers.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
@@ -102,6 +104,9 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.decorate('queryJit', jit);
   const known = new KnownQueries(schema, config.limits, jit);
   app.decorate('knownQueries', known);
+  // An operation's cost for the budgets; null when the query limits refuse it (uncharged).
+  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>) =>
+    limitError(schema, config.limits, document, operationName, variables) ? null : 1;
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
@@ -116,7 +121,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps),
+      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), rateLimitPlugin(deps.rateLimits, costOf), scopePlugin(), credentialCachePlugin(deps),
       jitPlugin(jit, {
         answered: (text, requestedName, document, operationName) => known.remember(text, requestedName, document, operationName),
         skip: (ctx) => known.triedCompiled(ctx),
@@ -161,8 +166,13 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       if (match) {
         const ctx = await contextOf(request).catch(() => undefined);
         if (ctx) {
-          const answer = await known.answer(match, ctx).catch(() => null);
-          if (answer) return reply.code(200).type(answer.contentType).send(answer.body);
+          // Charged before it runs; over budget, it falls through and Apollo answers the 429.
+          const admit = (cost: number) => (ctx.budget = deps.rateLimits.charge(ctx.principal, ctx.ip, cost) ?? undefined)?.allowed !== false;
+          const answer = await known.answer(match, ctx, admit).catch(() => null);
+          if (answer) {
+            if (ctx.budget) reply.headers(budgetHeaders(ctx.budget));
+            return reply.code(200).type(answer.contentType).send(answer.body);
+          }
           laneContexts.set(request, ctx);
         }
       }

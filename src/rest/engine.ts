@@ -8,6 +8,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from 'pino';
 import { hasScope } from '../core/auth/principal.js';
 import type { QueryJit } from '../core/graphql/jit.js';
+import { limitError } from '../core/graphql/limits.js';
+import { budgetHeaders, headerStyleOf } from '../core/rate-limit/headers.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
@@ -95,6 +97,7 @@ export interface MountOptions {
 
 export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect, mount, logger }: MountOptions): void {
   const compiled = compileDialect(schema, dialect);
+  const headerStyle = headerStyleOf(dialect.name);
   const send = (reply: FastifyReply, e: DialectError) => {
     const { status, body } = dialect.error(e);
     return reply.code(status).type('application/json; charset=utf-8').send(body);
@@ -150,6 +153,15 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
         } catch (err) {
           if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
+        }
+        // The same budget as /graphql, charged the operation's cost before it runs.
+        if (!limitError(schema, deps.config.limits, document, undefined, variables)) {
+          const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, 1);
+          if (budget) {
+            ctx.budget = budget;
+            reply.headers(budgetHeaders(budget, headerStyle));
+            if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
+          }
         }
         const jitData = isMutation ? null : await jit.tryQuery(document, undefined, ctx, variables);
         const result = jitData ? { data: jitData } : await execute({ schema, document, contextValue: ctx, variableValues: variables });

@@ -117,9 +117,11 @@ export class KnownQueries {
    * Runs a matched query's compiled code; the answer, or null when Apollo must answer (over the
    * limits, or any error at all).
    */
-  async answer(match: NonNullable<ReturnType<KnownQueries['match']>>, contextValue: object): Promise<LaneAnswer | null> {
+  async answer(match: NonNullable<ReturnType<KnownQueries['match']>>, contextValue: object, admit?: (cost: number) => boolean): Promise<LaneAnswer | null> {
     const { known, variables, contentType } = match;
     if (limitError(this.schema, this.limits, known.document, known.operationName, variables)) return this.fallThrough();
+    // The caller's budget (core/rate-limit): refused, Apollo's path answers the refusal.
+    if (admit && !admit(1)) return this.fallThrough();
     const data = await this.jit.tryQuery(known.document, known.requestedName, contextValue, variables);
     if (!data) {
       (contextValue as Record<symbol, unknown>)[TRIED] = true;
