@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { AccessTokens } from './core/auth/jwt.js';
 import { openDatabase, type DbHandle } from './core/db.js';
 import { RateLimits } from './core/rate-limit/index.js';
+import { recordLiftedLocks } from './modules/auth/auth.service.js';
 import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
 import { startOutboxWorker } from './modules/outbox/outbox.worker.js';
 import { createServer } from './server.js';
@@ -36,6 +37,10 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
       ttlSeconds: config.jwt.accessTokenTtlSeconds,
     });
     const rateLimits = await RateLimits.open(database.db, config, logger);
+    rateLimits.signIn.startSweeping(
+      (locks) => recordLiftedLocks(database.db, locks),
+      (err) => logger.warn({ err }, 'sign-in throttle sweep failed; the next one retries'),
+    );
     const deps: AppDeps = { db: database.db, config, accessTokens, rateLimits };
     const app = await createServer({ config, database, deps, logger }).catch(async (err) => {
       await rateLimits.close();

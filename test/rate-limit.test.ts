@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogs, loginLogs } from '../schema/logs.js';
+import { signInThrottles } from '../schema/rate-limits.js';
 import type { DbHandle } from '../src/core/db.js';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
@@ -125,6 +126,15 @@ describe.each(DRIVERS)('sign-in throttle on %s', (driver) => {
       const unlocks = await s.db.db.select().from(eventLogs).where(eq(eventLogs.action, 'signIn.unlock'));
       expect(unlocks.map((e) => (e.data as { scope: string }).scope).sort()).toEqual(['account', 'address']);
       expect(unlocks.find((e) => (e.data as { scope: string }).scope === 'account')?.user2Id).toBeTruthy();
+
+      // A lock nobody tries again: the sweep (every window) deletes its count and logs the unlock.
+      const dormant = await s.createUser({ username: 'dormant', password: 'dormant-password-1' });
+      for (let i = 0; i < 3; i++) await login(s, 'dormant', `guess-${i}`, addr(7));
+      await sleep(2300);
+      const swept = await s.db.db.select().from(eventLogs).where(eq(eventLogs.action, 'signIn.unlock'));
+      expect(swept.filter((e) => e.user2Id === dormant.id).map((e) => (e.data as { scope: string }).scope)).toEqual(['account']);
+      expect(swept.filter((e) => e.ip === addr(7)).map((e) => (e.data as { scope: string }).scope)).toEqual(['address']);
+      expect(await s.db.db.select().from(signInThrottles)).toEqual([]);
     } finally {
       await s.close();
     }

@@ -79,6 +79,7 @@ export class RateLimits {
   }
 
   async close(): Promise<void> {
+    this.signIn.stop();
     await this.budgets.stop();
     await this.store.close();
   }

@@ -58,6 +58,15 @@ export class PgCounterStore implements CounterStore {
     }));
   }
 
+  async sweepAttempts(now: number, windowMs: number, lockedAt: (key: string) => number): Promise<{ key: string; lockedUntil: number }[]> {
+    const rows = rowsOf<{ key: string; attempts: number; window_start: number }>(
+      await this.db.execute(sql`
+        delete from sign_in_throttles where window_start + ${windowMs} * interval '1 millisecond' <= ${new Date(now).toISOString()}::timestamptz
+        returning key, attempts, (extract(epoch from window_start) * 1000)::float8 as window_start`),
+    );
+    return rows.filter((r) => Number(r.attempts) >= lockedAt(r.key)).map((r) => ({ key: r.key, lockedUntil: Number(r.window_start) + windowMs }));
+  }
+
   async signedIn(accountKey: string, addressKey: string | null): Promise<void> {
     await this.db.execute(sql`
       with forgotten as (delete from sign_in_throttles where key = ${accountKey})

@@ -82,6 +82,10 @@ export class RedisCounterStore implements CounterStore {
     });
   }
 
+  async sweepAttempts(): Promise<{ key: string; lockedUntil: number }[]> {
+    return [];
+  }
+
   async signedIn(accountKey: string, addressKey: string | null): Promise<void> {
     const keys = [accountKey, ...(addressKey ? [addressKey] : [])].map((k) => `${PREFIX}signin:${k}`);
     await this.redis.eval(SIGNED_IN, keys.length, ...keys);

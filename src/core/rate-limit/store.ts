@@ -29,6 +29,12 @@ export interface CounterStore {
   addSpend(windowStart: number, windowMs: number, deltas: readonly SpendDelta[]): Promise<Map<string, number>>;
   /** Counts one attempt for each key (a key whose window has passed starts a new one). */
   countAttempts(keys: readonly string[], now: number, windowMs: number): Promise<AttemptCount[]>;
+  /**
+   * Deletes the attempt counts whose window ended before `now` and returns those that had reached
+   * `lockedAt(key)` attempts: their locks lifted by themselves. A store whose keys expire by
+   * themselves (Redis) returns none: the next attempt of such a key reports it instead.
+   */
+  sweepAttempts(now: number, windowMs: number, lockedAt: (key: string) => number): Promise<{ key: string; lockedUntil: number }[]>;
   /** After a sign-in: the account's attempts are forgotten, the address gets its attempt back. */
   signedIn(accountKey: string, addressKey: string | null): Promise<void>;
   close(): Promise<void>;

@@ -2,11 +2,11 @@
 // or revoke a token, what an expired or revoked one gets, what each attempt writes to the logs.
 import { hashPassword, needsRehash, verifyPassword } from '../../core/auth/passwords.js';
 import { assertCan } from '../../core/auth/policy.js';
-import { TOKEN_SCOPES, type Principal, type TokenScope } from '../../core/auth/principal.js';
+import { ANONYMOUS, TOKEN_SCOPES, type Principal, type TokenScope } from '../../core/auth/principal.js';
 import { hashToken, newPersonalToken, PERSONAL_TOKEN_PREFIX } from '../../core/auth/secrets.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, notFound, RateLimitedError, unauthenticated, validation } from '../../core/errors.js';
-import { signInKeys, type ThrottleVerdict } from '../../core/rate-limit/sign-in.js';
+import { signInKeys, type LiftedLock, type ThrottleVerdict } from '../../core/rate-limit/sign-in.js';
 import type { AppDeps, RequestMeta } from '../../context.js';
 import { insertLoginLog } from '../logs/log.repo.js';
 import { findEffectiveRoles, findWithinSubtree } from '../organizations/organization.repo.js';
@@ -127,6 +127,15 @@ export async function login(c: Caller, input: { login: string; password: string 
     user: { ...user!, lastSignInAt: user!.currentSignInAt, currentSignInAt: now },
     principal: { kind: 'user', userId: user!.id, username: user!.username, isInstanceAdmin: user!.isAdmin, credential: { type: 'access_token', expiresAt } },
   };
+}
+
+/** Logs the sign-in locks the throttle's sweep found lifted (their window ended with no attempt since). */
+export async function recordLiftedLocks(db: Database, locks: readonly LiftedLock[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const l of locks) {
+      await recordEvent(tx, { principal: ANONYMOUS, ip: l.ip }, { action: 'signIn.unlock', user2Id: l.userId, data: { scope: l.scope, lockedUntil: l.lockedUntil.toISOString() } });
+    }
+  });
 }
 
 export interface CreateTokenInput {
