@@ -119,6 +119,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
   MAX_QUERY_DEPTH: int(15, 2, 100),
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
+  MAX_ALIASES: int(100, 1, 100_000),
+  MAX_RESPONSE_BYTES: int(8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),
   OUTBOX_INTERVAL_MS: int(5_000, 100, 3_600_000),
   TOKEN_CACHE_TTL_MS: int(1_000, 0, 5_000),
@@ -127,8 +129,8 @@ const envSchema = z.object({
   REST_MOUNTS: restMounts,
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/[^\s]*$/.test(v), { message: 'must start with redis:// or rediss://' }),
   RATE_LIMIT_WINDOW_S: int(60, 1, 86_400),
-  RATE_LIMIT_POINTS: int(20_000_000, 0, 2_000_000_000),
-  RATE_LIMIT_ANONYMOUS_POINTS: int(1_000_000, 0, 2_000_000_000),
+  RATE_LIMIT_POINTS: int(1_000_000_000, 0, 2_000_000_000),
+  RATE_LIMIT_ANONYMOUS_POINTS: int(10_000_000, 0, 2_000_000_000),
   RATE_LIMIT_SYNC_MS: int(500, 10, 600_000),
   SIGN_IN_WINDOW_S: int(900, 1, 86_400),
   SIGN_IN_MAX_ATTEMPTS: int(50, 1, 1_000_000),
@@ -152,7 +154,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   shutdownTimeoutMs: number;
-  limits: { maxDepth: number; maxCost: number };
+  /** Query limits (core/graphql/limits.ts): depth, cost, aliases, and the bytes of an answer. */
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number };
   /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
   smtpUrl?: string;
   outboxIntervalMs: number;
@@ -211,7 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
+    limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES },
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,

@@ -16,7 +16,7 @@ import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { KnownQueries } from './core/graphql/known-queries.js';
-import { limitError, limitsPlugin } from './core/graphql/limits.js';
+import { checkLimits, limitsPlugin } from './core/graphql/limits.js';
 import { lazyValidatorBuilder } from './core/lazy-validator.js';
 import { rateLimitPlugin } from './core/rate-limit/graphql.js';
 import { budgetHeaders } from './core/rate-limit/headers.js';
@@ -104,9 +104,12 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.decorate('queryJit', jit);
   const known = new KnownQueries(schema, config.limits, jit);
   app.decorate('knownQueries', known);
-  // An operation's cost for the budgets; null when the query limits refuse it (uncharged).
-  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>) =>
-    limitError(schema, config.limits, document, operationName, variables) ? null : 1;
+  // An operation's cost for the budgets (at least 1: a request whose variables do not coerce
+  // costs 0 to the limits); null when the limits refuse it, uncharged (checkLimits caches both).
+  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>) => {
+    const { error, cost } = checkLimits(schema, config.limits, document, operationName, variables);
+    return error ? null : Math.max(1, cost);
+  };
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,

@@ -81,7 +81,8 @@ describe.each(DRIVERS)('authentication on %s', (driver) => {
   describe('access tokens', () => {
     it('viewer is null when anonymous', async () => {
       const r = await t.gql(VIEWER);
-      expect(r.body).toEqual({ data: { viewer: null } });
+      expect(r.body).toMatchObject({ data: { viewer: null } });
+      expect(Object.keys(r.body)).toEqual(['data', 'extensions']);
     });
 
     it('rejects tampered, expired, foreign-key and alg:none tokens with 401 UNAUTHENTICATED', async () => {

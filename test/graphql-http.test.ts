@@ -29,7 +29,7 @@ describe.each(DRIVERS)('GraphQL over HTTP audit on %s', (driver) => {
     expect(plain.status).toBe(400);
     const preflighted = await fetch(`${url}?query=${encodeURIComponent('{__typename}')}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(preflighted.status).toBe(200);
-    expect(await preflighted.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await preflighted.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requestedQueryCost: 1, maximumAvailable: 50_000 } } });
   });
 
   it('refuses mutations over GET', async () => {

@@ -106,7 +106,7 @@ describe.each(drivers)('the gateway process on $name', ({ name, env: makeEnv }) 
       // Figures for the issue notes (cold start includes migrating an empty database).
       console.log(`[${name}] cold start ${first.startupMs} ms, rss ${first.rssMb} MB`);
       const hello = await post(first.url, '{ __typename }');
-      expect(await hello.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await hello.json()).toMatchObject({ data: { __typename: 'Query' } });
 
       const password = readFileSync(join(env.DATA_DIR!, 'initial_admin_password'), 'utf8').trim();
       expect(first.output()).toContain(password); // printed once, at first start

@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Logger } from 'pino';
 import { hasScope } from '../core/auth/principal.js';
 import type { QueryJit } from '../core/graphql/jit.js';
-import { limitError } from '../core/graphql/limits.js';
+import { checkLimits } from '../core/graphql/limits.js';
 import { budgetHeaders, headerStyleOf } from '../core/rate-limit/headers.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
@@ -155,8 +155,9 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           throw err;
         }
         // The same budget as /graphql, charged the operation's cost before it runs.
-        if (!limitError(schema, deps.config.limits, document, undefined, variables)) {
-          const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, 1);
+        const limits = checkLimits(schema, deps.config.limits, document, undefined, variables);
+        if (!limits.error) {
+          const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
           if (budget) {
             ctx.budget = budget;
             reply.headers(budgetHeaders(budget, headerStyle));

@@ -7,14 +7,15 @@
 // The lane answers only what it can answer exactly as Apollo would: a JSON POST with nothing but
 // query, operationName and variables, an Accept header Apollo already answered a success for
 // (the content type it chose is replayed), within the query limits, and a result without any
-// error. Everything else — a new text, a credential that fails, a variable that does not coerce,
-// a resolver error, a query over the limits — falls through to Apollo, which answers it as it
+// error, within the response bound. The answer carries the operation's cost in its extensions,
+// as Apollo's path adds it (limits.ts), so both lanes give the same bytes. Everything else — a new text, a credential that fails, a variable that does not coerce,
+// a resolver error, a query over the limits, an answer over the bound — falls through to Apollo, which answers it as it
 // answers every request (queries only read, so running one again is harmless; the compiled code
 // is then not tried twice). Mutations never take the lane.
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryJit } from './jit.js';
-import { limitError, type QueryLimits } from './limits.js';
+import { checkLimits, costExtension, type QueryLimits } from './limits.js';
 
 // Bounds: the text of every remembered query is held, so both the count and the characters are
 // capped; the oldest goes first. Clients send a handful of distinct queries, each many times.
@@ -51,9 +52,10 @@ export interface LaneAnswer {
  * rope that fastify's content-length flattens into a second copy, and the socket write then
  * encodes a third: ~70 KB of garbage per dashboard page.
  */
-function jsonLine(value: unknown): Buffer {
+function jsonLine(value: unknown, maxBytes: number): Buffer | null {
   const json = JSON.stringify(value);
   const length = Buffer.byteLength(json);
+  if (length + 1 > maxBytes) return null;
   const bytes = Buffer.allocUnsafe(length + 1);
   bytes.write(json, 0, length, 'utf8');
   bytes[length] = 0x0a;
@@ -115,20 +117,25 @@ export class KnownQueries {
 
   /**
    * Runs a matched query's compiled code; the answer, or null when Apollo must answer (over the
-   * limits, or any error at all).
+   * limits, or any error at all). An answer over the response bound falls through too: Apollo
+   * runs the query again and refuses it the way it refuses every such answer.
    */
   async answer(match: NonNullable<ReturnType<KnownQueries['match']>>, contextValue: object, admit?: (cost: number) => boolean): Promise<LaneAnswer | null> {
     const { known, variables, contentType } = match;
-    if (limitError(this.schema, this.limits, known.document, known.operationName, variables)) return this.fallThrough();
+    const { error, cost } = checkLimits(this.schema, this.limits, known.document, known.operationName, variables);
+    // cost 0: the variables do not coerce; Apollo answers that.
+    if (error || cost === 0) return this.fallThrough();
     // The caller's budget (core/rate-limit): refused, Apollo's path answers the refusal.
-    if (admit && !admit(1)) return this.fallThrough();
+    if (admit && !admit(cost)) return this.fallThrough();
     const data = await this.jit.tryQuery(known.document, known.requestedName, contextValue, variables);
     if (!data) {
       (contextValue as Record<symbol, unknown>)[TRIED] = true;
       return this.fallThrough();
     }
+    const body = jsonLine({ data, extensions: { cost: costExtension(cost, this.limits) } }, this.limits.maxResponseBytes);
+    if (!body) return this.fallThrough();
     this.stats.answered++;
-    return { contentType, body: jsonLine({ data }) };
+    return { contentType, body };
   }
 
   /** Whether the lane already ran this context's query in compiled code (then it failed). */

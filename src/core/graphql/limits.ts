@@ -1,124 +1,175 @@
-// Query limits, checked after validation and before any resolver runs: depth (nested
-// selections) and cost (each field 1, a connection multiplies its children by its page size).
-// A query over either limit gets a 400 with a stable code, not a slow answer.
+// Query limits, checked after validation and before any resolver runs, on Apollo's path (the
+// plugin below) and on the known-query lane (known-queries.ts): depth (nested selections),
+// aliases, and cost (query-cost.ts). A query over any of them gets a 400 with a stable code, not
+// a slow answer; an answer over the response bound is refused rather than sent.
+//
+// The figures are cached per document, so a repeated query pays a few Map lookups; the cost is
+// cached per variables only when the variables decide it (a page size given as a variable),
+// which the walk notices.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { createRequire } from 'node:module';
-import type { ComplexityEstimator } from 'graphql-query-complexity';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from './connection.js';
-
-// The CommonJS build, on purpose: its ESM build imports graphql/index.mjs, a second copy of
-// graphql next to the CommonJS one type-graphql uses, and the two reject each other's schemas.
-// (require, not import: Node cannot name this CommonJS module's exports statically.)
-const { getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity') as typeof import('graphql-query-complexity');
+import { GraphQLError, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { operationCost, partsOf, shapeOf } from './query-cost.js';
 
 export interface QueryLimits {
+  /** Nested selections, introspection's own fields not counted. */
   maxDepth: number;
+  /** The cost (query-cost.ts). */
   maxCost: number;
+  /** Aliased fields in the operation, each spread of a fragment counting its own. */
+  maxAliases: number;
+  /** Bytes of a /graphql answer (known-queries.ts, oversizedAnswer below). */
+  maxResponseBytes: number;
 }
 
-/** first/last multiply the cost of what is selected inside a page. */
-const connectionEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
-  const isPage = field.args.some((a) => a.name === 'first');
-  if (!isPage) return undefined;
-  const size = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
-  return 1 + childComplexity * Math.max(1, Number.isFinite(size) ? size : DEFAULT_PAGE_SIZE);
-};
-
-/** Depth of the deepest selection, not counting introspection (__schema, __type) fields. */
-export function queryDepth(doc: DocumentNode, operationName?: string | null): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-    if (!set) return 0;
-    let max = 0;
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD) {
-        if (s.name.value.startsWith('__')) continue;
-        max = Math.max(max, 1 + depthOf(s.selectionSet, seen));
-      } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        max = Math.max(max, depthOf(s.selectionSet, seen));
-      } else if (!seen.has(s.name.value)) {
-        const f = fragments.get(s.name.value);
-        max = Math.max(max, depthOf(f?.selectionSet, new Set([...seen, s.name.value])));
-      }
-    }
-    return max;
-  };
-  let depth = 0;
-  for (const d of doc.definitions) {
-    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
-    if (operationName && d.name?.value !== operationName) continue;
-    depth = Math.max(depth, depthOf(d.selectionSet, new Set()));
-  }
-  return depth;
+/** What checkLimits decides for one request. */
+export interface LimitCheck {
+  /** The refusal to answer with, or null: the operation may run. */
+  error: GraphQLError | null;
+  /**
+   * The operation's cost (above), also when it is refused. 0 when the variables it depends on
+   * do not coerce: execution then refuses them (BAD_USER_INPUT) before any resolver runs.
+   */
+  cost: number;
 }
 
-// Both figures per parsed document: Apollo hands the same DocumentNode for the same query text
-// (its document store), so a repeated query pays the two walks over its document once — they
-// were ~4 % of a small request. The cost depends on the variables (page sizes), so it is kept
-// per variables too, for small variable sets only, a bounded number of them per document.
-const MAX_COSTS_PER_DOCUMENT = 64;
+// Per parsed document: Apollo hands the same DocumentNode for the same query text (its document
+// store) and the REST routes parse theirs once. A cost that depends on the variables is kept per
+// variables, for small variable sets only, a bounded number of them per operation.
+const MAX_COSTS_PER_OPERATION = 64;
 const MAX_CACHED_VARIABLES_LENGTH = 512;
-interface Measured {
-  depth: Map<string, number>;
-  cost: Map<string, number | null>;
-}
-const measured = new WeakMap<DocumentNode, Measured>();
 
-function measuredOf(document: DocumentNode): Measured {
-  let m = measured.get(document);
-  if (!m) measured.set(document, (m = { depth: new Map(), cost: new Map() }));
+interface Measured {
+  schema: GraphQLSchema;
+  operations: OperationDefinitionNode[];
+  fragments: Map<string, FragmentDefinitionNode>;
+  depth: number;
+  aliases: number;
+  /** The walk overflowed the stack: refused as too deep, nothing else measured. */
+  tooDeep: boolean;
+  /** The cost, when no variable decides it. */
+  cost?: number | null;
+  byVariables?: Map<string, number | null>;
+  /** The answer for a request within the limits, shared: checking a known query allocates nothing. */
+  within?: LimitCheck;
+}
+
+const measured = new WeakMap<DocumentNode, Map<string, Measured>>();
+
+function measuredOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): Measured {
+  let ops = measured.get(document);
+  if (!ops) measured.set(document, (ops = new Map()));
+  const key = operationName ?? '';
+  let m = ops.get(key);
+  if (m && m.schema === schema) return m;
+  const { operations, fragments } = partsOf(document, operationName);
+  m = { schema, operations, fragments, depth: 0, aliases: 0, tooDeep: false };
+  try {
+    Object.assign(m, shapeOf(operations, fragments));
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    m.tooDeep = true;
+  }
+  ops.set(key, m);
   return m;
 }
 
-/** The cost, or null when the variables do not coerce (execution then reports it properly). */
-function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
-  try {
-    return getComplexity({ schema, query: document, operationName, variables, estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })] });
-  } catch {
-    return null;
+function costFor(m: Measured, variables: Record<string, unknown>): number | null {
+  if (m.cost !== undefined) return m.cost;
+  let key: string | undefined;
+  if (m.byVariables) {
+    const json = JSON.stringify(variables);
+    if (json.length <= MAX_CACHED_VARIABLES_LENGTH) {
+      key = json;
+      const known = m.byVariables.get(key);
+      if (known !== undefined) return known;
+    }
   }
+  const { cost, usesVariables } = operationCost(m.schema, m.operations, m.fragments, variables);
+  if (!usesVariables) {
+    m.cost = cost;
+    return cost;
+  }
+  if (!m.byVariables) {
+    m.byVariables = new Map();
+    const json = JSON.stringify(variables);
+    if (json.length <= MAX_CACHED_VARIABLES_LENGTH) key = json;
+  }
+  if (key !== undefined) {
+    if (m.byVariables.size >= MAX_COSTS_PER_OPERATION) m.byVariables.clear();
+    m.byVariables.set(key, cost);
+  }
+  return cost;
+}
+
+const refusal = (code: 'QUERY_TOO_DEEP' | 'QUERY_TOO_COMPLEX', message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
+
+/** What an answered operation shows in its `extensions.cost`. */
+export const costExtension = (cost: number, limits: QueryLimits) => ({ requestedQueryCost: cost, maximumAvailable: limits.maxCost });
+
+const UNCOERCIBLE: LimitCheck = Object.freeze({ error: null, cost: 0 });
+
+/**
+ * The limits' verdict on one request: the refusal (depth, aliases, cost, in that order) or null,
+ * and the operation's cost. Both lanes ask for every request; measured once per document (and
+ * per variables where they decide the cost), so a repeated query costs a few Map lookups.
+ * operationName: the operation's own name (any of them when undefined).
+ */
+export function checkLimits(schema: GraphQLSchema, limits: QueryLimits, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): LimitCheck {
+  const m = measuredOf(schema, document, operationName);
+  if (m.tooDeep) return { error: refusal('QUERY_TOO_DEEP', 'Query is nested too deeply to be measured'), cost: 0 };
+  const cost = costFor(m, variables);
+  if (m.depth > limits.maxDepth) {
+    return { error: refusal('QUERY_TOO_DEEP', `Query is ${m.depth} levels deep; the limit is ${limits.maxDepth}`), cost: cost ?? 0 };
+  }
+  if (m.aliases > limits.maxAliases) {
+    return { error: refusal('QUERY_TOO_COMPLEX', `Query has ${m.aliases} aliased fields; the limit is ${limits.maxAliases}`), cost: cost ?? 0 };
+  }
+  if (cost === null) return UNCOERCIBLE;
+  if (cost > limits.maxCost) {
+    return {
+      error: refusal('QUERY_TOO_COMPLEX', `Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, { cost: costExtension(cost, limits) }),
+      cost,
+    };
+  }
+  if (m.within?.cost === cost) return m.within;
+  const within: LimitCheck = Object.freeze({ error: null, cost });
+  if (m.cost !== undefined) m.within = within;
+  return within;
 }
 
 /**
- * The error a query over either limit is answered with, or null when it is within both. Cached
- * per document (above), so Apollo's path (the plugin below) and the known-query lane
- * (known-queries.ts) can ask for every request.
+ * The refusal that replaces an answer over maxResponseBytes (Apollo's serialisation: JSON and a
+ * newline), or undefined when it is within. The answer was computed already — cost bounds that
+ * work — but is never sent: a client gets a clear error rather than megabytes.
  */
-export function limitError(schema: GraphQLSchema, limits: QueryLimits, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): GraphQLError | null {
-  const m = measuredOf(document);
-  const opKey = operationName ?? '';
-  let depth = m.depth.get(opKey);
-  if (depth === undefined) m.depth.set(opKey, (depth = queryDepth(document, operationName)));
-  if (depth > limits.maxDepth) {
-    return new GraphQLError(`Query is ${depth} levels deep; the limit is ${limits.maxDepth}`, { extensions: { code: 'QUERY_TOO_DEEP', http: { status: 400 } } });
-  }
-  const json = JSON.stringify(variables);
-  const key = json.length <= MAX_CACHED_VARIABLES_LENGTH ? `${opKey}\n${json}` : undefined;
-  let cost = key === undefined ? undefined : m.cost.get(key);
-  if (cost === undefined) {
-    cost = costOf(schema, document, operationName, variables);
-    if (key !== undefined) {
-      if (m.cost.size >= MAX_COSTS_PER_DOCUMENT) m.cost.clear();
-      m.cost.set(key, cost);
-    }
-  }
-  if (cost !== null && cost > limits.maxCost) {
-    return new GraphQLError(`Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, {
-      extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
-    });
-  }
-  return null;
+export function oversizedAnswer(body: string, limits: QueryLimits): string | undefined {
+  const max = limits.maxResponseBytes;
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only lengths in between need counting.
+  if (body.length * 3 <= max) return undefined;
+  const bytes = body.length > max ? body.length : Buffer.byteLength(body);
+  if (bytes <= max) return undefined;
+  const message = `The answer would be ${body.length > max ? 'over ' : ''}${bytes} bytes; the limit is ${max} (ask for smaller pages or fewer fields)`;
+  return `${JSON.stringify({ errors: [{ message, extensions: { code: 'QUERY_TOO_COMPLEX' } }] })}\n`;
 }
 
+/** Refuses operations over the limits before they run, and shows the cost of those that ran. */
 export function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
+      let cost = 0;
       return {
         async didResolveOperation({ document, operation, request }) {
-          const error = limitError(schema, limits, document, operation?.name?.value, request.variables ?? {});
-          if (error) throw error;
+          const check = checkLimits(schema, limits, document, operation?.name?.value, request.variables ?? {});
+          if (check.error) throw check.error;
+          cost = check.cost;
+        },
+        async willSendResponse({ response }) {
+          // Only answers of an operation that ran (data, even null) show a cost; 0: the
+          // variables did not coerce, nothing ran.
+          if (cost === 0 || response.body.kind !== 'single' || response.body.singleResult.data === undefined) return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: costExtension(cost, limits) };
         },
       };
     },

@@ -2,6 +2,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { BudgetState } from '../../core/rate-limit/index.js';
 
+const MAX_INT = 2 ** 31 - 1;
+
 @ObjectType({
   description:
     "Your request budget: every request is charged its operation's cost (the same estimate the query cost limit uses), per fixed window, against your API token, your signed-in session, or (anonymous) your client address; /graphql and the REST APIs share it. Over budget, requests are refused with RATE_LIMITED (HTTP 429, Retry-After).",
@@ -23,6 +25,7 @@ export class RateLimit {
   resetAt!: Date;
 
   static from(s: BudgetState): RateLimit {
-    return Object.assign(new RateLimit(), { limit: s.limit, cost: s.cost, remaining: s.remaining, used: s.used, resetAt: new Date(s.resetAt) });
+    // Processes that sync late can take `used` past the limit (core/rate-limit/budget.ts): kept within Int.
+    return Object.assign(new RateLimit(), { limit: s.limit, cost: s.cost, remaining: s.remaining, used: Math.min(s.used, MAX_INT), resetAt: new Date(s.resetAt) });
   }
 }
