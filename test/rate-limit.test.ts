@@ -142,11 +142,15 @@ describe.each(DRIVERS)('sign-in throttle on %s', (driver) => {
 
   it('refuses more login fields than MAX_LOGINS_PER_REQUEST before any password is checked', async () => {
     const before = (await t.db.db.select().from(loginLogs)).length;
-    const aliases = Array.from({ length: 300 }, (_, i) => `a${i}: login(input: { login: "bystander", password: "guess-${i}" }) { accessToken }`).join('\n');
-    const r = await post(t, `mutation { ${aliases} }`, {}, { ip: addr(6) });
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: login(input: { login: "bystander", password: "guess-${i}" }) { accessToken }`).join('\n');
+    const r = await post(t, `mutation { ${aliases(2)} }`, {}, { ip: addr(6) });
     expect(r.status).toBe(400);
     expect(r.body.errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(r.body.errors[0].message).toBe('At most 1 login per request');
+    // The issue's 300 guesses in one request: refused by the alias bound of the limits already.
+    const many = await post(t, `mutation { ${aliases(300)} }`, {}, { ip: addr(6) });
+    expect(many.body.data).toBeUndefined();
+    expect(many.body.errors[0].extensions.code).toMatch(/^(BAD_REQUEST|QUERY_TOO_COMPLEX)$/);
     // Through fragments too.
     const viaFragments = await post(t, `mutation { ...A ...B } fragment A on Mutation { login(input: { login: "bystander", password: "x" }) { accessToken } } fragment B on Mutation { ...A }`, {}, { ip: addr(6) });
     expect(viaFragments.status).toBe(400);
