@@ -19,7 +19,7 @@ import { KnownQueries } from './core/graphql/known-queries.js';
 import { checkLimits, limitsPlugin } from './core/graphql/limits.js';
 import { lazyValidatorBuilder } from './core/lazy-validator.js';
 import { rateLimitPlugin } from './core/rate-limit/graphql.js';
-import { budgetHeaders } from './core/rate-limit/headers.js';
+import { writeBudgetHeaders } from './core/rate-limit/headers.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
@@ -173,7 +173,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
           const admit = (cost: number) => (ctx.budget = deps.rateLimits.charge(ctx.principal, ctx.ip, cost) ?? undefined)?.allowed !== false;
           const answer = await known.answer(match, ctx, admit).catch(() => null);
           if (answer) {
-            if (ctx.budget) reply.headers(budgetHeaders(ctx.budget));
+            if (ctx.budget) writeBudgetHeaders(ctx.budget, 'standard', (k, v) => reply.header(k, v));
             return reply.code(200).type(answer.contentType).send(answer.body);
           }
           laneContexts.set(request, ctx);

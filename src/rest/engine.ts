@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { hasScope } from '../core/auth/principal.js';
 import type { QueryJit } from '../core/graphql/jit.js';
 import { checkLimits } from '../core/graphql/limits.js';
-import { budgetHeaders, headerStyleOf } from '../core/rate-limit/headers.js';
+import { headerStyleOf, writeBudgetHeaders } from '../core/rate-limit/headers.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
@@ -160,7 +160,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
           if (budget) {
             ctx.budget = budget;
-            reply.headers(budgetHeaders(budget, headerStyle));
+            writeBudgetHeaders(budget, headerStyle, (k, v) => reply.header(k, v));
             if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
           }
         }

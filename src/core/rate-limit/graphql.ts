@@ -7,7 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Context } from '../../context.js';
 import { ERROR_CODES } from '../errors.js';
-import { budgetHeaders } from './headers.js';
+import { budgetHeaders, writeBudgetHeaders } from './headers.js';
 import type { BudgetState, RateLimits } from './index.js';
 
 /**
@@ -81,7 +81,7 @@ export function rateLimitPlugin(rateLimits: RateLimits, costOf: (document: Docum
           if (contextValue.budget?.allowed === false) return; // the refusal's error set its headers
           const state = contextValue.budget ?? rateLimits.peek(contextValue.principal, contextValue.ip);
           if (!state) return;
-          for (const [k, v] of Object.entries(budgetHeaders(state))) response.http.headers.set(k, v);
+          writeBudgetHeaders(state, 'standard', (k, v) => response.http.headers.set(k, v));
         },
       };
     },
