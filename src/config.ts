@@ -2,6 +2,7 @@
 // start with a message naming the variable (see main.ts), never a half-configured server.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { isEmail, isUsername } from './core/validation.js';
 
 /**
  * The postgres.js pool size when DATABASE_POOL_MAX is unset: twice the cores, 2 to 10. More
@@ -93,12 +94,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_USERNAME: z
     .string()
-    .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/, 'must be a valid username')
+    .refine(isUsername, 'must be a valid username')
     .default('admin'),
   ADMIN_EMAIL: z
     .string()
-    // Deliberately loose: "admin@localhost" (no TLD) is the documented default.
-    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+    // The common rule (core/validation.ts) needs no TLD: "admin@localhost" is the documented default.
+    .refine(isEmail, 'must be an email address')
     .default('admin@localhost'),
   ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, { message: 'must be at least 8 characters' }),
   ADMIN_TOKEN: optionalString

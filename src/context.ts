@@ -9,7 +9,8 @@ import { ANONYMOUS, type Principal } from './core/auth/principal.js';
 import type { Database } from './core/db.js';
 import { unauthenticated } from './core/errors.js';
 import { authenticate } from './modules/auth/auth.service.js';
-import { findEffectiveRoles, findWithinSubtree } from './modules/organizations/organization.repo.js';
+import { findWithinSubtree } from './core/auth/tenant.sql.js';
+import { findEffectiveRoles } from './modules/organizations/organization.repo.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** Long-lived parts shared by every request of one process. */

@@ -10,10 +10,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { hasScope } from './core/auth/principal.js';
 import type { DbHandle } from './core/db.js';
-import { DomainError, ERROR_CODES, type ErrorCode } from './core/errors.js';
+import { DomainError, ERROR_CODES } from './core/errors.js';
 import { errorLoggingPlugin, formatError } from './core/graphql/errors.js';
+import { frameworkError, scopePlugin } from './core/graphql/request-rules.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { KnownQueries } from './core/graphql/known-queries.js';
 import { checkLimits, limitsPlugin } from './core/graphql/limits.js';
@@ -38,16 +38,6 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-// Fastify's own 4xx errors, in our stable codes.
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
-  FST_ERR_VALIDATION: 'BAD_USER_INPUT',
-};
 
 function errorBody(request: FastifyRequest, code: string, message: string) {
   // GraphQL callers get GraphQL's error shape; other paths get a flat one.
@@ -87,12 +77,8 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status < 500) {
-      const code = FASTIFY_CODES[error.code] ?? (error instanceof SyntaxError || error.code?.startsWith('FST_ERR_CTP') ? 'BAD_REQUEST' : 'BAD_REQUEST');
-      const message = code === 'PAYLOAD_TOO_LARGE' ? `Request body is larger than ${config.bodyLimit} bytes` : code === 'BAD_REQUEST' ? 'Malformed request body' : error.message;
-      return reply.code(status).send(errorBody(request, code, message));
-    }
+    const shown = frameworkError(error, { bodyLimit: config.bodyLimit });
+    if (shown) return reply.code(shown.status).send(errorBody(request, shown.code, shown.message));
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
   });
@@ -205,21 +191,6 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
 function wwwAuthenticate(err: DomainError): HeaderMap | undefined {
   if (err.code !== 'UNAUTHENTICATED') return undefined;
   return new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]);
-}
-
-/** Read-only API tokens may query but not mutate. */
-function scopePlugin(): import('@apollo/server').ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, contextValue }) {
-          if (operation?.operation === 'mutation' && contextValue.principal.kind === 'user' && !hasScope(contextValue.principal, 'api')) {
-            throw new GraphQLError(ERROR_CODES.INSUFFICIENT_SCOPE.message, { extensions: { code: 'INSUFFICIENT_SCOPE', http: { status: 403 } } });
-          }
-        },
-      };
-    },
-  };
 }
 
 /**

@@ -100,6 +100,11 @@ describe.each(DRIVERS)('invitations on %s', (driver) => {
       expect(msg).toMatchObject({ channel: 'sms', recipient: '+15550109999', subject: null });
       const again = await invite({ phone: '+15550109999' });
       expect(again.p.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: 'phone' });
+      // Without its "+" (the accounts dialect's form) it is the same E.164 number.
+      const bare = await invite({ phone: '1 555 010 9999' });
+      expect(bare.p.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: 'phone' });
+      const other = await invite({ phone: '15550108888' });
+      expect(other.p.invitation).toMatchObject({ method: 'PHONE', inviteePhone: '+15550108888' });
     });
 
     it('lets only owners invite as OWNER', async () => {
@@ -152,6 +157,10 @@ describe.each(DRIVERS)('invitations on %s', (driver) => {
         [{ username: 'gina', email: 'g@example.org' }, 'email'],
         [{ email: 'not-an-email' }, 'email'],
         [{ phone: '12' }, 'phone'],
+        [{ phone: '0475 12 34 56' }, 'phone'],
+        [{ phone: '+1555\u00000109999' }, 'phone'],
+        [{ email: 'nul\u0000@example.org' }, 'email'],
+        [{ email: `${'x'.repeat(65)}@example.org` }, 'email'],
         [{ username: 'gina', validUntil: new Date(Date.now() - 1000).toISOString() }, 'validUntil'],
         [{ username: 'gina', validUntil: new Date(Date.now() + 31 * 86_400_000).toISOString() }, 'validUntil'],
         [{ organization: 'acme' }, 'organization'],

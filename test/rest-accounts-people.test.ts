@@ -125,6 +125,10 @@ describe.each(DRIVERS)('accounts dialect: users, groups, analysts, login_url, po
     it('validates bodies in DRF’s words and refuses a taken email', async () => {
       expect(await call('POST', '/accounts/users/', tok.admin, { first_name: 'x' })).toMatchObject({ status: 400, body: { email: ['This field is required.'] } });
       expect(await call('POST', '/accounts/users/', tok.admin, { email: 'not-an-email' })).toMatchObject({ status: 400, body: { email: ['Enter a valid email address.'] } });
+      // The route schema holds core/validation's rule: NUL and a lone surrogate are refused before GraphQL.
+      for (const email of ['nul\u0000@example.com', 'half\ud800@example.com', `${'x'.repeat(65)}@example.com`]) {
+        expect(await call('POST', '/accounts/users/', tok.admin, { email }), email).toMatchObject({ status: 400, body: { email: ['Enter a valid email address.'] } });
+      }
       expect(await call('POST', '/accounts/users/', tok.admin, { email: 'ppl-member@example.com' })).toMatchObject({ status: 400, body: { email: ['user with this email already exists.'] } });
       expect(await call('POST', '/accounts/users/', tok.admin, { email: 'fn@example.com', first_name: 'x'.repeat(151) })).toMatchObject({
         status: 400,

@@ -3,15 +3,15 @@
 // loaders, authorization) as /graphql; the dialect only says how to read the request and how to
 // shape the answer and the errors. Operations are parsed and validated once, at start: a route
 // whose operation does not validate stops the start.
-import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { execute, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { hasScope } from '../core/auth/principal.js';
 import type { QueryJit } from '../core/graphql/jit.js';
 import { checkLimits } from '../core/graphql/limits.js';
 import { headerStyleOf, writeBudgetHeaders } from '../core/rate-limit/headers.js';
+import { frameworkError, fromDomain as publicDomainError, fromUserError, publicError, scopeRefusal, type PublicError } from '../core/graphql/request-rules.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
-import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
+import { DomainError, ERROR_CODES } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
 
@@ -61,11 +61,10 @@ export function compileDialect(schema: GraphQLSchema, dialect: Dialect): Compile
   return compiled as CompiledRoute[];
 }
 
-const KNOWN = new Set(Object.keys(ERROR_CODES));
-
-function fromDomain(err: DomainError, route?: Route): DialectError {
-  return { code: err.code, message: err.message, field: err.field ?? null, status: err.status, resource: route?.resource };
-}
+// Codes and statuses come from core/graphql/request-rules.ts, as on /graphql; a dialect error
+// adds only what the route names (GitLab: "404 User Not Found").
+const forRoute = (e: PublicError, route?: Route): DialectError => ({ ...e, resource: route?.resource });
+const fromDomain = (err: DomainError, route?: Route): DialectError => forRoute(publicDomainError(err), route);
 
 /** The first non-empty userErrors list anywhere at the top of the data (a mutation payload). */
 function firstUserError(data: Record<string, unknown> | null | undefined): { code: string; field: string | null; message: string } | null {
@@ -112,13 +111,10 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       attachValidation: true,
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
-        const status = error.statusCode ?? 500;
-        if (status >= 500) {
-          request.log.error({ err: error }, 'REST route failed');
-          return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
-        }
-        const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST';
-        return send(reply, { code, message: code === 'BAD_REQUEST' ? 'Malformed request body' : ERROR_CODES[code].message, status });
+        const shown = frameworkError(error, { bodyLimit: deps.config.bodyLimit });
+        if (shown) return send(reply, shown);
+        request.log.error({ err: error }, 'REST route failed');
+        return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const invalid = (request as { validationError?: unknown }).validationError;
@@ -130,9 +126,8 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           if (err instanceof DomainError) return send(reply, fromDomain(err, route));
           throw err;
         }
-        if (isMutation && ctx.principal.kind === 'user' && !hasScope(ctx.principal, 'api')) {
-          return send(reply, { code: 'INSUFFICIENT_SCOPE', message: ERROR_CODES.INSUFFICIENT_SCOPE.message, status: 403 });
-        }
+        const refusal = scopeRefusal(ctx.principal, isMutation ? 'mutation' : 'query');
+        if (refusal) return send(reply, fromDomain(refusal));
         const req: RestRequest = {
           params: (request.params ?? {}) as Record<string, string>,
           query: (request.query ?? {}) as Record<string, unknown>,
@@ -170,19 +165,13 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
         if (isMutation) credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs).clear();
         if (result.errors?.length) {
           const e = result.errors[0]!;
-          const original = e.originalError;
-          if (original instanceof DomainError) return fail(reply, fromDomain(original, route));
-          const code = String(e.extensions?.code ?? '');
-          if (original instanceof GraphQLError && KNOWN.has(code)) return fail(reply, { code, message: original.message, status: statusOf(code as ErrorCode), resource: route.resource });
-          if (!original) return fail(reply, { code: 'BAD_USER_INPUT', message: e.message, status: 400 });
-          logger.error({ reqId: request.id, err: original, route: `${route.method} ${route.path}` }, 'unexpected error in REST route');
+          const shown = publicError(e);
+          if (shown) return fail(reply, forRoute(shown, route));
+          logger.error({ reqId: request.id, err: e.originalError ?? e, route: `${route.method} ${route.path}` }, 'unexpected error in REST route');
           return fail(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
         }
         const userError = firstUserError(result.data as Record<string, unknown>);
-        if (userError) {
-          const code = KNOWN.has(userError.code) ? (userError.code as ErrorCode) : 'BAD_USER_INPUT';
-          return fail(reply, { code, message: userError.message, field: userError.field, status: statusOf(code), resource: route.resource });
-        }
+        if (userError) return fail(reply, forRoute(fromUserError(userError), route));
         let out;
         try {
           out = route.respond(result.data, req);

@@ -5,10 +5,13 @@
 import DataLoader from 'dataloader';
 import { DomainError } from '../errors.js';
 import { isUser, type Principal } from './principal.js';
+import { confiningOrganizationOf } from './tenant.js';
 
 export type Role = 'owner' | 'admin' | 'member';
 const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
 export const atLeast = (role: Role | null, needed: Role) => role !== null && RANK[role] >= RANK[needed];
+/** Whether `role` is stronger than `other` (every role outranks none). */
+export const outranks = (role: Role, other: Role | null | undefined) => other == null || RANK[role] > RANK[other];
 export const strongest = (roles: Role[]): Role | null => roles.reduce<Role | null>((best, r) => (best === null || RANK[r] > RANK[best] ? r : best), null);
 
 /** Actions about a user account (the resource's userId is the account). */
@@ -99,7 +102,7 @@ export class Authz {
           return ids.map((id) => found.get(id) ?? null);
         })
       : null;
-    const tokenOrg = isUser(p) && p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+    const tokenOrg = confiningOrganizationOf(p);
     this.tokenScope = tokenOrg
       ? new DataLoader(async (ids) => {
           const inside = await withinOrganization(tokenOrg, ids);
@@ -121,11 +124,16 @@ export class Authz {
     return this.roles ? this.roles.load(organizationId) : null;
   }
 
+  /** Whether the caller's token lets it act in the organization (tenant.ts); true when nothing confines it. */
+  async withinTokenSubtree(organizationId: string): Promise<boolean> {
+    return this.tokenScope ? this.tokenScope.load(organizationId) : true;
+  }
+
   async can(action: Action, r: Resource = {}): Promise<boolean> {
     const p = this.principal;
     if (!isUser(p)) return false;
-    // Organization-bound tokens of ordinary users act only inside their organization's subtree.
-    if (r.organizationId && this.tokenScope && !p.isInstanceAdmin && !(await this.tokenScope.load(r.organizationId))) return false;
+    // The tenant rule (tenant.ts); no await at all when nothing confines the caller.
+    if (r.organizationId && this.tokenScope && !(await this.tokenScope.load(r.organizationId))) return false;
     if (p.isInstanceAdmin) return true;
     if (action === 'instance:admin' || action === 'user:create' || action === 'user:delete' || action === 'user:block') return false;
     if (action === 'user:read') return true;

@@ -233,6 +233,14 @@ export function toConnection<R, T>(
 }
 
 /**
+ * The page of a list the caller may not see or that cannot hold anything: no nodes, a total of
+ * 0, and pageInfo as any page at this position (a page after a cursor has a previous page).
+ */
+export function emptyConnection<T = never>(page: PageRequest): Connection<T> {
+  return toConnection<T, T>([], page, () => [], (r) => r, async () => 0);
+}
+
+/**
  * The number of items in the whole list when it is at most `limit`, else null: a count that
  * stops early, for lists too long to count on every page (GitLab leaves out X-Total past
  * 10,000 items for that reason).

@@ -1,30 +1,15 @@
-// How errors leave the GraphQL endpoint: domain errors keep their stable code; GraphQL's own
-// errors (parse, validation, variable coercion) pass through; anything else is masked to
+// How errors leave the GraphQL endpoint, in GraphQL's shape: what may be shown and under which
+// code is request-rules.ts publicError (shared with the REST routes); anything else is masked to
 // INTERNAL_SERVER_ERROR and logged with the request id — no stack, no SQL in a response.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Context } from '../../context.js';
-import { DomainError } from '../errors.js';
-
-/** An error we can show as it is, or null when it must be masked. */
-function publicShape(error: unknown): { message: string; code: string } | null {
-  const original = unwrapResolverError(error);
-  if (original instanceof DomainError) return { message: original.message, code: original.code };
-  if (original instanceof GraphQLError) {
-    // graphql-js and Apollo errors without a cause (syntax, validation, coercion, bad request).
-    if (!original.originalError || original.originalError instanceof GraphQLError || original.originalError instanceof DomainError) {
-      const inner = original.originalError instanceof DomainError ? original.originalError : undefined;
-      return { message: inner?.message ?? original.message, code: inner?.code ?? String(original.extensions?.code ?? 'BAD_REQUEST') };
-    }
-    if (original.originalError && publicShape(original.originalError)) return publicShape(original.originalError);
-  }
-  return null;
-}
+import { publicError } from './request-rules.js';
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const shown = publicShape(error);
+  const shown = publicError(error);
   if (!shown) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   void _drop;
@@ -37,7 +22,7 @@ export const errorLoggingPlugin = (logger: Logger): ApolloServerPlugin<Context> 
     return {
       async didEncounterErrors(rc) {
         for (const err of rc.errors) {
-          if (publicShape(err)) continue;
+          if (publicError(err)) continue;
           logger.error({ reqId: rc.contextValue?.requestId, err: unwrapResolverError(err), path: err.path }, 'unexpected error in GraphQL request');
         }
       },

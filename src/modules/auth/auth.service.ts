@@ -9,7 +9,9 @@ import { DomainError, notFound, RateLimitedError, unauthenticated, validation } 
 import { signInKeys, type LiftedLock, type ThrottleVerdict } from '../../core/rate-limit/sign-in.js';
 import type { AppDeps, RequestMeta } from '../../context.js';
 import { insertLoginLog } from '../logs/log.repo.js';
-import { findEffectiveRoles, findWithinSubtree } from '../organizations/organization.repo.js';
+import { tokenOrganizationOf } from '../../core/auth/tenant.js';
+import { findWithinSubtree } from '../../core/auth/tenant.sql.js';
+import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findSignInUser, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
@@ -164,7 +166,7 @@ export async function createPersonalAccessToken(c: Caller, input: CreateTokenInp
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw validation('expiresAt', 'Expiry must be in the future');
 
   // A token created with an organization-bound token stays inside that organization.
-  const inherited = p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  const inherited = tokenOrganizationOf(p);
   let organizationId = inherited;
   if (input.organizationId) {
     // Binding narrows what the token may do; it must be an organization its user belongs to

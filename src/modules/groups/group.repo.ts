@@ -10,7 +10,8 @@ import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
-import { organizationsWithRole, type TenantScope } from './scope.sql.js';
+import { organizationsWithRole, tenantRow } from '../../core/auth/tenant.sql.js';
+import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
 
 export type GroupRow = typeof groups.$inferSelect;
 export type NewGroup = typeof groups.$inferInsert;
@@ -56,14 +57,20 @@ export async function insertGroup(db: Database, values: NewGroup): Promise<Group
   return row!;
 }
 
-export async function updateGroup(db: Database, id: string, values: Partial<NewGroup>): Promise<GroupRow | undefined> {
-  const [row] = await db.update(groups).set(values).where(eq(groups.id, id)).returning();
+// Writes match the group's organization too (core/auth/tenant.ts): undefined, or nothing
+// deleted, when the group is not in that organization.
+export async function updateGroup(db: Database, group: TenantRowKey, values: Partial<Omit<NewGroup, 'organizationId'>>): Promise<GroupRow | undefined> {
+  const [row] = await db.update(groups).set(values).where(tenantRow(groups, group)).returning();
   return row;
 }
 
-export async function deleteGroup(db: Database, id: string): Promise<void> {
-  await db.delete(groups).where(eq(groups.id, id));
+export async function deleteGroup(db: Database, group: TenantRowKey): Promise<GroupRow | undefined> {
+  const [row] = await db.delete(groups).where(tenantRow(groups, group)).returning();
+  return row;
 }
+
+/** `group_id in (…)`: the group's members, only while the group is in the given organization. */
+const membersOf = (group: TenantRowKey) => inArray(groupMembers.groupId, sql`(select ${groups.id} from ${groups} where ${tenantRow(groups, group)})`);
 
 export const findGroupsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, groups, ids);
 
@@ -171,18 +178,18 @@ export async function insertGroupMembers(db: Database, groupId: string, members:
     .returning();
 }
 
-export async function deleteGroupMembers(db: Database, groupId: string, userIds: readonly string[]): Promise<GroupMemberRow[]> {
+export async function deleteGroupMembers(db: Database, group: TenantRowKey, userIds: readonly string[]): Promise<GroupMemberRow[]> {
   return db
     .delete(groupMembers)
-    .where(and(eq(groupMembers.groupId, groupId), inArray(groupMembers.userId, [...userIds])))
+    .where(and(membersOf(group), inArray(groupMembers.userId, [...userIds])))
     .returning();
 }
 
-export async function setGroupMemberAdmin(db: Database, groupId: string, userId: string, isAdmin: boolean): Promise<GroupMemberRow | undefined> {
+export async function setGroupMemberAdmin(db: Database, group: TenantRowKey, userId: string, isAdmin: boolean): Promise<GroupMemberRow | undefined> {
   const [row] = await db
     .update(groupMembers)
     .set({ isAdmin })
-    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
+    .where(and(membersOf(group), eq(groupMembers.userId, userId)))
     .returning();
   return row;
 }

@@ -2,8 +2,10 @@
 // passes the visibility scope it decided on. Orderings are newest first by id (uuid v7, so
 // creation order, and exact: timestamps would lose microseconds in a JavaScript cursor).
 import { and, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { invitations, memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
+import { invitations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
+import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
+import { organizationsWithRole, tenantRow, tokenSubtree } from '../../core/auth/tenant.sql.js';
 import type { Database } from '../../core/db.js';
 import { findRowsByIds } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
@@ -18,24 +20,6 @@ export const INVITATION_KEYSET: Keyset = { columns: [invitations.id], direction:
 /** Phone numbers compare as digits with an optional leading +. */
 export const normalizePhoneSql = (col: SQL | typeof contacts.value) => sql`regexp_replace(${col}, '[^0-9+]', '', 'g')`;
 
-/** Who may see which invitations: everything, or what a user manages or receives. */
-export type InvitationScope = { all: true; withinOrganizationId?: string | null } | { all: false; userId: string; withinOrganizationId?: string | null };
-
-// Organizations where the user is admin or owner, with their whole subtrees (roles are inherited).
-const managedBy = (userId: string) => sql`(
-  with recursive sub(id) as (
-    select organization_id from ${memberships} where user_id = ${userId} and role in ('admin', 'owner')
-    union
-    select c.id from ${organizations} c join sub on c.parent_id = sub.id
-  ) select id from sub)`;
-
-const subtreeOf = (rootId: string) => sql`(
-  with recursive sub(id) as (
-    select ${rootId}::uuid
-    union
-    select c.id from ${organizations} c join sub on c.parent_id = sub.id
-  ) select id from sub)`;
-
 /**
  * Invitations addressed to the user whose id is the SQL expression `uid`: by user id, else
  * (no user linked yet) by one of their active emails or phones. Mirrors addressedToUser in
@@ -49,17 +33,19 @@ const addressedTo = (uid: SQL) => sql`(
   ))
 )`;
 
-function scopeWhere(scope: InvitationScope): SQL | undefined {
-  const parts: SQL[] = [];
-  if (!scope.all) {
-    parts.push(
-      sql`(${invitations.organizationId} in ${managedBy(scope.userId)}
-        or ${addressedTo(sql`${scope.userId}::uuid`)}
-        or ${invitations.inviteeOrganizationId} in ${managedBy(scope.userId)})`,
-    );
-  }
-  if (scope.withinOrganizationId) parts.push(sql`${invitations.organizationId} in ${subtreeOf(scope.withinOrganizationId)}`);
-  return parts.length ? and(...parts) : undefined;
+/**
+ * Invitations the scope may read, as canReadInvitation decides for one row: those of
+ * organizations it manages, those addressed to it, and those inviting an organization it
+ * manages; under an organization-bound token, only those of organizations in the token's subtree
+ * (and an invitee organization counts only when it lies there too).
+ */
+function scopeWhere(scope: TenantScope): SQL | undefined {
+  if (scope.all) return undefined;
+  const managed = organizationsWithRole(scope, 'admin');
+  const readable = sql`(${invitations.organizationId} in ${managed}
+    or ${addressedTo(sql`${scope.userId}::uuid`)}
+    or ${invitations.inviteeOrganizationId} in ${managed})`;
+  return scope.withinOrganizationId ? and(readable, sql`${invitations.organizationId} in ${tokenSubtree(scope.withinOrganizationId)}`) : readable;
 }
 
 /** Status as read: pending rows past valid_until count as expired. */
@@ -84,7 +70,7 @@ function filterWhere(f: InvitationFilter): SQL | undefined {
   );
 }
 
-export async function listInvitations(db: Database, scope: InvitationScope, filter: InvitationFilter, page: PageRequest, offset = 0): Promise<InvitationRow[]> {
+export async function listInvitations(db: Database, scope: TenantScope, filter: InvitationFilter, page: PageRequest, offset = 0): Promise<InvitationRow[]> {
   const q = db
     .select()
     .from(invitations)
@@ -95,7 +81,7 @@ export async function listInvitations(db: Database, scope: InvitationScope, filt
   return offset > 0 ? q.offset(offset) : q;
 }
 
-export async function countInvitations(db: Database, scope: InvitationScope, filter: InvitationFilter): Promise<number> {
+export async function countInvitations(db: Database, scope: TenantScope, filter: InvitationFilter): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(invitations)
@@ -240,18 +226,19 @@ export async function findPendingPhoneInvitation(db: Database, organizationId: s
  * Moves a pending, still valid invitation to its next state in one conditional UPDATE: the
  * row lock it takes makes concurrent answers to the same invitation serialize, and the
  * loser's WHERE no longer matches (it gets undefined back). `requireValid: false` also
- * matches lapsed pending rows (revoking or resending them).
+ * matches lapsed pending rows (revoking or resending them). Matches the invitation's
+ * organization too (core/auth/tenant.ts).
  */
 export async function transitionPending(
   db: Database,
-  id: string,
+  invitation: TenantRowKey,
   values: Partial<Pick<InvitationRow, 'status' | 'acceptedAt' | 'declinedAt' | 'revokedAt' | 'inviteeUserId' | 'sentAt' | 'validUntil'>>,
   opts: { requireValid: boolean } = { requireValid: true },
 ): Promise<InvitationRow | undefined> {
   const [row] = await db
     .update(invitations)
     .set(values)
-    .where(and(eq(invitations.id, id), eq(invitations.status, 'pending'), opts.requireValid ? sql`${invitations.validUntil} > now()` : undefined))
+    .where(and(tenantRow(invitations, invitation), eq(invitations.status, 'pending'), opts.requireValid ? sql`${invitations.validUntil} > now()` : undefined))
     .returning();
   return row;
 }

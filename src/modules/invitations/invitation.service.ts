@@ -4,14 +4,16 @@
 // and, for email and phone invitations, the outbox message that tells the invitee.
 import type { ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset } from '../../core/offset.js';
+import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { isE164Phone, isEmail, normalizePhone } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findMembership, findOrganizationBySlug, findWithinSubtree, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
+import { findMembership, findOrganizationBySlug, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { enqueue } from '../outbox/outbox.service.js';
 import { findUserByEmail, findUserByUsername, type UserRow } from '../users/user.repo.js';
@@ -26,7 +28,6 @@ import {
   transitionPending,
   type InvitationFilter,
   type InvitationRow,
-  type InvitationScope,
   type InvitationStatusValue,
 } from './invitation.repo.js';
 import { findOrganizationMembership, insertOrganizationMembership } from '../organizations/organization.repo.js';
@@ -40,18 +41,7 @@ export const MAX_VALIDITY_DAYS = 30;
 /** How far a resend pushes validUntil (from now, or from a later validUntil). */
 export const RESEND_EXTENSION_DAYS = 7;
 
-// Deliberately loose: the address is proven by whoever receives the message.
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+?[0-9]{6,15}$/;
-
 // ---- visibility ----
-
-function scopeOf(ctx: Ctx): InvitationScope | null {
-  const p = ctx.principal;
-  if (p.kind !== 'user') return null;
-  const within = p.credential.type === 'personal_access_token' && !p.isInstanceAdmin ? p.credential.organizationId : null;
-  return p.isInstanceAdmin ? { all: true } : { all: false, userId: p.userId, withinOrganizationId: within };
-}
 
 /** Whether the invitation is addressed to the caller: by user id, else by one of their active emails or phones. */
 async function addressedToCaller(ctx: Ctx, row: InvitationRow): Promise<boolean> {
@@ -63,17 +53,11 @@ async function addressedToCaller(ctx: Ctx, row: InvitationRow): Promise<boolean>
   return (row.inviteeEmail !== null && mine.emails.has(row.inviteeEmail.toLowerCase())) || (row.inviteePhone !== null && mine.phones.has(row.inviteePhone));
 }
 
-/** Organization-bound API tokens act only inside their organization's subtree, for received invitations too. */
-async function withinTokenOrganization(ctx: Ctx, organizationId: string): Promise<boolean> {
-  const p = ctx.principal;
-  if (p.kind !== 'user' || p.isInstanceAdmin || p.credential.type !== 'personal_access_token' || !p.credential.organizationId) return true;
-  return (await findWithinSubtree(ctx.db, p.credential.organizationId, [organizationId])).has(organizationId);
-}
-
 /** Managers of the inviting organization, the invitee, and admins of an invitee organization may read it. */
 export async function canReadInvitation(ctx: Ctx, row: InvitationRow): Promise<boolean> {
   if (await ctx.authz.can('invitation:read', { organizationId: row.organizationId })) return true;
-  if (!(await withinTokenOrganization(ctx, row.organizationId))) return false;
+  // The tenant rule holds for received invitations too (core/auth/tenant.ts).
+  if (!(await ctx.authz.withinTokenSubtree(row.organizationId))) return false;
   if (row.inviteeOrganizationId) return ctx.authz.can('invitation:read', { organizationId: row.inviteeOrganizationId });
   return addressedToCaller(ctx, row);
 }
@@ -110,15 +94,12 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
   return row;
 }
 
-const empty = <T>(args: ConnectionArgs): Connection<T> => toConnection<T, T>([], pageRequest(args), () => [], (r) => r, async () => 0);
-
-/** The largest `offset` of the invitations list (page-number clients); cursors go further. */
-const MAX_OFFSET = 100_000;
+const empty = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = scopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return empty(args);
   const rows = await listInvitations(ctx.db, scope, filter, page, skip);
   for (const r of rows) ctx.loaders.invitationById.prime(r.id, r);
@@ -170,8 +151,6 @@ function checkValidUntil(value: Date | null | undefined, now: Date): Date {
   return value;
 }
 
-export const normalizePhone = (phone: string): string => phone.replace(/[\s().-]/g, '');
-
 async function resolveInvitee(ctx: Ctx, org: OrganizationRow, input: InviteInput, role: Role): Promise<Invitee> {
   const given = (['username', 'email', 'phone', 'organization'] as const).filter((k) => input[k] != null);
   if (given.length === 0) throw validation('username', 'Give one of username, email, phone or organization');
@@ -187,15 +166,17 @@ async function resolveInvitee(ctx: Ctx, org: OrganizationRow, input: InviteInput
     }
     case 'email': {
       const email = input.email!.trim();
-      if (email.length > 254 || !EMAIL.test(email)) throw validation('email', 'Not an email address');
+      if (!isEmail(email)) throw validation('email', 'Not an email address');
       // An address that belongs to a user invites that user (and only they may accept).
       const user = await findUserByEmail(ctx.db, email);
       if (user && (await findMembership(ctx.db, org.id, user.id))) throw conflict('email', 'The user with this email address is already a member');
       return { kind: 'email', field, email, userId: user?.id ?? null };
     }
     case 'phone': {
-      const phone = normalizePhone(input.phone!);
-      if (!PHONE.test(phone)) throw validation('phone', 'Not a phone number: 6 to 15 digits, optionally with a leading +');
+      // The "+" is optional here (the accounts dialect's invitee_identifier): digits alone are
+      // read as an international number, so the invitation matches the invitee's E.164 contact.
+      const phone = normalizePhone(input.phone!, { plusOptional: true });
+      if (!isE164Phone(phone)) throw validation('phone', 'Not a phone number: give it in international form, e.g. +32475123456 (the "+" may be left out)');
       return { kind: 'phone', field, phone };
     }
     case 'organization': {
@@ -305,7 +286,7 @@ export async function resendInvitation(ctx: Ctx, id: string): Promise<Invitation
   const validUntil = new Date(Math.min(from + RESEND_EXTENSION_DAYS * DAY_MS, now.getTime() + MAX_VALIDITY_DAYS * DAY_MS));
   const inviter = await inviterOf(ctx, row);
   return ctx.db.transaction(async (tx) => {
-    const updated = await transitionPending(tx, row.id, { sentAt: now, validUntil }, { requireValid: false });
+    const updated = await transitionPending(tx, row, { sentAt: now, validUntil }, { requireValid: false });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await notifyInvitee(tx, org, updated, inviter);
     await recordEvent(tx, ctx, { action: 'invitation.resend', organizationId: row.organizationId, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id, validUntil: validUntil.toISOString() } });
@@ -319,7 +300,7 @@ export async function revokeInvitation(ctx: Ctx, id: string): Promise<Invitation
   if (row.status !== 'pending') throw notAnswerable(row);
   return ctx.db.transaction(async (tx) => {
     // Lapsed pending invitations may be revoked too: the row then says who closed it.
-    const updated = await transitionPending(tx, row.id, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
+    const updated = await transitionPending(tx, row, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.revoke', organizationId: row.organizationId, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;
@@ -341,7 +322,7 @@ export async function acceptInvitation(ctx: Ctx, id: string): Promise<Invitation
     return await ctx.db.transaction(async (tx) => {
       // The conditional UPDATE is the lock: of two concurrent accepts, the second finds the row
       // no longer pending once the first commits, and fails here.
-      const updated = await transitionPending(tx, row.id, { status: 'accepted', acceptedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
+      const updated = await transitionPending(tx, row, { status: 'accepted', acceptedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
       if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
       let membershipId: string;
       if (row.inviteeOrganizationId) {
@@ -371,7 +352,7 @@ export async function rejectInvitation(ctx: Ctx, id: string): Promise<Invitation
   const me = requireSignedIn(ctx);
   const row = await requireAnswerable(ctx, id);
   return ctx.db.transaction(async (tx) => {
-    const updated = await transitionPending(tx, row.id, { status: 'rejected', declinedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
+    const updated = await transitionPending(tx, row, { status: 'rejected', declinedAt: new Date(), inviteeUserId: row.inviteeOrganizationId ? row.inviteeUserId : (row.inviteeUserId ?? me) });
     if (!updated) throw notAnswerable(await findInvitationById(tx, row.id));
     await recordEvent(tx, ctx, { action: 'invitation.reject', organizationId: row.organizationId, user2Id: row.invitedById, email: row.inviteeEmail, data: { invitationId: row.id } });
     return updated;

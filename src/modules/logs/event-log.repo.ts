@@ -9,7 +9,8 @@ import { slot, SqlShapes } from '../../core/sql-shape.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetAfterSlots, keysetOrder, keysetShapeKey, keysetSlotValues, type Keyset } from '../../core/pagination.js';
-import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
+import { organizationsWithRole } from '../../core/auth/tenant.sql.js';
+import type { TenantScope } from '../../core/auth/tenant.js';
 import type { EventLogRow } from './log.repo.js';
 
 /** An event with its keyset position. */

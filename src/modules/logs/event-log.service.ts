@@ -4,8 +4,8 @@
 import type { Context } from '../../context.js';
 import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs, type PageRequest } from '../../core/graphql/connection.js';
-import { tenantScopeOf } from '../groups/scope.sql.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import { countEventLogs, countEventLogsOfParent, listEventLogs, type EventLogFilter, type EventLogParent } from './event-log.repo.js';
 import { insertEventLog, type EventLogRow, type NewEventLog } from './log.repo.js';
 
@@ -27,12 +27,11 @@ export function recordEvent(tx: Database, actor: Actor, event: Omit<NewEventLog,
 
 type ReadCtx = Pick<Context, 'principal' | 'loaders' | 'db'>;
 
-const emptyPage = (page: PageRequest): Connection<EventLogRow> => toConnection([], page, () => [], (r: EventLogRow) => r, async () => 0);
 
 export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter): Promise<Connection<EventLogRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
-  if (!scope) return emptyPage(page);
+  const scope = tenantScopeOf(ctx.principal);
+  if (!scope) return emptyConnection(page);
   const rows = await listEventLogs(ctx.db, scope, filter, page);
   return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogs(ctx.db, scope, filter));
 }
@@ -45,8 +44,8 @@ export async function eventLogsOf(
   args: ConnectionArgs & { actionIn?: string[] | null },
 ): Promise<Connection<EventLogRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
-  if (!scope) return emptyPage(page);
+  const scope = tenantScopeOf(ctx.principal);
+  if (!scope) return emptyConnection(page);
   const actionIn = args.actionIn ? [...new Set(args.actionIn)].sort() : null;
   const rows = await ctx.loaders.eventLogPage({ parent, scope, actionIn, page }).load(id);
   return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogsOfParent(ctx.db, scope, parent, id, actionIn));

@@ -1,12 +1,12 @@
 // Who may read the login log: instance admins everything, a user only their own attempts
 // (attempts for unknown usernames have no user and are visible to instance admins only).
 import type { ServiceContext } from '../../context.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { countLoginLogs, listLoginLogs, type LoginLogFilter, type LoginLogRow } from './login-log.repo.js';
 
 type Ctx = ServiceContext;
 
-const empty = (args: ConnectionArgs): Connection<LoginLogRow> => toConnection([], pageRequest(args), () => [], (r: LoginLogRow) => r, async () => 0);
+const empty = (args: ConnectionArgs): Connection<LoginLogRow> => emptyConnection(pageRequest(args));
 
 export function canReadLoginLog(ctx: Ctx, row: LoginLogRow): Promise<boolean> {
   // A row without a user is nobody's own: `loginLog:read` then holds for instance admins only.

@@ -5,7 +5,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { loaderFamily } from '../../core/loaders.js';
-import type { TenantScope } from '../groups/scope.sql.js';
+import type { TenantScope } from '../../core/auth/tenant.js';
 import { findEventLogPagesByParentIds, type EventLogParent, type EventLogWithKey } from './event-log.repo.js';
 
 export const createLogsLoaders = (db: Database) => ({

@@ -9,7 +9,8 @@ import { sqlUuidArray, type Database } from '../../core/db.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { organizationsWithRole, type TenantScope } from '../groups/scope.sql.js';
+import { organizationsWithRole, tenantRow } from '../../core/auth/tenant.sql.js';
+import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -58,8 +59,9 @@ export async function insertMessage(db: Database, values: NewMessage): Promise<M
   return row!;
 }
 
-export async function updateMessage(db: Database, id: string, values: Partial<NewMessage>): Promise<MessageRow | undefined> {
-  const [row] = await db.update(messages).set(values).where(eq(messages.id, id)).returning();
+/** Matches the message's organization too (core/auth/tenant.ts); null: a message outside any organization. */
+export async function updateMessage(db: Database, message: TenantRowKey<string | null>, values: Partial<Omit<NewMessage, 'organizationId'>>): Promise<MessageRow | undefined> {
+  const [row] = await db.update(messages).set(values).where(tenantRow(messages, message)).returning();
   return row;
 }
 

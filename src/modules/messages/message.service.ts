@@ -4,9 +4,10 @@
 // download, self-destruct date, read. Each change commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { tenantScopeOf } from '../groups/scope.sql.js';
+import { isEmail } from '../../core/validation.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import type { UserRow } from '../users/user.repo.js';
@@ -29,7 +30,6 @@ type Ctx = ServiceContext;
 
 const MAX_RECIPIENTS = 100;
 const MAX_METADATA_BYTES = 64 * 1024;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Hands the joined owners to the user loader, so `owner { … }` costs no statement. */
 function primeOwners(ctx: Ctx, rows: MessageWithOwner[]): void {
@@ -78,11 +78,11 @@ async function requireManageableMessage(ctx: Ctx, id: string): Promise<MessageRo
   return m;
 }
 
-const emptyPage = <T>(args: ConnectionArgs): Connection<T> => toConnection([], pageRequest(args), () => [], (r: T) => r, async () => 0);
+const emptyPage = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter: MessageFilter): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyPage(args);
   const rows = await listMessages(ctx.db, scope, filter, page);
   primeOwners(ctx, rows);
@@ -92,7 +92,7 @@ export async function listVisibleMessages(ctx: Ctx, args: ConnectionArgs, filter
 /** Messages a user owns or received, newest first, as far as the caller may see them (batched across users). */
 export async function messagesOfUser(ctx: Ctx, relation: 'owned' | 'received', userId: string, args: ConnectionArgs): Promise<Connection<MessageRow>> {
   const page = pageRequest(args);
-  const scope = tenantScopeOf(ctx);
+  const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyPage(args);
   const rows = await ctx.loaders.messagePageByUserId({ relation, scope, page }).load(userId);
   primeOwners(ctx, rows);
@@ -143,7 +143,7 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
   const userIds = [...new Set(input.recipientIds ?? [])];
   const emails = [...new Map((input.recipientEmails ?? []).map((e) => [e.trim().toLowerCase(), e.trim()])).values()];
   if (userIds.length + emails.length > MAX_RECIPIENTS) throw validation('recipientIds', `At most ${MAX_RECIPIENTS} recipients at once`);
-  const badEmail = emails.findIndex((e) => e.length > 254 || !EMAIL.test(e));
+  const badEmail = emails.findIndex((e) => !isEmail(e));
   if (badEmail >= 0) throw validation(`recipientEmails.${badEmail}`, 'Not an email address');
   const selfDestructAt = checkFuture(input.selfDestructAt, 'selfDestructAt');
   const existing = await findExistingUserIds(ctx.db, userIds);
@@ -218,9 +218,10 @@ export async function setMessageAllowDownloadService(ctx: Ctx, id: string, allow
   const m = await requireManageableMessage(ctx, id);
   if (m.allowDownload === allowDownload) return m;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateMessage(tx, m.id, { allowDownload });
+    const row = await updateMessage(tx, m, { allowDownload });
+    if (!row) throw notFound('Message not found');
     await recordEvent(tx, ctx, { action: 'message.setAllowDownload', messageId: m.id, organizationId: m.organizationId, data: { allowDownload } });
-    return row!;
+    return row;
   });
   forget(ctx, m.id);
   return updated;
@@ -230,14 +231,15 @@ export async function setMessageSelfDestructDateService(ctx: Ctx, id: string, da
   const m = await requireManageableMessage(ctx, id);
   const selfDestructAt = checkFuture(date, 'date');
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateMessage(tx, m.id, { selfDestructAt });
+    const row = await updateMessage(tx, m, { selfDestructAt });
+    if (!row) throw notFound('Message not found');
     await recordEvent(tx, ctx, {
       action: 'message.setSelfDestructDate',
       messageId: m.id,
       organizationId: m.organizationId,
       data: { selfDestructAt: selfDestructAt?.toISOString() ?? null },
     });
-    return row!;
+    return row;
   });
   forget(ctx, m.id);
   return updated;

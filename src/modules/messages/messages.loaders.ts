@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { listLoader, loaderFamily, rowLoader } from '../../core/loaders.js';
-import type { TenantScope } from '../groups/scope.sql.js';
+import type { TenantScope } from '../../core/auth/tenant.js';
 import { findAccessesByMessageIds, findMessagePagesByUserIds, findMessagesWithOwnersByIds, type MessageWithOwner } from './message.repo.js';
 
 export const createMessagesLoaders = (db: Database) => ({

@@ -3,7 +3,9 @@
 import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { users } from '../../../schema/users.js';
-import type { Role } from '../../core/auth/policy.js';
+import { outranks, type Role } from '../../core/auth/policy.js';
+import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
+import { subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
 import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
 import { slot, SqlShapes } from '../../core/sql-shape.js';
 import { findRowsByIds, jsonColumns, jsonColumnsPicked, selectJson, selectJsonArrays, type JsonColumns } from '../../core/json-rows.js';
@@ -15,17 +17,6 @@ export type OrganizationRow = typeof organizations.$inferSelect;
 
 const organizationColumns = jsonColumns(organizations, 'o');
 export type MembershipRow = typeof memberships.$inferSelect;
-
-/** Who may see which organizations: everything (instance admins) or a user's subtree. */
-export type OrganizationScope = { all: true; withinOrganizationId?: string | null } | { all: false; userId: string; withinOrganizationId?: string | null };
-
-/** `(select id …)`: organizations in the subtree of the given roots (roots included). */
-export const subtreeOf = (roots: SQL) => sql`(
-  with recursive sub(id) as (
-    ${roots}
-    union
-    select c.id from ${organizations} c join sub on c.parent_id = sub.id
-  ) select id from sub)`;
 
 export async function insertOrganization(db: Database, values: typeof organizations.$inferInsert): Promise<OrganizationRow> {
   const [row] = await db.insert(organizations).values(values).returning();
@@ -107,10 +98,10 @@ const likePattern = (text: string) => '%' + text.replace(/[\\%_]/g, (c) => '\\' 
  * (core/sql-shape.ts): `whereKey` names the conditions present, `whereSql` builds them with
  * slots, `whereValues` gives the slots' values.
  */
-const whereKey = (scope: OrganizationScope, f: OrganizationFilter) =>
+const whereKey = (scope: TenantScope, f: OrganizationFilter) =>
   [scope.all, !!scope.withinOrganizationId, !!f.slugContains, !!f.search, !!f.id, !!f.slug, !!f.name, f.parentId === null ? 'root' : f.parentId === undefined ? 'any' : 'parent'].join(',');
 
-function whereSql(scope: OrganizationScope, f: OrganizationFilter): SQL[] {
+function whereSql(scope: TenantScope, f: OrganizationFilter): SQL[] {
   const parts: SQL[] = [];
   if (!scope.all) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select organization_id from ${memberships} where user_id = ${slot('userId')}`)}`);
   if (scope.withinOrganizationId) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select ${slot('within')}::uuid`)}`);
@@ -124,7 +115,7 @@ function whereSql(scope: OrganizationScope, f: OrganizationFilter): SQL[] {
   return parts;
 }
 
-const whereValues = (scope: OrganizationScope, f: OrganizationFilter): Record<string, unknown> => ({
+const whereValues = (scope: TenantScope, f: OrganizationFilter): Record<string, unknown> => ({
   userId: scope.all ? null : scope.userId,
   within: scope.withinOrganizationId ?? null,
   slugLike: f.slugContains ? likePattern(f.slugContains) : null,
@@ -149,7 +140,7 @@ const organizationCountShapes = new SqlShapes<Record<string, unknown>>();
 
 export async function listOrganizations(
   db: Database,
-  scope: OrganizationScope,
+  scope: TenantScope,
   filter: OrganizationFilter,
   keyset: Keyset,
   page: PageRequest,
@@ -177,7 +168,7 @@ export async function listOrganizations(
   return rows.map((r) => ({ org: organizationColumns.decode(r), createdAtKey: r[organizationColumns.width] as string }));
 }
 
-export async function countOrganizations(db: Database, scope: OrganizationScope, filter: OrganizationFilter): Promise<number> {
+export async function countOrganizations(db: Database, scope: TenantScope, filter: OrganizationFilter): Promise<number> {
   const shape = organizationCountShapes.get(whereKey(scope, filter), () => {
     const where = whereSql(scope, filter);
     return sql`select count(*)::int as n from ${organizations} where ${where.length ? and(...where) : sql`true`}`;
@@ -197,21 +188,9 @@ export async function findEffectiveRoles(db: Database, userId: string, organizat
       )
       select chain.target, m.role from chain join ${memberships} m on m.organization_id = chain.id and m.user_id = ${userId}`),
   );
-  const rank: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
   const out = new Map<string, Role>();
-  for (const r of rows) {
-    const prev = out.get(r.target);
-    if (!prev || rank[r.role] > rank[prev]) out.set(r.target, r.role);
-  }
+  for (const r of rows) if (outranks(r.role, out.get(r.target))) out.set(r.target, r.role);
   return out;
-}
-
-/** Which of the organizations lie in the subtree of `rootId` (itself included). */
-export async function findWithinSubtree(db: Database, rootId: string, organizationIds: readonly string[]): Promise<Set<string>> {
-  const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`select id from ${subtreeOf(sql`select ${rootId}::uuid`)} as s(id) where id = any(${sqlUuidArray(organizationIds)})`),
-  );
-  return new Set(rows.map((r) => r.id));
 }
 
 // ---- memberships ----
@@ -231,13 +210,15 @@ export async function findMembership(db: Database, organizationId: string, userI
 
 export const findMembershipsByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, memberships, ids);
 
-export async function updateMembershipRole(db: Database, id: string, role: Role): Promise<MembershipRow | undefined> {
-  const [row] = await db.update(memberships).set({ role }).where(eq(memberships.id, id)).returning();
+// Writes match the membership's organization too (core/auth/tenant.ts).
+export async function updateMembershipRole(db: Database, membership: TenantRowKey, role: Role): Promise<MembershipRow | undefined> {
+  const [row] = await db.update(memberships).set({ role }).where(tenantRow(memberships, membership)).returning();
   return row;
 }
 
-export async function deleteMembership(db: Database, id: string): Promise<void> {
-  await db.delete(memberships).where(eq(memberships.id, id));
+export async function deleteMembership(db: Database, membership: TenantRowKey): Promise<MembershipRow | undefined> {
+  const [row] = await db.delete(memberships).where(tenantRow(memberships, membership)).returning();
+  return row;
 }
 
 export async function countOwners(db: Database, organizationId: string): Promise<number> {

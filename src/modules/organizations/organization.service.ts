@@ -3,11 +3,13 @@
 // commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
+import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset } from '../../core/offset.js';
+import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { isSlug, SLUG_MAX_LENGTH } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import {
   countChildren,
@@ -33,19 +35,13 @@ import {
   type OrganizationFilter,
   type OrganizationOrderField,
   type OrganizationRow,
-  type OrganizationScope,
 } from './organization.repo.js';
 
 type Ctx = ServiceContext;
 
-/** The largest `offset` of the organizations list (page-number clients); cursors go further. */
-export const MAX_OFFSET = 100_000;
-
-export const SLUG_PATTERN = /^[-a-zA-Z0-9_.]+$/;
-
 function checkSlug(slug: string, field = 'slug'): string {
-  if (slug.length < 1 || slug.length > 64) throw validation(field, 'Slug must be 1 to 64 characters');
-  if (!SLUG_PATTERN.test(slug)) throw validation(field, 'Slug may contain only letters, digits, "-", "_" and "."');
+  if (slug.length < 1 || slug.length > SLUG_MAX_LENGTH) throw validation(field, `Slug must be 1 to ${SLUG_MAX_LENGTH} characters`);
+  if (!isSlug(slug)) throw validation(field, 'Slug may contain only letters, digits, "-", "_" and "."');
   return slug;
 }
 
@@ -77,13 +73,6 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
   return row;
 }
 
-function scopeOf(ctx: Ctx): OrganizationScope | null {
-  const p = ctx.principal;
-  if (p.kind !== 'user') return null;
-  const within = p.credential.type === 'personal_access_token' && !p.isInstanceAdmin ? p.credential.organizationId : null;
-  return p.isInstanceAdmin ? { all: true } : { all: false, userId: p.userId, withinOrganizationId: within };
-}
-
 export async function listVisibleOrganizations(
   ctx: Ctx,
   args: ConnectionArgs,
@@ -94,8 +83,8 @@ export async function listVisibleOrganizations(
 ): Promise<Connection<OrganizationRow>> {
   const page = pageRequest(args);
   const skip = checkOffset(page, offset, MAX_OFFSET);
-  const scope = scopeOf(ctx);
-  if (!scope) return toConnection([], page, () => [], (r) => r, async () => 0);
+  const scope = tenantScopeOf(ctx.principal);
+  if (!scope) return emptyConnection(page);
   const keyset = organizationKeyset(order.field, order.direction);
   const rows = await listOrganizations(ctx.db, scope, filter, keyset, page, skip);
   for (const r of rows) ctx.loaders.organizationById.prime(r.org.id, r.org);
@@ -110,7 +99,7 @@ export async function listVisibleOrganizations(
  */
 export async function membershipsOf(ctx: Ctx, org: OrganizationRow, args: ConnectionArgs & { role?: Role | null; select?: MemberSelection }) {
   const page = pageRequest(args);
-  if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return toConnection([], page, () => [], (r) => r, async () => 0);
+  if (!(await ctx.authz.can('membership:read', { organizationId: org.id }))) return emptyConnection(page);
   const rows = await ctx.loaders.membershipPage({ role: args.role ?? null, page, select: args.select ?? WHOLE_MEMBER }).load(org.id);
   return toConnection(rows, page, (r) => [r.membership.id], (r) => r, () => ctx.loaders.membershipCount(args.role ?? null).load(org.id));
 }
@@ -233,7 +222,7 @@ export async function removeMember(ctx: Ctx, organizationId: string, userId: str
   if (membership.role === 'owner') await ctx.authz.assert('membership:grantOwner', { organizationId: org.id }, { message: 'Only owners remove owners' });
   await ctx.db.transaction(async (tx) => {
     await keepAnOwner(tx, org.id, membership);
-    await deleteMembership(tx, membership.id);
+    await deleteMembership(tx, membership);
     await recordEvent(tx, ctx, { action: 'membership.remove', organizationId: org.id, user2Id: userId, data: { role: membership.role } });
   });
   return org;
@@ -245,9 +234,10 @@ export async function changeMemberRole(ctx: Ctx, organizationId: string, userId:
   if (membership.role === role) return { org, membership };
   const updated = await ctx.db.transaction(async (tx) => {
     if (role !== 'owner') await keepAnOwner(tx, org.id, membership);
-    const row = await updateMembershipRole(tx, membership.id, role);
+    const row = await updateMembershipRole(tx, membership, role);
+    if (!row) throw notFound('Membership not found');
     await recordEvent(tx, ctx, { action: 'membership.changeRole', organizationId: org.id, user2Id: userId, data: { from: membership.role, to: role } });
-    return row!;
+    return row;
   });
   return { org, membership: updated };
 }

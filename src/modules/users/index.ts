@@ -2,7 +2,10 @@
 import type { NodeFetchers } from '../node/node.registry.js';
 import { UserMutationsResolver } from './user-mutations.resolver.js';
 import { PublicKeyResolver, UserConnectionResolver, UserResolver } from './user.resolver.js';
-import { readableContact, readableDevice, readablePublicKey, userById } from './user.service.js';
+import { readableContact } from './contact.service.js';
+import { readableDevice } from './device.service.js';
+import { readablePublicKey } from './key.service.js';
+import { userById } from './user.service.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
 export const resolvers = [UserResolver, UserConnectionResolver, PublicKeyResolver, UserMutationsResolver] as const;

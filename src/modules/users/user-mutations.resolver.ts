@@ -26,21 +26,11 @@ import {
   UserPayload,
   ValidateContactInput,
 } from './user.inputs.js';
-import {
-  addContact,
-  addPublicKey,
-  createUser,
-  deleteUserService,
-  removeContact,
-  removePublicKey,
-  resolveRef,
-  revokeDevice,
-  setAnalystConsent,
-  setBlocked,
-  setPrimaryContact,
-  updateUserService,
-  validateContact,
-} from './user.service.js';
+import { setAnalystConsent } from './consent.service.js';
+import { addContact, removeContact, setPrimaryContact, validateContact } from './contact.service.js';
+import { revokeDevice } from './device.service.js';
+import { addPublicKey, removePublicKey } from './key.service.js';
+import { createUser, deleteUserService, resolveRef, setBlocked, updateUserService } from './user.service.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
 const contactPayload = (ctx: Context, r: { contact: Parameters<typeof Contact.from>[0]; user: Parameters<typeof User.from>[0] }) => ({

@@ -9,7 +9,11 @@ import { mapConnection, MAX_COUNT_LIMIT, totalCountUpTo, type Connection } from 
 import { PersonalAccessToken } from '../auth/auth.types.js';
 import { idOfType, optionalId } from '../../core/graphql/node.js';
 import { Contact, Device, Identity, LoginHint, PublicKey, User, UserConnection, UsersArgs } from './user.type.js';
-import { contactsOf, devicesOf, identitiesOf, listVisibleUsers, loginHint, publicKeysOf, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
+import { contactsOf, loginHint } from './contact.service.js';
+import { devicesOf } from './device.service.js';
+import { identitiesOf } from './identity.service.js';
+import { publicKeysOf } from './key.service.js';
+import { listVisibleUsers, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
 
 /**
  * A bounded count for the list that grows without bound: counting 100,000 users for every page

@@ -1,32 +1,24 @@
-// Rules for users and what they own: who may read (signed-in callers see users and public
-// keys; contacts, devices and identities only the user and instance admins), who may create,
-// change, block and delete accounts (instance admins; users change their own profile), how
-// contacts are proven (6-digit codes sent through the outbox, stored as sha256) and which
-// contact is primary, SSH key parsing and fingerprint uniqueness. Each change commits with its
-// event-log row (and outbox message) in one transaction.
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+// Rules for user accounts: who may read users (signed-in callers see every user; the list's
+// private filters are for instance admins), who may create, change, block and delete accounts
+// (instance admins; users change their own profile), and the integer-id references of the REST
+// dialects. Contacts, keys, devices, identities and consent have their own services beside this
+// one. Each change commits with its event-log row (and outbox message) in one transaction.
 import type { Context, ServiceContext } from '../../context.js';
 import { hashPassword } from '../../core/auth/passwords.js';
-import type { Database } from '../../core/db.js';
-import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
-import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
-import { checkOffset } from '../../core/offset.js';
-import { isUniqueViolation } from '../../core/sql-errors.js';
+import { DomainError, notFound, validation } from '../../core/errors.js';
+import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
+import { checkOffset, MAX_USERS_OFFSET } from '../../core/offset.js';
+import { isUuid } from '../../core/validation.js';
 import { applyGroupsOfUser, planGroupsOfUser, type GroupRefs } from '../groups/group.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { insertMembership } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
-import { enqueue } from '../outbox/outbox.service.js';
-import { MAX_KEY_LENGTH, parseSshKey, sha256Fingerprint } from './ssh-key.js';
+import { newValidationCode, replacePrimaryEmail, sendValidationCode } from './contact.service.js';
+import { checkIdentity, type IdentityInput } from './identity.service.js';
+import { checkEmail, checkPassword, checkProjectsLimit, checkUsername, mergeSocial, profileValues, type ProfileInput } from './user.checks.js';
 import {
-  clearPrimaryContact,
-  countOtherContacts,
   countUsersMatching,
-  deleteContact,
-  deletePublicKey,
   deleteUser,
-  findContactById,
-  findContactByValue,
   findContactIdByDatabaseId,
   findPublicKeyIdByDatabaseId,
   findSoleOwnedOrganizationSlugs,
@@ -35,25 +27,18 @@ import {
   findUserByUsername,
   findTakenUsernames,
   replaceIdentity,
-  findUsersHoldingEmail,
   insertContact,
-  insertPublicKey,
   insertUser,
   listUsers,
-  updateContact,
-  updateDevice,
   updateUser,
   userKeyset,
-  type ContactRow,
-  type DeviceRow,
-  type IdentityRow,
   type ListedUser,
   type NewUser,
-  type PublicKeyRow,
   type UserListFilter,
   type UserOrderField,
   type UserRow,
 } from './user.repo.js';
+import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
 
@@ -119,14 +104,12 @@ export interface UserFilterInput {
   analystConsent?: boolean | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A cursor of another ordering (or a forged one) must not reach SQL as a bad cast (a 500). */
 function checkCursor(cursor: unknown[] | null, field: UserOrderField): void {
   if (!cursor) return;
   const [v, id] = cursor;
   const valueOk = field === 'databaseId' ? Number.isInteger(v) : field === 'createdAt' ? typeof v === 'string' && !Number.isNaN(Date.parse(v)) : typeof v === 'string';
-  if (cursor.length !== 2 || !valueOk || typeof id !== 'string' || !UUID.test(id)) throw new DomainError('BAD_USER_INPUT', 'Invalid cursor');
+  if (cursor.length !== 2 || !valueOk || typeof id !== 'string' || !isUuid(id)) throw new DomainError('BAD_USER_INPUT', 'Invalid cursor');
 }
 
 /** Users visible to the caller (every user, for any signed-in caller; nobody for anonymous ones). */
@@ -138,8 +121,8 @@ export async function listVisibleUsers(
   offset?: number | null,
 ): Promise<Connection<UserRow>> {
   const page = pageRequest(args);
-  const skip = checkOffset(page, offset, 1_000_000);
-  if (!ctx.authz.userId) return toConnection([], page, () => [], (r) => r, async () => 0);
+  const skip = checkOffset(page, offset, MAX_USERS_OFFSET);
+  if (!ctx.authz.userId) return emptyConnection(page);
   // The admin flag is private: filtering on it would reveal it.
   if (filter.isAdmin != null && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins filter users by isAdmin');
   if (filter.analystConsent === false && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins list users without analyst consent');
@@ -155,222 +138,6 @@ export async function listVisibleUsers(
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
   const keyOf = (r: ListedUser) => [order.field === 'createdAt' ? r.createdAtKey : r.user[order.field], r.user.id];
   return toConnection(rows, page, keyOf, (r) => r.user, (limit) => countUsersMatching(ctx.db, f, limit));
-}
-
-/** Emails or phones of a user: only the user and instance admins see them (others get none). */
-export async function contactsOf(ctx: Ctx, userId: string, type: 'email' | 'phone'): Promise<ContactRow[]> {
-  if (!ctx.authz.isSelfOrAdmin(userId)) return [];
-  return (await ctx.loaders.contactsByUserId.load(userId)).filter((c) => c.type === type);
-}
-
-/** Public keys are visible to every signed-in caller (GitLab serves them even at /<user>.keys). */
-export async function publicKeysOf(ctx: Ctx, userId: string): Promise<PublicKeyRow[]> {
-  if (!ctx.authz.userId) return [];
-  return ctx.loaders.publicKeysByUserId.load(userId);
-}
-
-export async function devicesOf(ctx: Ctx, userId: string): Promise<DeviceRow[]> {
-  if (!ctx.authz.isSelfOrAdmin(userId)) return [];
-  return ctx.loaders.devicesByUserId.load(userId);
-}
-
-export async function identitiesOf(ctx: Ctx, userId: string): Promise<IdentityRow[]> {
-  if (!ctx.authz.isSelfOrAdmin(userId)) return [];
-  return ctx.loaders.identitiesByUserId.load(userId);
-}
-
-/** A contact the caller may see (their own, or anyone's for instance admins); others answer like missing ones. */
-export async function readableContact(ctx: Ctx, id: string): Promise<ContactRow | null> {
-  const row = await ctx.loaders.contactById.load(id);
-  return row && ctx.authz.isSelfOrAdmin(row.userId) ? row : null;
-}
-
-export async function readablePublicKey(ctx: Ctx, id: string): Promise<PublicKeyRow | null> {
-  if (!ctx.authz.userId) return null;
-  return ctx.loaders.publicKeyById.load(id);
-}
-
-export async function readableDevice(ctx: Ctx, id: string): Promise<DeviceRow | null> {
-  const row = await ctx.loaders.deviceById.load(id);
-  return row && ctx.authz.isSelfOrAdmin(row.userId) ? row : null;
-}
-
-// ---- validation of input ----
-
-export const USERNAME_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/;
-const MIN_PASSWORD = 8;
-// argon2's work grows with the input; the same bound as sign-in.
-const MAX_PASSWORD = 1024;
-const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
-const PHONE_PATTERN = /^\+[1-9][0-9]{6,14}$/;
-
-function checkUsername(username: string): string {
-  if (!USERNAME_PATTERN.test(username)) {
-    throw validation('username', 'Username must be 1 to 255 letters, digits, "_", "." or "-", and start with a letter, digit or "_"');
-  }
-  return username;
-}
-
-function checkPassword(password: string): string {
-  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw validation('password', `Password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
-  return password;
-}
-
-function checkEmail(email: string, field = 'email'): string {
-  const e = email.trim();
-  if (e.length > 254 || !EMAIL_PATTERN.test(e)) throw validation(field, 'Not a valid email address');
-  return e;
-}
-
-function checkPhone(phone: string, field = 'phone'): string {
-  const p = phone.replace(/[\s.\-()]/g, '');
-  if (!PHONE_PATTERN.test(p)) throw validation(field, 'Phone number must be in international form, e.g. +32475123456');
-  return p;
-}
-
-/** Optional text: undefined keeps, null or blank clears, else trimmed and bounded. */
-function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
-  if (value === undefined) return undefined;
-  const v = value?.trim() ?? '';
-  if (v.length > max) throw validation(field, `${field} must be at most ${max} characters`);
-  return v === '' ? null : v;
-}
-
-function checkWebsite(value: string | null | undefined): string | null | undefined {
-  const v = optionalText(value, 'website', 255);
-  if (v == null) return v;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw validation('website', 'Website must be an http or https URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw validation('website', 'Website must be an http or https URL');
-  return v;
-}
-
-function checkSocial(value: Record<string, unknown> | null | undefined): Record<string, string> | undefined {
-  if (value === undefined) return undefined;
-  if (value === null) return {};
-  const entries = Object.entries(value);
-  if (entries.length > 20) throw validation('social', 'At most 20 social handles');
-  for (const [k, v] of entries) {
-    if (!/^[a-zA-Z][a-zA-Z0-9_]{0,31}$/.test(k)) throw validation('social', `Invalid network name "${k.slice(0, 40)}"`);
-    if (typeof v !== 'string' || v.length > 255) throw validation('social', `Handle for "${k}" must be a string of at most 255 characters`);
-  }
-  return Object.fromEntries(entries.filter(([, v]) => (v as string).trim() !== '').map(([k, v]) => [k, (v as string).trim()]));
-}
-
-function checkProjectsLimit(n: number | null | undefined): number | undefined {
-  if (n == null) return undefined;
-  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw validation('projectsLimit', 'Projects limit must be a whole number from 0 to 1000000');
-  return n;
-}
-
-interface ProfileInput {
-  firstName?: string | null;
-  lastName?: string | null;
-  displayName?: string | null;
-  bio?: string | null;
-  location?: string | null;
-  website?: string | null;
-  social?: Record<string, unknown> | null;
-}
-
-/** The profile columns the input sets (undefined ones are left out). */
-function profileValues(input: ProfileInput): Partial<NewUser> {
-  const values: Partial<NewUser> = {
-    firstName: optionalText(input.firstName, 'firstName', 255),
-    lastName: optionalText(input.lastName, 'lastName', 255),
-    displayName: optionalText(input.displayName, 'displayName', 255),
-    bio: optionalText(input.bio, 'bio', 2000),
-    location: optionalText(input.location, 'location', 255),
-    website: checkWebsite(input.website),
-    social: checkSocial(input.social),
-  };
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-}
-
-// ---- helpers for writes ----
-
-function requireSignedIn(ctx: Ctx): string {
-  const id = ctx.authz.userId;
-  if (!id) throw new DomainError('UNAUTHENTICATED');
-  return id;
-}
-
-async function requireUser(ctx: Ctx, id: string): Promise<UserRow> {
-  const row = await userById(ctx, id);
-  if (!row) throw notFound('User not found');
-  return row;
-}
-
-/** A contact of the given type the caller may manage; another user's answers like a missing one. */
-async function requireOwnContact(ctx: Ctx, id: string, type?: 'email' | 'phone'): Promise<ContactRow> {
-  const row = await readableContact(ctx, id);
-  const what = type === 'phone' ? 'Phone number' : type === 'email' ? 'Email' : 'Contact';
-  if (!row || row.state !== 'active' || (type && row.type !== type)) throw notFound(`${what} not found`);
-  await ctx.authz.assert('user:manageContacts', { userId: row.userId }, { hideAs: 'NOT_FOUND', message: `${what} not found` });
-  return row;
-}
-
-/** Runs a write, turning violations of the users module's unique indexes into CONFLICT userErrors. */
-async function withUniqueness<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isUniqueViolation(err, 'users_username_lower_key')) throw conflict('username', 'Username is already taken');
-    if (isUniqueViolation(err, 'contacts_active_email_key')) throw conflict('email', 'Email address is already in use');
-    if (isUniqueViolation(err, 'contacts_primary_key')) throw conflict('id', 'Another primary contact was set at the same time; try again');
-    if (isUniqueViolation(err, 'public_keys_ssh_fingerprint_key')) throw conflict('key', 'This key is already in use');
-    if (isUniqueViolation(err, 'public_keys_user_label_key')) throw conflict('label', 'A key with this label already exists');
-    if (isUniqueViolation(err, 'identities_provider_uid_key')) throw conflict('externalUid', 'This external account is linked to another user');
-    throw err;
-  }
-}
-
-const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-
-/** How long a validation code stays good. */
-export const VALIDATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** A fresh 6-digit code (uniform, from the CSPRNG), its hash and when it was sent. */
-function newValidationCode(now: Date) {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  return { code, validationCodeHash: sha256Hex(code), validationSentAt: now, validationAttempts: 0 };
-}
-
-/** Wrong codes allowed against one code before it is void (1 in 200,000 to guess it). */
-export const MAX_CODE_ATTEMPTS = 5;
-
-/** Queues the code to the contact in the caller's transaction: it is sent exactly when the contact exists. */
-function sendValidationCode(tx: Database, contact: ContactRow, code: string) {
-  const isEmail = contact.type === 'email';
-  return enqueue(tx, {
-    channel: isEmail ? 'email' : 'sms',
-    template: isEmail ? 'email_validation' : 'phone_validation',
-    recipient: contact.value,
-    subject: isEmail ? 'Confirm your email address' : null,
-    body: `Your validation code is ${code}. It is valid for 24 hours.`,
-    payload: { code, contactId: contact.id, userId: contact.userId },
-  });
-}
-
-function codeMatches(row: ContactRow, code: string, now: Date): boolean {
-  if (!row.validationCodeHash || !row.validationSentAt) return false;
-  if (now.getTime() - row.validationSentAt.getTime() > VALIDATION_CODE_TTL_MS) return false;
-  const given = Buffer.from(sha256Hex(code.trim()), 'hex');
-  const stored = Buffer.from(row.validationCodeHash, 'hex');
-  return given.length === stored.length && timingSafeEqual(given, stored);
-}
-
-/** Drops what this request's loaders cached about a user, so payloads show the change. */
-function forgetUser(ctx: Ctx, userId: string): void {
-  ctx.loaders.userById.clear(userId);
-  ctx.loaders.contactsByUserId.clear(userId);
-  ctx.loaders.publicKeysByUserId.clear(userId);
-  ctx.loaders.devicesByUserId.clear(userId);
-  ctx.loaders.identitiesByUserId.clear(userId);
 }
 
 // ---- accounts ----
@@ -392,28 +159,6 @@ export interface CreateUserInput extends ProfileInput {
   /** The groups to put the user in (of that organization). */
   groups?: GroupRefs | null;
   identity?: IdentityInput | null;
-}
-
-export interface IdentityInput {
-  provider: string;
-  externalUid: string;
-}
-
-function checkIdentity(i: IdentityInput): IdentityInput {
-  const provider = i.provider.trim();
-  const externalUid = i.externalUid.trim();
-  if (provider.length < 1 || provider.length > 255) throw validation('provider', 'Provider must be 1 to 255 characters');
-  if (externalUid.length < 1 || externalUid.length > 255) throw validation('externalUid', 'External uid must be 1 to 255 characters');
-  return { provider, externalUid };
-}
-
-/** The social map after setting the handles given (an empty string removes one). */
-function mergeSocial(current: Record<string, string>, changes: Record<string, unknown>): Record<string, string> {
-  const checked = checkSocial(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v === null ? '' : v])))!;
-  const merged = { ...current, ...checked };
-  for (const [k, v] of Object.entries(changes)) if (v === null || (typeof v === 'string' && v.trim() === '')) delete merged[k];
-  if (Object.keys(merged).length > 20) throw validation('social', 'At most 20 social handles');
-  return merged;
 }
 
 /**
@@ -603,57 +348,6 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
   return updated;
 }
 
-/** Records whether the user consents to be an analyst (themselves; instance admins for anyone). */
-export async function setAnalystConsent(ctx: Ctx, userId: string | null | undefined, consent: boolean | null | undefined): Promise<UserRow> {
-  const me = requireSignedIn(ctx);
-  const target = await requireUser(ctx, userId ?? me);
-  await ctx.authz.assert('user:update', { userId: target.id }, { message: 'You may give or withdraw only your own consent' });
-  if (consent == null || target.analystConsent === consent) return target;
-  const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateUser(tx, target.id, { analystConsent: consent });
-    await recordEvent(tx, ctx, { action: consent ? 'user.consent' : 'user.withdrawConsent', user2Id: target.id, data: { analyst: consent } });
-    return row!;
-  });
-  forgetUser(ctx, target.id);
-  ctx.loaders.userById.prime(updated.id, updated);
-  return updated;
-}
-
-export interface LoginHint {
-  /** Query parameters for the sign-in page, `application/x-www-form-urlencoded`. */
-  params: string;
-  /** Several accounts hold the address: the person must enter their username themselves. */
-  manualEntry: boolean;
-}
-
-/**
- * Sign-in parameters for an email address: `login_hint` and, when one account holds the address
- * and belongs to an organization, that organization's slug (where it signs in). When several
- * accounts hold it (one active, others as disabled contacts of former owners) there is no telling
- * which is meant: `route=manual` asks for manual entry. An unknown address gets the bare hint, so
- * the answer does not tell who has an account.
- */
-export async function loginHint(ctx: Ctx, email: string): Promise<LoginHint> {
-  requireSignedIn(ctx);
-  const address = checkEmail(email);
-  const holders = await findUsersHoldingEmail(ctx.db, address, 2);
-  if (holders.length > 1) return { params: new URLSearchParams({ route: 'manual', login_hint: address }).toString(), manualEntry: true };
-  const p = new URLSearchParams({ login_hint: address });
-  const slug = holders[0]?.organizationSlug;
-  if (slug) p.set('organization', slug);
-  return { params: p.toString(), manualEntry: false };
-}
-
-/** Sets the user's primary email (admins): the primary contact takes the new, validated address. */
-async function replacePrimaryEmail(tx: Database, userId: string, email: string): Promise<void> {
-  const existing = await findContactByValue(tx, userId, 'email', email);
-  const now = new Date();
-  if (existing?.isPrimary && existing.state === 'active') return;
-  await clearPrimaryContact(tx, userId, 'email');
-  if (existing) await updateContact(tx, existing.id, { isPrimary: true, state: 'active', validatedAt: existing.validatedAt ?? now, validationCodeHash: null });
-  else await insertContact(tx, { userId, type: 'email', value: email, isPrimary: true, validatedAt: now });
-}
-
 /** Deletes the user; answers the row as it was (the REST dialects return it). */
 export async function deleteUserService(ctx: Ctx, id: string): Promise<UserRow> {
   const me = requireSignedIn(ctx);
@@ -691,194 +385,5 @@ export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promis
   });
   forgetUser(ctx, target.id);
   ctx.loaders.userById.prime(updated.id, updated);
-  return updated;
-}
-
-// ---- contacts ----
-
-export interface AddContactInput {
-  userId?: string | null;
-  type: 'email' | 'phone';
-  value: string;
-  label?: string | null;
-}
-
-/** Adds an unvalidated email or phone and sends it a 6-digit code (outbox, same transaction). */
-export async function addContact(ctx: Ctx, input: AddContactInput): Promise<{ contact: ContactRow; user: UserRow }> {
-  const me = requireSignedIn(ctx);
-  const user = await requireUser(ctx, input.userId ?? me);
-  await ctx.authz.assert('user:manageContacts', { userId: user.id }, { message: 'You may change only your own contacts' });
-  const value = input.type === 'email' ? checkEmail(input.value) : checkPhone(input.value);
-  const label = optionalText(input.label, 'label', 255) ?? null;
-  // Emails are unique system-wide by index; a phone only needs to be new for this user.
-  if (input.type === 'phone' && (await findContactByValue(ctx.db, user.id, 'phone', value))) throw conflict('phone', 'You already have this phone number');
-  const pending = newValidationCode(new Date());
-  const contact = await withUniqueness(() =>
-    ctx.db.transaction(async (tx) => {
-      const contact = await insertContact(tx, { userId: user.id, type: input.type, value, label, ...pending });
-      await sendValidationCode(tx, contact, pending.code);
-      await recordEvent(tx, ctx, {
-        action: 'contact.add',
-        user2Id: user.id,
-        email: input.type === 'email' ? value : null,
-        data: { contactId: contact.id, type: input.type },
-      });
-      return contact;
-    }),
-  );
-  forgetUser(ctx, user.id);
-  return { contact, user };
-}
-
-/**
- * Removes an email or phone. The primary one cannot go while others of its type remain (make
- * another primary first, so the account never silently loses its primary address); the last
- * one may go, leaving the account without one (sign-in by username still works).
- */
-export async function removeContact(ctx: Ctx, id: string, type: 'email' | 'phone'): Promise<UserRow> {
-  requireSignedIn(ctx);
-  const contact = await requireOwnContact(ctx, id, type);
-  await ctx.db.transaction(async (tx) => {
-    if (contact.isPrimary && (await countOtherContacts(tx, contact.userId, type, contact.id)) > 0) {
-      throw new DomainError('PRECONDITION_FAILED', `Make another ${type === 'email' ? 'email' : 'phone number'} primary before removing the primary one`, 'id');
-    }
-    await deleteContact(tx, contact.id);
-    await recordEvent(tx, ctx, {
-      action: 'contact.remove',
-      user2Id: contact.userId,
-      email: type === 'email' ? contact.value : null,
-      data: { contactId: contact.id, type, wasPrimary: contact.isPrimary },
-    });
-  });
-  forgetUser(ctx, contact.userId);
-  return (await ctx.loaders.userById.load(contact.userId))!;
-}
-
-/** Marks a contact validated with the code it was sent; instance admins may skip the code. */
-export async function validateContact(ctx: Ctx, id: string, type: 'email' | 'phone', code: string | null | undefined): Promise<{ contact: ContactRow; user: UserRow }> {
-  requireSignedIn(ctx);
-  const contact = await requireOwnContact(ctx, id, type);
-  const user = (await ctx.loaders.userById.load(contact.userId))!;
-  if (contact.validatedAt) return { contact, user };
-  const now = new Date();
-  if (code == null || code.trim() === '') {
-    if (!ctx.authz.isInstanceAdmin) throw validation('code', 'The validation code is required');
-  } else if (!codeMatches(contact, code, now)) {
-    // Counted in its own statement, so the failure is remembered although the mutation fails.
-    const attempts = contact.validationAttempts + 1;
-    const voided = attempts >= MAX_CODE_ATTEMPTS;
-    if (contact.validationCodeHash) await updateContact(ctx.db, contact.id, { validationAttempts: attempts, ...(voided ? { validationCodeHash: null } : {}) });
-    if (voided || !contact.validationCodeHash) throw validation('code', 'Too many wrong codes: remove this contact and add it again for a new code');
-    throw validation('code', 'The code is wrong or has expired');
-  }
-  const result = await ctx.db.transaction(async (tx) => {
-    const updated = await updateContact(tx, contact.id, { validatedAt: now, validationCodeHash: null });
-    // A validated email confirms the account (GitLab's confirmed_at).
-    const u = type === 'email' && !user.confirmedAt ? await updateUser(tx, user.id, { confirmedAt: now }) : user;
-    await recordEvent(tx, ctx, {
-      action: 'contact.validate',
-      user2Id: user.id,
-      email: type === 'email' ? contact.value : null,
-      data: { contactId: contact.id, type, withCode: code != null && code.trim() !== '' },
-    });
-    return { contact: updated!, user: u! };
-  });
-  forgetUser(ctx, user.id);
-  return result;
-}
-
-/** Makes a validated contact the primary of its type, unsetting the old one in the same transaction. */
-export async function setPrimaryContact(ctx: Ctx, id: string): Promise<{ contact: ContactRow; user: UserRow }> {
-  requireSignedIn(ctx);
-  const contact = await requireOwnContact(ctx, id);
-  const user = (await ctx.loaders.userById.load(contact.userId))!;
-  if (!contact.validatedAt) throw new DomainError('PRECONDITION_FAILED', 'Only a validated contact can become primary', 'id');
-  if (contact.isPrimary) return { contact, user };
-  const updated = await withUniqueness(() =>
-    ctx.db.transaction(async (tx) => {
-      await clearPrimaryContact(tx, contact.userId, contact.type);
-      const row = await updateContact(tx, contact.id, { isPrimary: true });
-      await recordEvent(tx, ctx, {
-        action: 'contact.setPrimary',
-        user2Id: contact.userId,
-        email: contact.type === 'email' ? contact.value : null,
-        data: { contactId: contact.id, type: contact.type },
-      });
-      return row!;
-    }),
-  );
-  forgetUser(ctx, contact.userId);
-  // A new primary email is the user's email now (users.primary_email, set by the database).
-  return { contact: updated, user: contact.type === 'email' ? (await ctx.loaders.userById.load(contact.userId))! : user };
-}
-
-// ---- public keys ----
-
-export interface AddPublicKeyInput {
-  userId?: string | null;
-  kind: 'ssh' | 'labelled';
-  label?: string | null;
-  key: string;
-}
-
-export async function addPublicKey(ctx: Ctx, input: AddPublicKeyInput): Promise<PublicKeyRow> {
-  const me = requireSignedIn(ctx);
-  const user = await requireUser(ctx, input.userId ?? me);
-  await ctx.authz.assert('user:manageKeys', { userId: user.id }, { message: 'You may change only your own keys' });
-  let key: string;
-  let fingerprint: string;
-  let label = optionalText(input.label, 'label', 255) ?? null;
-  if (input.kind === 'ssh') {
-    const parsed = parseSshKey(input.key);
-    if ('error' in parsed) throw validation('key', parsed.error);
-    key = parsed.normalized;
-    fingerprint = parsed.fingerprint;
-    label ??= parsed.comment && parsed.comment.length <= 255 ? parsed.comment : null;
-  } else {
-    key = input.key.trim();
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) throw validation('key', `Key must be 1 to ${MAX_KEY_LENGTH} characters`);
-    fingerprint = sha256Fingerprint(key);
-  }
-  if (!label) throw validation('label', 'A label is required');
-  const row = await withUniqueness(() =>
-    ctx.db.transaction(async (tx) => {
-      const row = await insertPublicKey(tx, { userId: user.id, kind: input.kind, label: label!, key, fingerprint });
-      await recordEvent(tx, ctx, { action: 'publicKey.add', user2Id: user.id, data: { publicKeyId: row.id, kind: row.kind, fingerprint } });
-      return row;
-    }),
-  );
-  forgetUser(ctx, user.id);
-  return row;
-}
-
-export async function removePublicKey(ctx: Ctx, id: string): Promise<void> {
-  requireSignedIn(ctx);
-  const key = await readablePublicKey(ctx, id);
-  if (!key) throw notFound('Public key not found');
-  // Keys are public, so someone else's key is not hidden: touching it is forbidden, not missing.
-  await ctx.authz.assert('user:manageKeys', { userId: key.userId }, { message: 'You may remove only your own keys' });
-  await ctx.db.transaction(async (tx) => {
-    await deletePublicKey(tx, key.id);
-    await recordEvent(tx, ctx, { action: 'publicKey.remove', user2Id: key.userId, data: { publicKeyId: key.id, kind: key.kind, fingerprint: key.fingerprint } });
-  });
-  forgetUser(ctx, key.userId);
-}
-
-// ---- devices ----
-
-/** Revokes a device (its keys stop being trusted); revoking a revoked device changes nothing. */
-export async function revokeDevice(ctx: Ctx, id: string): Promise<DeviceRow> {
-  requireSignedIn(ctx);
-  const device = await readableDevice(ctx, id);
-  if (!device) throw notFound('Device not found');
-  await ctx.authz.assert('device:revoke', { userId: device.userId }, { hideAs: 'NOT_FOUND', message: 'Device not found' });
-  if (device.state === 'revoked') return device;
-  const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateDevice(tx, device.id, { state: 'revoked', revokedAt: new Date() });
-    await recordEvent(tx, ctx, { action: 'device.revoke', user2Id: device.userId, deviceId: device.id, data: { name: device.name } });
-    return row!;
-  });
-  ctx.loaders.deviceById.clear(device.id);
-  forgetUser(ctx, device.userId);
   return updated;
 }

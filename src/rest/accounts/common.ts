@@ -1,12 +1,13 @@
 // Shared pieces of the accounts dialect: path and query schemas, DRF page-number pagination
 // (absolute next/previous links from the request URL), and the signed-in guard (DRF answers
 // 401 before anything else when a view needs authentication).
+import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { fromGlobalId, toGlobalId } from '../../core/graphql/node.js';
+import { uuidString } from '../schemas.js';
 import type { JsonSchema, RestRequest } from '../types.js';
 
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-export const uuid: JsonSchema = { type: 'string', pattern: UUID_PATTERN, description: 'uuid' };
+export const uuid: JsonSchema = { ...uuidString, description: 'uuid' };
 /** `/:uuid/` paths: a value that is no uuid answers 404, as Django's URL resolver does. */
 export const uuidParams: JsonSchema = { type: 'object', properties: { uuid }, required: ['uuid'] };
 
@@ -15,8 +16,8 @@ export const INVALID_PAGE = 'Invalid page.';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-/** The organizations list skips at most this many rows (the GraphQL offset's bound). */
-export const MAX_OFFSET = 100_000;
+/** The lists skip at most this many rows: the GraphQL offset's bound, answered as DRF's invalid page. */
+export { MAX_OFFSET, MAX_USERS_OFFSET } from '../../core/offset.js';
 
 export const pageQuery: Record<string, JsonSchema> = {
   page: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'A page number within the paginated result set.' },
@@ -82,8 +83,7 @@ export const organizationQuery: JsonSchema = { ...uuid, description: 'The organi
 export function optionalOrganizationOf(r: RestRequest, fromBody?: string): string | null {
   const given = fromBody ?? (r.query.organization as string | undefined);
   if (given) return gid('Organization', given);
-  const p = r.principal;
-  const bound = p.kind === 'user' && p.credential.type === 'personal_access_token' ? p.credential.organizationId : null;
+  const bound = tokenOrganizationOf(r.principal);
   return bound ? gid('Organization', bound) : null;
 }
 

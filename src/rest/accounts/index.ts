@@ -59,6 +59,7 @@ function drfMessage(e: DialectError, field: string | null): string {
   if (/must be equal to one of the allowed values/.test(m)) return 'This is not a valid choice.';
   if (/must match pattern/.test(m)) {
     if (field === 'slug') return 'Enter a valid “slug” consisting of letters, numbers, underscores, hyphens or periods.';
+    if (field === 'email') return 'Enter a valid email address.';
     return 'Enter a valid value.';
   }
   if (/must match format "email"/.test(m)) return 'Enter a valid email address.';

@@ -3,13 +3,14 @@
 // the `organizations` query's `offset` (the one page-number argument in the graph); `search`
 // matches slug or name. `increment` adds quota usage (organization admins).
 import { DomainError, notFound } from '../../core/errors.js';
+import { isUuid } from '../../core/validation.js';
+import { slugString } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { MAX_OFFSET, INVALID_PAGE, UUID_PATTERN, envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
+import { MAX_OFFSET, INVALID_PAGE, envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
-export const SLUG_PATTERN = '^[-a-zA-Z0-9_.]+$';
 
 const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 200, description: 'The name of the organization' };
-const slug: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: SLUG_PATTERN, description: 'The name in all lowercase, suitable for URL identification' };
+const slug: JsonSchema = { ...slugString, description: 'The name in all lowercase, suitable for URL identification' };
 
 export const organizationSchema: JsonSchema = {
   type: 'object',
@@ -40,7 +41,7 @@ export function organizationBody(o: OrganizationNode, r: RestRequest) {
 /** The `id`/`uuid` filter as a global ID: each must be a uuid (django-filter's words), both the same one. */
 function idFilter(q: Record<string, string | undefined>): string | null {
   for (const k of ['id', 'uuid'] as const) {
-    if (q[k] && !new RegExp(UUID_PATTERN).test(q[k]!)) throw new DomainError('VALIDATION_FAILED', 'Enter a valid UUID.', `query.${k}`);
+    if (q[k] && !isUuid(q[k]!)) throw new DomainError('VALIDATION_FAILED', 'Enter a valid UUID.', `query.${k}`);
   }
   if (q.id && q.uuid && q.id.toLowerCase() !== q.uuid.toLowerCase()) throw new DomainError('VALIDATION_FAILED', 'id and uuid name different organizations.');
   const v = q.id || q.uuid;

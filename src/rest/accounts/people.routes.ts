@@ -14,6 +14,7 @@
 // - `portal` answers 200 with no content when you may open the portal of the organization in
 //   view (`account_portal_url` of an organization points here), 404 when not.
 import { notFound } from '../../core/errors.js';
+import { emailString } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
 import { INVALID_PAGE, MAX_OFFSET, envelope, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf } from './common.js';
 
@@ -100,7 +101,7 @@ export const peopleRoutes: Route[] = [
     method: 'POST',
     path: '/accounts/login_url/',
     summary: 'Sign-in parameters for an email: `login_hint` (and the `organization` slug), or `route=manual` when several accounts hold the address.',
-    body: { type: 'object', properties: { email: { type: 'string', format: 'email', minLength: 1, maxLength: 254 } }, required: ['email'] },
+    body: { type: 'object', properties: { email: { ...emailString, minLength: 1 } }, required: ['email'] },
     response: { type: 'object', properties: { params: { type: 'string' } }, required: ['params'] },
     status: 200,
     resource: 'User',

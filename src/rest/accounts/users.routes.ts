@@ -14,11 +14,9 @@
 //   field sent back unchanged is no change, so a client may PUT what it read.
 // - `groups` replaces the memberships among the groups the caller manages; others stay.
 import { notFound } from '../../core/errors.js';
+import { emailString } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { INVALID_PAGE, envelope, gid, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
-
-/** The users list skips at most this many rows (the GraphQL offset's bound). */
-const MAX_USERS_OFFSET = 1_000_000;
+import { INVALID_PAGE, MAX_USERS_OFFSET, envelope, gid, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 export const userSchema: JsonSchema = {
   type: 'object',
@@ -37,7 +35,7 @@ export const userSchema: JsonSchema = {
 const userBodySchema = (required: string[] = []): JsonSchema => ({
   type: 'object',
   properties: {
-    email: { type: 'string', format: 'email', minLength: 3, maxLength: 254 },
+    email: { ...emailString, minLength: 3 },
     first_name: { type: 'string', maxLength: 150 },
     last_name: { type: 'string', maxLength: 150 },
     groups: { type: 'array', maxItems: 100, items: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },

@@ -17,6 +17,7 @@
 //   position keeps fastify's router unambiguous.
 // - `confirm: false` creates the user confirmed (no validation message); the default sends one.
 import { DomainError, notFound } from '../../core/errors.js';
+import { usernameString } from '../schemas.js';
 import type { JsonSchema, Route } from '../types.js';
 import {
   basicUser,
@@ -43,7 +44,7 @@ import {
 const profileBody: Record<string, JsonSchema> = {
   email: emailSchema,
   password: { type: 'string', minLength: 8, maxLength: 1024 },
-  username: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$' },
+  username: usernameString,
   name: { type: 'string', minLength: 1, maxLength: 255 },
   skype: text(255),
   linkedin: text(255),

@@ -4,10 +4,11 @@
 // document says creation happens in the dashboard).
 import { DomainError, notFound } from '../../core/errors.js';
 import { fromGlobalId, toGlobalId } from '../../core/graphql/node.js';
+import { emailString, uuidString } from '../schemas.js';
 import type { JsonSchema, Route } from '../types.js';
 
-const uuid: JsonSchema = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' };
-const email: JsonSchema = { type: 'string', minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' };
+const uuid = uuidString;
+const email: JsonSchema = { ...emailString, minLength: 3 };
 
 /** The documented invitation object. `domainId` is the account id again (the platform used both). */
 const invitationSchema: JsonSchema = {

@@ -1,0 +1,250 @@
+// Rules for a user's contacts (emails and phones): only the user and instance admins see them;
+// the user (user:manageContacts) adds, validates, removes them and picks the primary one of each
+// type. A contact is proven by a 6-digit code sent through the outbox and stored as sha256. The
+// sign-in hint for an email address lives here too (which account holds it). Each change commits
+// with its event-log row (and outbox message) in one transaction.
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import type { ServiceContext } from '../../context.js';
+import type { Database } from '../../core/db.js';
+import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
+import { isE164Phone, normalizePhone } from '../../core/validation.js';
+import { recordEvent } from '../logs/event-log.service.js';
+import { enqueue } from '../outbox/outbox.service.js';
+import { checkEmail, optionalText } from './user.checks.js';
+import {
+  clearPrimaryContact,
+  countOtherContacts,
+  deleteContact,
+  findContactByValue,
+  findUsersHoldingEmail,
+  insertContact,
+  updateContact,
+  updateUser,
+  type ContactRow,
+  type UserRow,
+} from './user.repo.js';
+import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
+
+type Ctx = ServiceContext;
+
+// ---- reading ----
+
+/** Emails or phones of a user: only the user and instance admins see them (others get none). */
+export async function contactsOf(ctx: Ctx, userId: string, type: 'email' | 'phone'): Promise<ContactRow[]> {
+  if (!ctx.authz.isSelfOrAdmin(userId)) return [];
+  return (await ctx.loaders.contactsByUserId.load(userId)).filter((c) => c.type === type);
+}
+
+/** A contact the caller may see (their own, or anyone's for instance admins); others answer like missing ones. */
+export async function readableContact(ctx: Ctx, id: string): Promise<ContactRow | null> {
+  const row = await ctx.loaders.contactById.load(id);
+  return row && ctx.authz.isSelfOrAdmin(row.userId) ? row : null;
+}
+
+/** A phone number in E.164 form (separators removed), or a VALIDATION_FAILED userError. */
+function checkPhone(phone: string, field = 'phone'): string {
+  const p = normalizePhone(phone);
+  if (!isE164Phone(p)) throw validation(field, 'Phone number must be in international form, e.g. +32475123456');
+  return p;
+}
+
+/** A contact of the given type the caller may manage; another user's answers like a missing one. */
+async function requireOwnContact(ctx: Ctx, id: string, type?: 'email' | 'phone'): Promise<ContactRow> {
+  const row = await readableContact(ctx, id);
+  const what = type === 'phone' ? 'Phone number' : type === 'email' ? 'Email' : 'Contact';
+  if (!row || row.state !== 'active' || (type && row.type !== type)) throw notFound(`${what} not found`);
+  await ctx.authz.assert('user:manageContacts', { userId: row.userId }, { hideAs: 'NOT_FOUND', message: `${what} not found` });
+  return row;
+}
+
+// ---- validation codes ----
+
+const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** How long a validation code stays good. */
+export const VALIDATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** A fresh 6-digit code (uniform, from the CSPRNG), its hash and when it was sent. */
+export function newValidationCode(now: Date) {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  return { code, validationCodeHash: sha256Hex(code), validationSentAt: now, validationAttempts: 0 };
+}
+
+/** Wrong codes allowed against one code before it is void (1 in 200,000 to guess it). */
+export const MAX_CODE_ATTEMPTS = 5;
+
+/** Queues the code to the contact in the caller's transaction: it is sent exactly when the contact exists. */
+export function sendValidationCode(tx: Database, contact: ContactRow, code: string) {
+  const isEmail = contact.type === 'email';
+  return enqueue(tx, {
+    channel: isEmail ? 'email' : 'sms',
+    template: isEmail ? 'email_validation' : 'phone_validation',
+    recipient: contact.value,
+    subject: isEmail ? 'Confirm your email address' : null,
+    body: `Your validation code is ${code}. It is valid for 24 hours.`,
+    payload: { code, contactId: contact.id, userId: contact.userId },
+  });
+}
+
+function codeMatches(row: ContactRow, code: string, now: Date): boolean {
+  if (!row.validationCodeHash || !row.validationSentAt) return false;
+  if (now.getTime() - row.validationSentAt.getTime() > VALIDATION_CODE_TTL_MS) return false;
+  const given = Buffer.from(sha256Hex(code.trim()), 'hex');
+  const stored = Buffer.from(row.validationCodeHash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+// ---- sign-in hint ----
+
+export interface LoginHint {
+  /** Query parameters for the sign-in page, `application/x-www-form-urlencoded`. */
+  params: string;
+  /** Several accounts hold the address: the person must enter their username themselves. */
+  manualEntry: boolean;
+}
+
+/**
+ * Sign-in parameters for an email address: `login_hint` and, when one account holds the address
+ * and belongs to an organization, that organization's slug (where it signs in). When several
+ * accounts hold it (one active, others as disabled contacts of former owners) there is no telling
+ * which is meant: `route=manual` asks for manual entry. An unknown address gets the bare hint, so
+ * the answer does not tell who has an account.
+ */
+export async function loginHint(ctx: Ctx, email: string): Promise<LoginHint> {
+  requireSignedIn(ctx);
+  const address = checkEmail(email);
+  const holders = await findUsersHoldingEmail(ctx.db, address, 2);
+  if (holders.length > 1) return { params: new URLSearchParams({ route: 'manual', login_hint: address }).toString(), manualEntry: true };
+  const p = new URLSearchParams({ login_hint: address });
+  const slug = holders[0]?.organizationSlug;
+  if (slug) p.set('organization', slug);
+  return { params: p.toString(), manualEntry: false };
+}
+
+// ---- writes ----
+
+/** Sets the user's primary email (admins): the primary contact takes the new, validated address. */
+export async function replacePrimaryEmail(tx: Database, userId: string, email: string): Promise<void> {
+  const existing = await findContactByValue(tx, userId, 'email', email);
+  const now = new Date();
+  if (existing?.isPrimary && existing.state === 'active') return;
+  await clearPrimaryContact(tx, userId, 'email');
+  if (existing) await updateContact(tx, existing.id, { isPrimary: true, state: 'active', validatedAt: existing.validatedAt ?? now, validationCodeHash: null });
+  else await insertContact(tx, { userId, type: 'email', value: email, isPrimary: true, validatedAt: now });
+}
+
+export interface AddContactInput {
+  userId?: string | null;
+  type: 'email' | 'phone';
+  value: string;
+  label?: string | null;
+}
+
+/** Adds an unvalidated email or phone and sends it a 6-digit code (outbox, same transaction). */
+export async function addContact(ctx: Ctx, input: AddContactInput): Promise<{ contact: ContactRow; user: UserRow }> {
+  const me = requireSignedIn(ctx);
+  const user = await requireUser(ctx, input.userId ?? me);
+  await ctx.authz.assert('user:manageContacts', { userId: user.id }, { message: 'You may change only your own contacts' });
+  const value = input.type === 'email' ? checkEmail(input.value) : checkPhone(input.value);
+  const label = optionalText(input.label, 'label', 255) ?? null;
+  // Emails are unique system-wide by index; a phone only needs to be new for this user.
+  if (input.type === 'phone' && (await findContactByValue(ctx.db, user.id, 'phone', value))) throw conflict('phone', 'You already have this phone number');
+  const pending = newValidationCode(new Date());
+  const contact = await withUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      const contact = await insertContact(tx, { userId: user.id, type: input.type, value, label, ...pending });
+      await sendValidationCode(tx, contact, pending.code);
+      await recordEvent(tx, ctx, {
+        action: 'contact.add',
+        user2Id: user.id,
+        email: input.type === 'email' ? value : null,
+        data: { contactId: contact.id, type: input.type },
+      });
+      return contact;
+    }),
+  );
+  forgetUser(ctx, user.id);
+  return { contact, user };
+}
+
+/**
+ * Removes an email or phone. The primary one cannot go while others of its type remain (make
+ * another primary first, so the account never silently loses its primary address); the last
+ * one may go, leaving the account without one (sign-in by username still works).
+ */
+export async function removeContact(ctx: Ctx, id: string, type: 'email' | 'phone'): Promise<UserRow> {
+  requireSignedIn(ctx);
+  const contact = await requireOwnContact(ctx, id, type);
+  await ctx.db.transaction(async (tx) => {
+    if (contact.isPrimary && (await countOtherContacts(tx, contact.userId, type, contact.id)) > 0) {
+      throw new DomainError('PRECONDITION_FAILED', `Make another ${type === 'email' ? 'email' : 'phone number'} primary before removing the primary one`, 'id');
+    }
+    await deleteContact(tx, contact.id);
+    await recordEvent(tx, ctx, {
+      action: 'contact.remove',
+      user2Id: contact.userId,
+      email: type === 'email' ? contact.value : null,
+      data: { contactId: contact.id, type, wasPrimary: contact.isPrimary },
+    });
+  });
+  forgetUser(ctx, contact.userId);
+  return (await ctx.loaders.userById.load(contact.userId))!;
+}
+
+/** Marks a contact validated with the code it was sent; instance admins may skip the code. */
+export async function validateContact(ctx: Ctx, id: string, type: 'email' | 'phone', code: string | null | undefined): Promise<{ contact: ContactRow; user: UserRow }> {
+  requireSignedIn(ctx);
+  const contact = await requireOwnContact(ctx, id, type);
+  const user = (await ctx.loaders.userById.load(contact.userId))!;
+  if (contact.validatedAt) return { contact, user };
+  const now = new Date();
+  if (code == null || code.trim() === '') {
+    if (!ctx.authz.isInstanceAdmin) throw validation('code', 'The validation code is required');
+  } else if (!codeMatches(contact, code, now)) {
+    // Counted in its own statement, so the failure is remembered although the mutation fails.
+    const attempts = contact.validationAttempts + 1;
+    const voided = attempts >= MAX_CODE_ATTEMPTS;
+    if (contact.validationCodeHash) await updateContact(ctx.db, contact.id, { validationAttempts: attempts, ...(voided ? { validationCodeHash: null } : {}) });
+    if (voided || !contact.validationCodeHash) throw validation('code', 'Too many wrong codes: remove this contact and add it again for a new code');
+    throw validation('code', 'The code is wrong or has expired');
+  }
+  const result = await ctx.db.transaction(async (tx) => {
+    const updated = await updateContact(tx, contact.id, { validatedAt: now, validationCodeHash: null });
+    // A validated email confirms the account (GitLab's confirmed_at).
+    const u = type === 'email' && !user.confirmedAt ? await updateUser(tx, user.id, { confirmedAt: now }) : user;
+    await recordEvent(tx, ctx, {
+      action: 'contact.validate',
+      user2Id: user.id,
+      email: type === 'email' ? contact.value : null,
+      data: { contactId: contact.id, type, withCode: code != null && code.trim() !== '' },
+    });
+    return { contact: updated!, user: u! };
+  });
+  forgetUser(ctx, user.id);
+  return result;
+}
+
+/** Makes a validated contact the primary of its type, unsetting the old one in the same transaction. */
+export async function setPrimaryContact(ctx: Ctx, id: string): Promise<{ contact: ContactRow; user: UserRow }> {
+  requireSignedIn(ctx);
+  const contact = await requireOwnContact(ctx, id);
+  const user = (await ctx.loaders.userById.load(contact.userId))!;
+  if (!contact.validatedAt) throw new DomainError('PRECONDITION_FAILED', 'Only a validated contact can become primary', 'id');
+  if (contact.isPrimary) return { contact, user };
+  const updated = await withUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      await clearPrimaryContact(tx, contact.userId, contact.type);
+      const row = await updateContact(tx, contact.id, { isPrimary: true });
+      await recordEvent(tx, ctx, {
+        action: 'contact.setPrimary',
+        user2Id: contact.userId,
+        email: contact.type === 'email' ? contact.value : null,
+        data: { contactId: contact.id, type: contact.type },
+      });
+      return row!;
+    }),
+  );
+  forgetUser(ctx, contact.userId);
+  // A new primary email is the user's email now (users.primary_email, set by the database).
+  return { contact: updated, user: contact.type === 'email' ? (await ctx.loaders.userById.load(contact.userId))! : user };
+}
