@@ -6,3 +6,4 @@ export * from './messages.js';
 export * from './auth.js';
 export * from './logs.js';
 export * from './outbox.js';
+export * from './rate-limits.js';

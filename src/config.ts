@@ -128,6 +128,15 @@ const envSchema = z.object({
   GRAPHQL_JIT_AFTER: int(2, 0, 1_000_000),
   HEAP_GROWING_PERCENT: int(100, 0, 1_000),
   REST_MOUNTS: restMounts,
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/[^\s]*$/.test(v), { message: 'must start with redis:// or rediss://' }),
+  RATE_LIMIT_WINDOW_S: int(60, 1, 86_400),
+  RATE_LIMIT_POINTS: int(1_000_000_000, 0, 2_000_000_000),
+  RATE_LIMIT_ANONYMOUS_POINTS: int(10_000_000, 0, 2_000_000_000),
+  RATE_LIMIT_SYNC_MS: int(500, 10, 600_000),
+  SIGN_IN_WINDOW_S: int(900, 1, 86_400),
+  SIGN_IN_MAX_ATTEMPTS: int(50, 1, 1_000_000),
+  SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: int(50, 1, 1_000_000),
+  MAX_LOGINS_PER_REQUEST: int(1, 1, 100),
 });
 
 export interface Config {
@@ -163,6 +172,22 @@ export interface Config {
   heapGrowingPercent: number;
   /** Where REST dialects answer, where configured otherwise than their defaults ([] = off). */
   restMounts: Partial<Record<RestDialectName, string[]>>;
+  /** Shared rate-limit counters in Redis (may hold credentials); unset: in the database. */
+  redisUrl?: string;
+  rateLimits: {
+    /** Fixed window of the request budgets. */
+    windowMs: number;
+    /** Cost points per window for a token or a signed-in session (0: no budget). */
+    points: number;
+    /** Cost points per window for anonymous calls from one client address (0: no budget). */
+    anonymousPoints: number;
+    /** How often each process syncs its spend to the shared counters. */
+    syncMs: number;
+    /** Sign-in throttle: attempts per account and per address per window. */
+    signIn: { windowMs: number; maxPerAccount: number; maxPerAddress: number };
+    /** `login` fields one request may hold. */
+    maxLoginsPerRequest: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -201,5 +226,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jitCompileAfter: e.GRAPHQL_JIT_AFTER,
     heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     restMounts: e.REST_MOUNTS,
+    redisUrl: e.REDIS_URL,
+    rateLimits: {
+      windowMs: e.RATE_LIMIT_WINDOW_S * 1000,
+      points: e.RATE_LIMIT_POINTS,
+      anonymousPoints: e.RATE_LIMIT_ANONYMOUS_POINTS,
+      syncMs: e.RATE_LIMIT_SYNC_MS,
+      signIn: { windowMs: e.SIGN_IN_WINDOW_S * 1000, maxPerAccount: e.SIGN_IN_MAX_ATTEMPTS, maxPerAddress: e.SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS },
+      maxLoginsPerRequest: e.MAX_LOGINS_PER_REQUEST,
+    },
   });
 }

@@ -4,6 +4,7 @@
 import type { Config } from './config.js';
 import type { AccessTokens } from './core/auth/jwt.js';
 import { Authz } from './core/auth/policy.js';
+import type { BudgetState, RateLimits } from './core/rate-limit/index.js';
 import { ANONYMOUS, type Principal } from './core/auth/principal.js';
 import type { Database } from './core/db.js';
 import { unauthenticated } from './core/errors.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   db: Database;
   config: Config;
   accessTokens: AccessTokens;
+  /** Request budgets and the sign-in throttle, shared with the other processes (core/rate-limit). */
+  rateLimits: RateLimits;
 }
 
 export interface RequestMeta {
@@ -31,6 +34,8 @@ export interface Context extends RequestMeta {
   principal: Principal;
   authz: Authz;
   loaders: Loaders;
+  /** This request's charge against its caller's budget, once charged (the `rateLimit` field reads it). */
+  budget?: BudgetState;
 }
 
 /** What services need of a request: who calls, its authorization and loaders, the database. */

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { AccessTokens } from './core/auth/jwt.js';
 import { openDatabase, type DbHandle } from './core/db.js';
+import { RateLimits } from './core/rate-limit/index.js';
+import { recordLiftedLocks } from './modules/auth/auth.service.js';
 import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
 import { startOutboxWorker } from './modules/outbox/outbox.worker.js';
 import { createServer } from './server.js';
@@ -34,8 +36,16 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
       issuer: config.jwt.issuer,
       ttlSeconds: config.jwt.accessTokenTtlSeconds,
     });
-    const deps: AppDeps = { db: database.db, config, accessTokens };
-    const app = await createServer({ config, database, deps, logger });
+    const rateLimits = await RateLimits.open(database.db, config, logger);
+    rateLimits.signIn.startSweeping(
+      (locks) => recordLiftedLocks(database.db, locks),
+      (err) => logger.warn({ err }, 'sign-in throttle sweep failed; the next one retries'),
+    );
+    const deps: AppDeps = { db: database.db, config, accessTokens, rateLimits };
+    const app = await createServer({ config, database, deps, logger }).catch(async (err) => {
+      await rateLimits.close();
+      throw err;
+    });
     await app.ready();
     // Delivers queued email when SMTP_URL is set; otherwise messages stay readable in the outbox.
     const outboxWorker = startOutboxWorker(database, config, logger);
@@ -45,6 +55,8 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
       deps,
       async close() {
         await app.close();
+        // After the last request: its spend reaches the shared counters before the database closes.
+        await rateLimits.close();
         await outboxWorker?.stop();
         await database.close();
       },

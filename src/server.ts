@@ -7,7 +7,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
@@ -16,8 +16,10 @@ import { errorLoggingPlugin, formatError, withoutSuggestions } from './core/grap
 import { frameworkError, scopePlugin } from './core/graphql/request-rules.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { KnownQueries } from './core/graphql/known-queries.js';
-import { limitsPlugin, oversizedAnswer } from './core/graphql/limits.js';
+import { checkLimits, limitsPlugin, oversizedAnswer } from './core/graphql/limits.js';
 import { lazyValidatorBuilder } from './core/lazy-validator.js';
+import { rateLimitPlugin } from './core/rate-limit/graphql.js';
+import { writeBudgetHeaders } from './core/rate-limit/headers.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
@@ -88,6 +90,12 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.decorate('queryJit', jit);
   const known = new KnownQueries(schema, config.limits, jit);
   app.decorate('knownQueries', known);
+  // An operation's cost for the budgets (at least 1: a request whose variables do not coerce
+  // costs 0 to the limits); null when the limits refuse it, uncharged (checkLimits caches both).
+  const costOf = (document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>) => {
+    const { error, cost } = checkLimits(schema, config.limits, document, operationName, variables);
+    return error ? null : Math.max(1, cost);
+  };
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.introspection,
@@ -105,7 +113,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), scopePlugin(), credentialCachePlugin(deps),
+      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), rateLimitPlugin(deps.rateLimits, costOf), scopePlugin(), credentialCachePlugin(deps),
       jitPlugin(jit, {
         answered: (text, requestedName, document, operationName) => known.remember(text, requestedName, document, operationName),
         skip: (ctx) => known.triedCompiled(ctx),
@@ -150,8 +158,13 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       if (match) {
         const ctx = await contextOf(request).catch(() => undefined);
         if (ctx) {
-          const answer = await known.answer(match, ctx).catch(() => null);
-          if (answer) return reply.code(200).type(answer.contentType).send(answer.body);
+          // Charged before it runs; over budget, it falls through and Apollo answers the 429.
+          const admit = (cost: number) => (ctx.budget = deps.rateLimits.charge(ctx.principal, ctx.ip, cost) ?? undefined)?.allowed !== false;
+          const answer = await known.answer(match, ctx, admit).catch(() => null);
+          if (answer) {
+            if (ctx.budget) writeBudgetHeaders(ctx.budget, 'standard', (k, v) => reply.header(k, v));
+            return reply.code(200).type(answer.contentType).send(answer.body);
+          }
           laneContexts.set(request, ctx);
         }
       }

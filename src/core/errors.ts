@@ -55,3 +55,25 @@ export const forbidden = (why?: string) => new DomainError('FORBIDDEN', why);
 export const unauthenticated = (why?: string) => new DomainError('UNAUTHENTICATED', why);
 export const validation = (field: string, message: string) => new DomainError('VALIDATION_FAILED', message, field);
 export const conflict = (field: string, message: string) => new DomainError('CONFLICT', message, field);
+
+/**
+ * Over a budget or throttled: 429 with Retry-After (and, from budgets, the RateLimit-* headers).
+ * graphql-js copies an original error's `extensions` onto the error it reports, and Apollo turns
+ * `extensions.http` into the response's status and headers, so a resolver's throw answers 429 too.
+ */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string = ERROR_CODES.RATE_LIMITED.message,
+    /** Further headers for the answer (RateLimit-*), lower-case names. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super('RATE_LIMITED', message);
+  }
+  get extensions() {
+    return { code: this.code, http: { status: this.status, headers: new Map(Object.entries(this.responseHeaders)) } };
+  }
+  get responseHeaders(): Record<string, string> {
+    return { ...this.headers, 'retry-after': String(Math.max(1, Math.ceil(this.retryAfterSeconds))) };
+  }
+}

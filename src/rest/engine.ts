@@ -7,6 +7,8 @@ import { execute, parse, validate, type DocumentNode, type GraphQLSchema, type O
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { QueryJit } from '../core/graphql/jit.js';
+import { checkLimits } from '../core/graphql/limits.js';
+import { headerStyleOf, writeBudgetHeaders } from '../core/rate-limit/headers.js';
 import { frameworkError, fromDomain as publicDomainError, fromUserError, publicError, scopeRefusal, type PublicError } from '../core/graphql/request-rules.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { DomainError, ERROR_CODES } from '../core/errors.js';
@@ -94,6 +96,7 @@ export interface MountOptions {
 
 export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect, mount, logger }: MountOptions): void {
   const compiled = compileDialect(schema, dialect);
+  const headerStyle = headerStyleOf(dialect.name);
   const send = (reply: FastifyReply, e: DialectError) => {
     const { status, body } = dialect.error(e);
     return reply.code(status).type('application/json; charset=utf-8').send(body);
@@ -145,6 +148,16 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
         } catch (err) {
           if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
+        }
+        // The same budget as /graphql, charged the operation's cost before it runs.
+        const limits = checkLimits(schema, deps.config.limits, document, undefined, variables);
+        if (!limits.error) {
+          const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
+          if (budget) {
+            ctx.budget = budget;
+            writeBudgetHeaders(budget, headerStyle, (k, v) => reply.header(k, v));
+            if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
+          }
         }
         const jitData = isMutation ? null : await jit.tryQuery(document, undefined, ctx, variables);
         const result = jitData ? { data: jitData } : await execute({ schema, document, contextValue: ctx, variableValues: variables });

@@ -9,6 +9,7 @@ import { createAuthz, type AppDeps, type Context } from '../context.js';
 import { AccessTokens } from '../core/auth/jwt.js';
 import type { Principal } from '../core/auth/principal.js';
 import { openDatabase, type Database } from '../core/db.js';
+import { RateLimits } from '../core/rate-limit/index.js';
 import { createLoaders } from '../loaders.js';
 import { bootstrap } from '../modules/bootstrap/bootstrap.service.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
@@ -45,7 +46,9 @@ export async function seedDemo(db: Database, config: Config, log: (s: string) =>
   }
   const schema = await buildSchema();
   const accessTokens = await AccessTokens.load(db, { privateKeyPem: config.jwt.privateKeyPem, issuer: config.jwt.issuer, ttlSeconds: config.jwt.accessTokenTtlSeconds });
-  const deps: AppDeps = { db, config, accessTokens };
+  // The seed signs nobody in and is charged nothing; services still expect the process's limits.
+  const rateLimits = await RateLimits.open(db, config);
+  const deps: AppDeps = { db, config, accessTokens, rateLimits };
   const principals = new Map<string, Principal>([['admin', await principalOf(db, config.admin.username)]]);
   const run = runner(schema, deps, principals);
 
@@ -98,6 +101,7 @@ export async function seedDemo(db: Database, config: Config, log: (s: string) =>
     'alice',
   );
   log(`demo data: ${DEMO_USERS.length} users (password "<username>-demo-password"), 5 organizations, 3 groups, 3 messages, 5 invitations`);
+  await rateLimits.close();
   return true;
 }
 

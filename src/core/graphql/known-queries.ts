@@ -121,11 +121,13 @@ export class KnownQueries {
    * limits, or any error at all). An answer over the response bound falls through too: Apollo
    * runs the query again and refuses it the way it refuses every such answer.
    */
-  async answer(match: NonNullable<ReturnType<KnownQueries['match']>>, contextValue: object): Promise<LaneAnswer | null> {
+  async answer(match: NonNullable<ReturnType<KnownQueries['match']>>, contextValue: object, admit?: (cost: number) => boolean): Promise<LaneAnswer | null> {
     const { known, variables, contentType } = match;
     const { error, cost } = checkLimits(this.schema, this.limits, known.document, known.operationName, variables);
     // cost 0: the variables do not coerce; Apollo answers that.
     if (error || cost === 0) return this.fallThrough();
+    // The caller's budget (core/rate-limit): refused, Apollo's path answers the refusal.
+    if (admit && !admit(cost)) return this.fallThrough();
     const data = await this.jit.tryQuery(known.document, known.requestedName, contextValue, variables);
     if (!data) {
       (contextValue as Record<symbol, unknown>)[TRIED] = true;

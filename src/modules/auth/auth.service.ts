@@ -2,10 +2,11 @@
 // or revoke a token, what an expired or revoked one gets, what each attempt writes to the logs.
 import { hashPassword, needsRehash, verifyPassword } from '../../core/auth/passwords.js';
 import { assertCan } from '../../core/auth/policy.js';
-import { TOKEN_SCOPES, type Principal, type TokenScope } from '../../core/auth/principal.js';
+import { ANONYMOUS, TOKEN_SCOPES, type Principal, type TokenScope } from '../../core/auth/principal.js';
 import { hashToken, newPersonalToken, PERSONAL_TOKEN_PREFIX } from '../../core/auth/secrets.js';
 import type { Database } from '../../core/db.js';
-import { DomainError, notFound, unauthenticated, validation } from '../../core/errors.js';
+import { DomainError, notFound, RateLimitedError, unauthenticated, validation } from '../../core/errors.js';
+import { signInKeys, type LiftedLock, type ThrottleVerdict } from '../../core/rate-limit/sign-in.js';
 import type { AppDeps, RequestMeta } from '../../context.js';
 import { insertLoginLog } from '../logs/log.repo.js';
 import { tokenOrganizationOf } from '../../core/auth/tenant.js';
@@ -68,7 +69,11 @@ export interface LoginResult {
 // argon2 work grows with the input; nobody's password is longer than this.
 const MAX_PASSWORD_LENGTH = 1024;
 
-/** Signs in by username or email. Every attempt, good or bad, writes a login-log row. */
+/**
+ * Signs in by username or email. Every attempt, good or bad, writes a login-log row. Attempts
+ * are throttled per account and per client address (core/rate-limit/sign-in.ts): one over the
+ * limit is refused with RATE_LIMITED before its password is checked, whichever password it has.
+ */
 export async function login(c: Caller, input: { login: string; password: string }): Promise<LoginResult> {
   const name = input.login.trim();
   if (name.length === 0 || name.length > 255) throw validation('login', 'Login must be 1 to 255 characters');
@@ -76,6 +81,34 @@ export async function login(c: Caller, input: { login: string; password: string 
     throw validation('password', `Password must be 1 to ${MAX_PASSWORD_LENGTH} characters`);
   }
   const user = await findSignInUser(c.db, name);
+  const throttle = c.deps.rateLimits.signIn;
+  const keys = signInKeys(user?.id ?? null, name, c.ip);
+  const verdict = await throttle.attempt(keys);
+  const now = new Date();
+  const log = (failure: string | null, throttleEvents: Pick<ThrottleVerdict, 'lifted' | 'reachedLimit'>) =>
+    c.db.transaction(async (tx) => {
+      await insertLoginLog(tx, {
+        userId: user?.id ?? null,
+        success: failure === null,
+        ip: c.ip,
+        userAgent: c.userAgent?.slice(0, 512) ?? null,
+        failureReason: failure,
+        createdAt: now,
+      });
+      // Locks and their automatic end are events of the account (user2) and the address (ip).
+      const actor = { principal: c.principal, ip: c.ip };
+      for (const l of throttleEvents.lifted) {
+        await recordEvent(tx, actor, { action: 'signIn.unlock', user2Id: l.scope === 'account' ? (user?.id ?? null) : null, data: { scope: l.scope, lockedUntil: l.lockedUntil.toISOString() } });
+      }
+      for (const l of throttleEvents.reachedLimit) {
+        await recordEvent(tx, actor, { action: 'signIn.lock', user2Id: l.scope === 'account' ? (user?.id ?? null) : null, data: { scope: l.scope, until: l.until.toISOString() } });
+      }
+      if (failure === null) await recordSignIn(tx, user!.id, now);
+    });
+  if (!verdict.allowed) {
+    await log('throttled', { lifted: verdict.lifted, reachedLimit: [] });
+    throw new RateLimitedError(verdict.retryAfterSeconds, `Too many sign-in attempts; try again in ${verdict.retryAfterSeconds} s`);
+  }
   const passwordOk = await verifyPassword(user?.passwordHash, input.password);
 
   let failure: 'INVALID_CREDENTIALS' | 'ACCOUNT_BLOCKED' | 'ACCOUNT_DISABLED' | null = null;
@@ -83,19 +116,10 @@ export async function login(c: Caller, input: { login: string; password: string 
   else if (user.state === 'blocked') failure = 'ACCOUNT_BLOCKED';
   else if (user.state === 'disabled') failure = 'ACCOUNT_DISABLED';
 
-  const now = new Date();
-  await c.db.transaction(async (tx) => {
-    await insertLoginLog(tx, {
-      userId: user?.id ?? null,
-      success: failure === null,
-      ip: c.ip,
-      userAgent: c.userAgent?.slice(0, 512) ?? null,
-      failureReason: failure?.toLowerCase() ?? null,
-      createdAt: now,
-    });
-    if (failure === null) await recordSignIn(tx, user!.id, now);
-  });
+  // A key that reached its limit with this attempt is locked from now on, unless it signed in.
+  await log(failure?.toLowerCase() ?? null, { lifted: verdict.lifted, reachedLimit: failure === null ? [] : verdict.reachedLimit });
   if (failure !== null) throw new DomainError(failure);
+  await throttle.signedIn(keys);
 
   if (needsRehash(user!.passwordHash!)) await updatePasswordHash(c.db, user!.id, await hashPassword(input.password));
   const { token, expiresAt } = await c.deps.accessTokens.sign(user!.id);
@@ -105,6 +129,15 @@ export async function login(c: Caller, input: { login: string; password: string 
     user: { ...user!, lastSignInAt: user!.currentSignInAt, currentSignInAt: now },
     principal: { kind: 'user', userId: user!.id, username: user!.username, isInstanceAdmin: user!.isAdmin, credential: { type: 'access_token', expiresAt } },
   };
+}
+
+/** Logs the sign-in locks the throttle's sweep found lifted (their window ended with no attempt since). */
+export async function recordLiftedLocks(db: Database, locks: readonly LiftedLock[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const l of locks) {
+      await recordEvent(tx, { principal: ANONYMOUS, ip: l.ip }, { action: 'signIn.unlock', user2Id: l.userId, data: { scope: l.scope, lockedUntil: l.lockedUntil.toISOString() } });
+    }
+  });
 }
 
 export interface CreateTokenInput {
