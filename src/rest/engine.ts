@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { hasScope } from '../core/auth/principal.js';
 import type { QueryJit } from '../core/graphql/jit.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from '../core/db-availability.js';
 import { DomainError, ERROR_CODES, statusOf, type ErrorCode } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
@@ -99,6 +100,12 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
     const { status, body } = dialect.error(e);
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   };
+  // The database is away: 503 in the dialect's error shape, with Retry-After (never a route's recover).
+  const unavailable = (request: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    request.log.warn({ reason: unavailableReason(err) }, 'database unavailable');
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return send(reply, { code: 'SERVICE_UNAVAILABLE', message: ERROR_CODES.SERVICE_UNAVAILABLE.message, status: 503 });
+  };
 
   for (const { route, document, isMutation } of compiled) {
     app.route({
@@ -110,6 +117,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
         const status = error.statusCode ?? 500;
+        if (isDatabaseUnavailable(error)) return unavailable(request, reply, error);
         if (status >= 500) {
           request.log.error({ err: error }, 'REST route failed');
           return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
@@ -162,6 +170,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           const code = String(e.extensions?.code ?? '');
           if (original instanceof GraphQLError && KNOWN.has(code)) return fail(reply, { code, message: original.message, status: statusOf(code as ErrorCode), resource: route.resource });
           if (!original) return fail(reply, { code: 'BAD_USER_INPUT', message: e.message, status: 400 });
+          if (isDatabaseUnavailable(original)) return unavailable(request, reply, original);
           logger.error({ reqId: request.id, err: original, route: `${route.method} ${route.path}` }, 'unexpected error in REST route');
           return fail(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
         }
