@@ -150,10 +150,18 @@ const envSchema = z.object({
   INTROSPECTION: bool(true),
   GRAPHIQL: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  // HTTP deadlines (0: none). A request's headers and body must arrive within
+  // REQUEST_TIMEOUT_MS (bodies are at most BODY_LIMIT: a client that cannot send that in 30 s
+  // is holding the connection, not using it), its headers within HEADERS_TIMEOUT_MS. An idle
+  // keep-alive connection closes after KEEP_ALIVE_TIMEOUT_MS: above the 60 s idle timeout of
+  // common load balancers and proxies, so that they close first and never reuse a connection
+  // this server is closing (a 502 for an innocent request). CONNECTION_TIMEOUT_MS ends a socket
+  // with no traffic either way (a client that stopped reading its answer); it is above every
+  // other deadline, so it only meets what those do not.
   REQUEST_TIMEOUT_MS: int(30_000, 0, 3_600_000),
   HEADERS_TIMEOUT_MS: int(10_000, 0, 3_600_000),
-  KEEP_ALIVE_TIMEOUT_MS: int(5_000, 0, 3_600_000),
-  CONNECTION_TIMEOUT_MS: int(60_000, 0, 3_600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(72_000, 0, 3_600_000),
+  CONNECTION_TIMEOUT_MS: int(120_000, 0, 3_600_000),
   MAX_QUERY_DEPTH: int(15, 2, 100),
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
   SMTP_URL: optionalString.refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+/.test(v), { message: 'must start with smtp:// or smtps://' }),

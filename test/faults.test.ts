@@ -126,10 +126,23 @@ describe.skipIf(!serverUrl || !template)('a gateway whose database goes away (Po
     const load = [...Array.from({ length: 6 }, (_, w) => worker(w)), poller()];
     const outages: { from: number; to: number }[] = [];
     await sleep(1500);
+    const during: { graphql?: unknown; rest?: unknown; healthz?: number } = {};
     for (const ms of [4000, 6000, 5000]) {
       const from = now();
       await proxy.cut();
-      await sleep(ms);
+      if (!during.rest) {
+        await sleep(1000);
+        // A read on each surface meanwhile: 503 in its own shape, with Retry-After.
+        const auth = { authorization: `Bearer ${ADMIN.token}` };
+        const g = await gw.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...auth }, payload: JSON.stringify({ query: '{ users(first: 1) { nodes { username } } }' }) });
+        const r = await gw.app.inject({ method: 'GET', url: '/api/v4/users', headers: auth });
+        during.graphql = { status: g.statusCode, retryAfter: g.headers['retry-after'], body: g.json() };
+        during.rest = { status: r.statusCode, retryAfter: r.headers['retry-after'], body: r.json() };
+        during.healthz = (await gw.app.inject({ method: 'GET', url: '/healthz' })).statusCode;
+        await sleep(ms - 1000);
+      } else {
+        await sleep(ms);
+      }
       // The database is reachable from the moment the proxy listens again.
       const to = now();
       await proxy.restore();
@@ -138,6 +151,14 @@ describe.skipIf(!serverUrl || !template)('a gateway whose database goes away (Po
     }
     running = false;
     await Promise.all(load);
+
+    expect(during.graphql).toEqual({
+      status: 503,
+      retryAfter: '1',
+      body: { errors: [expect.objectContaining({ message: 'The service is temporarily unavailable; retry later', extensions: { code: 'SERVICE_UNAVAILABLE' } })] },
+    });
+    expect(during.rest).toEqual({ status: 503, retryAfter: '1', body: { message: expect.stringMatching(/^503 /) } });
+    expect(during.healthz).toBe(200);
 
     // Nothing reached the process's last-resort handlers.
     expect(watch.seen.map((s) => `${s.kind}: ${String(s.err)}`)).toEqual([]);
