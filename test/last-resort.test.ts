@@ -69,6 +69,7 @@ describe('isDatabaseUnavailable', () => {
     ['statement_timeout', Object.assign(new Error(), { code: '57014' }), true],
     ['too many connections', Object.assign(new Error(), { code: '53300' }), true],
     ['connection exception class', Object.assign(new Error(), { code: '08006' }), true],
+    ['our own pool closed', Object.assign(new Error(), { code: 'CONNECTION_ENDED' }), false],
     ['unique violation', Object.assign(new Error(), { code: '23505' }), false],
     ['serialization failure', Object.assign(new Error(), { code: '40001' }), false],
     ['a bug', new TypeError('x is undefined'), false],

@@ -19,12 +19,12 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-// postgres.js's own connection errors and the socket errors it passes on.
+// postgres.js's own connection errors and the socket errors it passes on. Not its
+// CONNECTION_ENDED and CONNECTION_DESTROYED: those say this process closed its own pool (a bug
+// or a shutdown), not that the database went away, and stay internal errors.
 const CONNECTION_CODES = new Set([
   'DATABASE_UNAVAILABLE',
   'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
   'CONNECT_TIMEOUT',
   'ECONNREFUSED',
   'ECONNRESET',
