@@ -15,6 +15,33 @@ import { isEmail, isUsername } from './core/validation.js';
  */
 export const defaultPoolMax = (cores = availableParallelism()): number => Math.min(10, Math.max(2, 2 * cores));
 
+/** How long the gateway waits for PostgreSQL before it answers 503 SERVICE_UNAVAILABLE. */
+export interface DatabaseFaultLimits {
+  /** Opening a connection (TCP, TLS, start-up, authentication). */
+  connectTimeoutMs: number;
+  /** A statement waiting for a pool connection (and a transaction for its BEGIN). */
+  connectionWaitMs: number;
+  /** PostgreSQL's statement_timeout on the pool's sessions (0: none). */
+  statementTimeoutMs: number;
+  /** PostgreSQL's idle_in_transaction_session_timeout on the pool's sessions (0: none). */
+  idleInTransactionTimeoutMs: number;
+  /** The longest pause between reconnect attempts while the database is away. */
+  reconnectDelayMaxMs: number;
+}
+
+/**
+ * Defaults: a database that does not answer fails a request within a few seconds rather than
+ * holding it (and its client) for the length of the outage; reconnects stay close enough
+ * together that the pool is back well within a second of the database.
+ */
+export const DATABASE_FAULT_DEFAULTS: DatabaseFaultLimits = {
+  connectTimeoutMs: 5_000,
+  connectionWaitMs: 3_000,
+  statementTimeoutMs: 15_000,
+  idleInTransactionTimeoutMs: 15_000,
+  reconnectDelayMaxMs: 500,
+};
+
 const bool = (dflt: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -89,6 +116,12 @@ const envSchema = z.object({
   }),
   DATABASE_POOL_MAX: int(defaultPoolMax(), 1, 200),
   DATABASE_PLAN_CACHE_MODE: z.enum(['force_generic_plan', 'auto', 'force_custom_plan']).default('force_generic_plan'),
+  DATABASE_CONNECT_TIMEOUT_MS: int(DATABASE_FAULT_DEFAULTS.connectTimeoutMs, 100, 600_000),
+  DATABASE_CONNECTION_WAIT_MS: int(DATABASE_FAULT_DEFAULTS.connectionWaitMs, 50, 600_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(DATABASE_FAULT_DEFAULTS.statementTimeoutMs, 0, 86_400_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(DATABASE_FAULT_DEFAULTS.idleInTransactionTimeoutMs, 0, 86_400_000),
+  DATABASE_RECONNECT_DELAY_MAX_MS: int(DATABASE_FAULT_DEFAULTS.reconnectDelayMaxMs, 10, 60_000),
+  READY_TIMEOUT_MS: int(1_000, 50, 60_000),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_USERNAME: z
@@ -117,6 +150,18 @@ const envSchema = z.object({
   INTROSPECTION: bool(true),
   GRAPHIQL: bool(true),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  // HTTP deadlines (0: none). A request's headers and body must arrive within
+  // REQUEST_TIMEOUT_MS (bodies are at most BODY_LIMIT: a client that cannot send that in 30 s
+  // is holding the connection, not using it), its headers within HEADERS_TIMEOUT_MS. An idle
+  // keep-alive connection closes after KEEP_ALIVE_TIMEOUT_MS: above the 60 s idle timeout of
+  // common load balancers and proxies, so that they close first and never reuse a connection
+  // this server is closing (a 502 for an innocent request). CONNECTION_TIMEOUT_MS ends a socket
+  // with no traffic either way (a client that stopped reading its answer); it is above every
+  // other deadline, so it only meets what those do not.
+  REQUEST_TIMEOUT_MS: int(30_000, 0, 3_600_000),
+  HEADERS_TIMEOUT_MS: int(10_000, 0, 3_600_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(72_000, 0, 3_600_000),
+  CONNECTION_TIMEOUT_MS: int(120_000, 0, 3_600_000),
   MAX_QUERY_DEPTH: int(15, 2, 100),
   MAX_QUERY_COST: int(50_000, 10, 10_000_000),
   MAX_ALIASES: int(100, 1, 100_000),
@@ -146,6 +191,10 @@ export interface Config {
   databasePoolMax: number;
   /** PostgreSQL's plan_cache_mode for the pool's sessions (db.ts says why generic). */
   databasePlanCacheMode: 'force_generic_plan' | 'auto' | 'force_custom_plan';
+  /** When PostgreSQL counts as away (requests get 503 SERVICE_UNAVAILABLE). */
+  databaseFaults: DatabaseFaultLimits;
+  /** How long /readyz waits for the database before it answers 503. */
+  readyTimeoutMs: number;
   dataDir: string;
   logLevel: string;
   admin: { username: string; email: string; password?: string; token?: string };
@@ -161,6 +210,8 @@ export interface Config {
    * faster than the document).
    */
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxResponseBytes: number; maxTokens: number };
+  /** Deadlines of the HTTP server for slow or idle clients (0: none); see server.ts. */
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; connectionTimeoutMs: number };
   /** SMTP server for the outbox worker (may hold credentials); unset: messages stay in the outbox. */
   smtpUrl?: string;
   outboxIntervalMs: number;
@@ -204,12 +255,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  // Node refuses a header deadline past the request's (which covers the headers too).
+  if (e.REQUEST_TIMEOUT_MS > 0 && e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([`HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`]);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     databasePlanCacheMode: e.DATABASE_PLAN_CACHE_MODE,
+    databaseFaults: {
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      connectionWaitMs: e.DATABASE_CONNECTION_WAIT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      reconnectDelayMaxMs: e.DATABASE_RECONNECT_DELAY_MAX_MS,
+    },
+    readyTimeoutMs: e.READY_TIMEOUT_MS,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
     admin: { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, token: e.ADMIN_TOKEN },
@@ -220,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     limits: { maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, maxAliases: e.MAX_ALIASES, maxResponseBytes: e.MAX_RESPONSE_BYTES, maxTokens: e.MAX_QUERY_TOKENS },
+    http: { requestTimeoutMs: e.REQUEST_TIMEOUT_MS, headersTimeoutMs: e.HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS, connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS },
     smtpUrl: e.SMTP_URL,
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS,

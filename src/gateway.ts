@@ -27,7 +27,9 @@ export interface StartOptions {
 }
 
 export async function startGateway(config: Config, logger: Logger, opts: StartOptions = {}): Promise<Gateway> {
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, planCacheMode: config.databasePlanCacheMode }));
+  const database =
+    opts.database ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, planCacheMode: config.databasePlanCacheMode, faults: config.databaseFaults }));
   try {
     await database.migrate();
     await bootstrap(database.db, config, opts.print);

@@ -1,9 +1,12 @@
 // Start: configuration → database → migrations → bootstrap → HTTP. Stops gracefully on
 // SIGTERM/SIGINT: no new connections, in-flight requests drain, then the database closes.
+// Unexpected errors meet core/last-resort.ts: logged, and the process exits (non-zero, after
+// the same drain) only when its state is unknown.
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig } from './config.js';
 import { applyHeapGrowth } from './core/heap.js';
+import { installLastResortHandlers } from './core/last-resort.js';
 import { createLogger } from './core/logger.js';
 import { startGateway } from './gateway.js';
 
@@ -19,6 +22,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // Until the server listens there is nothing to drain: exit at once.
+  let exit: (code: number) => void = (code) => process.exit(code);
+  installLastResortHandlers(logger, { exit: (code) => exit(code) });
   const heapGrowingPercent = applyHeapGrowth(config.heapGrowingPercent);
   const gateway = await startGateway(config, logger);
   const url = await gateway.app.listen({ port: config.port, host: config.host });
@@ -28,7 +34,7 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests');
@@ -41,13 +47,14 @@ async function main(): Promise<void> {
       .close()
       .then(() => {
         logger.info('shutdown complete');
-        process.exit(0);
+        process.exit(code);
       })
       .catch((err) => {
         logger.error({ err }, 'shutdown failed');
         process.exit(1);
       });
   };
+  exit = (code) => stop('fatal error', code);
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }

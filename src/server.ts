@@ -11,8 +11,9 @@ import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from './core/db-availability.js';
 import { DomainError, ERROR_CODES } from './core/errors.js';
-import { errorLoggingPlugin, formatError, withoutSuggestions } from './core/graphql/errors.js';
+import { errorLoggingPlugin, formatError, unavailablePlugin, withoutSuggestions } from './core/graphql/errors.js';
 import { frameworkError, scopePlugin } from './core/graphql/request-rules.js';
 import { jitPlugin, QueryJit } from './core/graphql/jit.js';
 import { KnownQueries } from './core/graphql/known-queries.js';
@@ -68,6 +69,18 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     // 414; Node's 16 KiB header limit still bounds the request line.
     routerOptions: { maxParamLength: 16_384 },
     return503OnClosing: true,
+    // Deadlines for slow and idle clients (config.ts has the defaults and why). Unset, fastify
+    // gives no deadline for a request's body: one byte every few seconds held a request open
+    // for good. Node checks the header and request deadlines every connectionsCheckingInterval,
+    // so it is a fraction of the shorter one (the cut comes at most that late).
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(config.http.requestTimeoutMs, config.http.headersTimeoutMs),
+    },
     // Route schemas compile on first use, not at start (core/lazy-validator.ts).
     schemaController: { compilersFactory: { buildValidator: lazyValidatorBuilder() } },
   });
@@ -77,6 +90,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
     const shown = frameworkError(error, { bodyLimit: config.bodyLimit });
     if (shown) return reply.code(shown.status).send(errorBody(request, shown.code, shown.message));
     request.log.error({ err: error }, 'unexpected error');
@@ -113,7 +127,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // No HTTP cache hints are served, and Apollo's cache-control plugin wraps every field
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), limitsPlugin(schema, config.limits), rateLimitPlugin(deps.rateLimits, costOf), scopePlugin(), credentialCachePlugin(deps),
+      ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), unavailablePlugin(logger), limitsPlugin(schema, config.limits), rateLimitPlugin(deps.rateLimits, costOf), scopePlugin(), credentialCachePlugin(deps),
       jitPlugin(jit, {
         answered: (text, requestedName, document, operationName) => known.remember(text, requestedName, document, operationName),
         skip: (ctx) => known.triedCompiled(ctx),
@@ -137,6 +151,12 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       } catch (err) {
         if (err instanceof DomainError) {
           throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status, headers: wwwAuthenticate(err) } } });
+        }
+        if (isDatabaseUnavailable(err)) {
+          request.log.warn({ reason: unavailableReason(err) }, 'database unavailable');
+          throw new GraphQLError(ERROR_CODES.SERVICE_UNAVAILABLE.message, {
+            extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]) } },
+          });
         }
         // Failed before Apollo's request pipeline, so its error-logging plugin never sees it.
         request.log.error({ err }, 'could not build the request context');
@@ -184,17 +204,31 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   registerRest(app, { schema, jit, deps, logger });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Answers within READY_TIMEOUT_MS whatever the database does: a probe that hangs with the
+  // database tells the orchestrator nothing, and piles up.
   app.get('/readyz', async (request, reply) => {
     try {
-      await database.checkReady();
+      await database.checkReady(config.readyTimeoutMs);
       return { status: 'ready' };
     } catch (err) {
-      request.log.warn({ err }, 'not ready');
-      return reply.code(503).send({ status: 'unavailable' });
+      request.log.warn({ reason: unavailableReason(err) ?? (err instanceof Error ? err.message : String(err)) }, 'not ready');
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ status: 'unavailable' });
     }
   });
 
   return app;
+}
+
+/** How often Node looks for requests past their header or body deadline. */
+const checkingInterval = (...timeouts: number[]) => Math.max(50, Math.min(1_000, ...timeouts.filter((t) => t > 0).map((t) => Math.floor(t / 4))));
+
+/** The database is away: 503 with Retry-After, in the shape of the path's surface. */
+function serviceUnavailable(request: FastifyRequest, reply: FastifyReply, reason: string | null) {
+  request.log.warn({ reason }, 'database unavailable');
+  return reply
+    .code(503)
+    .header('retry-after', String(RETRY_AFTER_SECONDS))
+    .send(errorBody(request, 'SERVICE_UNAVAILABLE', ERROR_CODES.SERVICE_UNAVAILABLE.message));
 }
 
 function wwwAuthenticate(err: DomainError): HeaderMap | undefined {

@@ -10,7 +10,8 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as tables from '../../schema/index.js';
-import { defaultPoolMax } from '../config.js';
+import { DATABASE_FAULT_DEFAULTS, defaultPoolMax, type DatabaseFaultLimits } from '../config.js';
+import { boundedBegin, ConnectionWaitBound, DatabaseUnavailableError } from './db-availability.js';
 
 export type Schema = typeof tables;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -24,8 +25,11 @@ export interface DbHandle {
   /** The last few statements' SQL text (no parameters), to tell which ones a count includes. */
   readonly recentStatements: readonly string[];
   migrate(): Promise<void>;
-  /** Throws unless the database answers and every migration in schema/migrations is applied. */
-  checkReady(): Promise<void>;
+  /**
+   * Throws unless the database answers within timeoutMs and every migration in
+   * schema/migrations is applied.
+   */
+  checkReady(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
   /** PGlite only: the whole data directory as a tarball (for test snapshots). */
   dumpDataDir?: () => Promise<Blob>;
@@ -37,6 +41,8 @@ export interface OpenOptions {
   poolMax?: number;
   /** PostgreSQL only: plan_cache_mode of the pool's sessions (default force_generic_plan, see below). */
   planCacheMode?: 'force_generic_plan' | 'auto' | 'force_custom_plan';
+  /** PostgreSQL only: how long to wait for the server before answering "unavailable" (config.ts). */
+  faults?: Partial<DatabaseFaultLimits>;
   /** PGlite only: start from a dumped data directory (tests use a migrated snapshot). */
   loadDataDir?: Blob;
   /** PGlite only: keep everything in memory (tests). */
@@ -86,17 +92,41 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     // (actor, occurred_at, id) index backwards and stops after the page (150 buffers). Measured
     // on the benchmark's logs intent: PostgreSQL CPU 2.87 -> 0.89 ms per request. Our statements
     // are keyed lookups and per-parent pages, whose best plan does not depend on the values.
+    const limits = { ...DATABASE_FAULT_DEFAULTS, ...opts.faults };
     const client = postgres(url, {
       max: opts.poolMax ?? defaultPoolMax(),
       onnotice: () => {},
-      connection: { application_name: 'identity-graph-gateway', plan_cache_mode: opts.planCacheMode ?? 'force_generic_plan' },
+      connect_timeout: limits.connectTimeoutMs / 1000,
+      // postgres.js's own back-off grows to 20 s after a few failed connects (the failures of
+      // every connection count), so a pool kept waiting that long after the database was back.
+      // Capped, with jitter so that several gateways do not reconnect in step.
+      backoff: (retries: number) => (Math.min(limits.reconnectDelayMaxMs, 50 * 2 ** retries) * (0.5 + Math.random() / 2)) / 1000,
+      connection: {
+        application_name: 'identity-graph-gateway',
+        plan_cache_mode: opts.planCacheMode ?? 'force_generic_plan',
+        // Server-side bounds, sent at connect: a statement that runs too long is cancelled
+        // (57014), and a session left idle inside a transaction (its client gone, a request
+        // stuck) is ended so that its locks do not stall the writes of the next requests.
+        statement_timeout: limits.statementTimeoutMs,
+        idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+      },
     });
+    const waitBound = new ConnectionWaitBound(limits.connectionWaitMs);
     // Drizzle sends unnamed statements, which PostgreSQL parses and plans on every call; with
     // prepare: true postgres.js names each statement text once per connection and reuses it
     // (the texts are a bounded set: fixed queries whose IN-lists vary only in length).
+    // Every statement's wait for a connection is bounded (core/db-availability.ts), and so is a
+    // transaction's.
     const unsafe = client.unsafe.bind(client);
+    const begin = client.begin.bind(client) as (body: (tx: unknown) => Promise<unknown>) => Promise<unknown>;
     const prepared = Object.assign(Object.create(client), {
-      unsafe: (query: string, params?: unknown[], options?: Record<string, unknown>) => unsafe(query, params as never, { ...options, prepare: true }),
+      unsafe: (query: string, params?: unknown[], options?: Record<string, unknown>) => waitBound.track(unsafe(query, params as never, { ...options, prepare: true })),
+      begin: (a: unknown, b?: unknown) => {
+        // begin(options, body) or begin(body); Drizzle calls the latter.
+        const body = (typeof a === 'function' ? a : b) as (tx: unknown) => Promise<unknown>;
+        const run = typeof a === 'function' ? begin : (fn: (tx: unknown) => Promise<unknown>) => (client.begin as (o: unknown, f: unknown) => Promise<unknown>)(a, fn);
+        return boundedBegin(run, body, limits.connectionWaitMs);
+      },
     }) as typeof client;
     const db = drizzlePostgres(prepared, { schema: tables, logger }) as unknown as Database;
     return {
@@ -109,7 +139,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       async migrate() {
         // A single-connection client holds the advisory lock for the whole run, so two
         // gateways starting together do not apply the same migration twice.
-        const one = postgres(url, { max: 1, onnotice: () => {} });
+        const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: limits.connectTimeoutMs / 1000 });
         try {
           await one`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
           await migratePostgres(drizzlePostgres(one), { migrationsFolder: migrationsFolder() });
@@ -118,7 +148,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
           await one.end({ timeout: 5 });
         }
       },
-      checkReady: () => checkReady(db),
+      checkReady: (timeoutMs) => checkReady(db, timeoutMs),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -145,14 +175,25 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     },
     recentStatements: recent,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() }),
-    checkReady: () => checkReady(db),
+    checkReady: (timeoutMs) => checkReady(db, timeoutMs),
     close: () => client.close(),
     dumpDataDir: () => client.dumpDataDir('gzip'),
   };
 }
 
-async function checkReady(db: Database): Promise<void> {
-  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+async function checkReady(db: Database, timeoutMs?: number): Promise<void> {
+  const read = db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  let timer: NodeJS.Timeout | undefined;
+  const result =
+    timeoutMs === undefined
+      ? await read
+      : await Promise.race([
+          read.finally(() => clearTimeout(timer)),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new DatabaseUnavailableError(`No answer within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+  const [row] = rowsOf<{ n: number }>(result);
   const applied = Number(row!.n);
   const expected = journalEntryCount();
   if (applied < expected) throw new Error(`${expected - applied} migration(s) not applied`);

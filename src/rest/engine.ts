@@ -11,6 +11,7 @@ import { checkLimits } from '../core/graphql/limits.js';
 import { headerStyleOf, writeBudgetHeaders } from '../core/rate-limit/headers.js';
 import { frameworkError, fromDomain as publicDomainError, fromUserError, publicError, scopeRefusal, type PublicError } from '../core/graphql/request-rules.js';
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from '../core/db-availability.js';
 import { DomainError, ERROR_CODES } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
@@ -101,6 +102,12 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
     const { status, body } = dialect.error(e);
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   };
+  // The database is away: 503 in the dialect's error shape, with Retry-After (never a route's recover).
+  const unavailable = (request: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    request.log.warn({ reason: unavailableReason(err) }, 'database unavailable');
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return send(reply, { code: 'SERVICE_UNAVAILABLE', message: ERROR_CODES.SERVICE_UNAVAILABLE.message, status: 503 });
+  };
 
   for (const { route, document, isMutation } of compiled) {
     app.route({
@@ -111,6 +118,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       attachValidation: true,
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
+        if (isDatabaseUnavailable(error)) return unavailable(request, reply, error);
         const shown = frameworkError(error, { bodyLimit: deps.config.bodyLimit });
         if (shown) return send(reply, shown);
         request.log.error({ err: error }, 'REST route failed');
@@ -165,6 +173,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
         if (isMutation) credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs).clear();
         if (result.errors?.length) {
           const e = result.errors[0]!;
+          if (e.originalError && isDatabaseUnavailable(e.originalError)) return unavailable(request, reply, e.originalError);
           const shown = publicError(e);
           if (shown) return fail(reply, forRoute(shown, route));
           logger.error({ reqId: request.id, err: e.originalError ?? e, route: `${route.method} ${route.path}` }, 'unexpected error in REST route');

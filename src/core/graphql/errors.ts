@@ -7,6 +7,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Context } from '../../context.js';
 import { publicError } from './request-rules.js';
+import { RETRY_AFTER_SECONDS, unavailableReason } from '../db-availability.js';
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const shown = publicError(error);
@@ -30,6 +31,23 @@ export const errorLoggingPlugin = (logger: Logger): ApolloServerPlugin<Context> 
   },
 });
 
+/**
+ * A response with a SERVICE_UNAVAILABLE error (the database is away) is a 503 with Retry-After,
+ * whatever else it holds: the client should retry the whole operation later.
+ */
+export const unavailablePlugin = (logger: Logger): ApolloServerPlugin<Context> => ({
+  async requestDidStart() {
+    return {
+      async didEncounterErrors(rc) {
+        const reason = rc.errors.map((e) => unavailableReason(unwrapResolverError(e)) ?? unavailableReason(e.originalError)).find((r) => r !== null);
+        if (!reason) return;
+        logger.warn({ reqId: rc.contextValue?.requestId, reason }, 'database unavailable');
+        rc.response.http.status = 503;
+        rc.response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+});
 /**
  * Without graphql-js's "Did you mean …?" hints, which name fields, arguments, types and enum
  * values the caller did not: with introspection off they would reveal the schema piece by piece.

@@ -8,6 +8,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../../context.js';
 import { hasScope, type Principal } from '../auth/principal.js';
+import { isDatabaseUnavailable } from '../db-availability.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../errors.js';
 
 /** An error as callers may see it: no stack, no SQL, no cause. */
@@ -40,6 +41,9 @@ export function publicError(error: unknown): PublicError | null {
   // A resolver's error arrives located (path, originalError): judge what was thrown.
   const thrown = error instanceof GraphQLError && error.path && error.originalError ? error.originalError : error;
   if (thrown instanceof DomainError) return fromDomain(thrown);
+  // The database is away (a lost connection, no connection in time, a statement timeout): the
+  // caller may retry, nothing about the database is shown.
+  if (isDatabaseUnavailable(thrown)) return fromDomain(new DomainError('SERVICE_UNAVAILABLE'));
   if (!(thrown instanceof GraphQLError)) return null;
   const cause = thrown.originalError;
   if (cause instanceof DomainError) return fromDomain(cause);
