@@ -12,8 +12,7 @@ import { createUserLoaders } from './modules/users/user.loaders.js';
 
 /**
  * The loaders in groups, one per module. Built lazily: a request builds only the groups it
- * touches (a small query touches one or two of eight; building all ~40 loaders was 6 % of its
- * CPU). `group` gives the loaders of another group of the same request (the organization
+ * touches (a small query touches one or two), not every loader of every module. `group` gives the loaders of another group of the same request (the organization
  * loaders prime the users' loaders).
  */
 const GROUPS = {

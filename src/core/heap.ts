@@ -1,8 +1,8 @@
 // How far V8 lets the old generation grow past what survived the last full GC before it
-// collects again. V8 picks the factor itself, up to 4x for a heap as small as this gateway's
-// (~40 MB live): under load its resident memory grew to ~260 MB of mostly dead objects. A fixed
-// factor of 2 (HEAP_GROWING_PERCENT=100) held it at ~180 MB in the benchmark, for ~9 % more
-// CPU in Node on the dashboard page (more frequent full GCs); 0 leaves V8 its own choice.
+// collects again. V8 picks the factor itself, up to 4x for a heap as small as this gateway's,
+// so under load most of the resident memory is dead objects waiting for a collection. A fixed
+// factor (HEAP_GROWING_PERCENT=100: 2x) bounds resident memory for somewhat more CPU in full
+// GCs (figures in test/bench/README.md); 0 leaves V8 its own choice.
 import v8 from 'node:v8';
 
 /** The flag, when it was given on the command line or in NODE_OPTIONS: that choice stands. */

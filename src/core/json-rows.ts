@@ -1,7 +1,7 @@
 // Hot list reads that come back as ONE json value (an array of arrays) instead of a row per
-// result row: the driver otherwise decodes a text value per column and per row (10,000 for a
-// dashboard page), and Drizzle's generic mapping through a subquery's alias proxies (an entity
-// check per column) cost more Node time than the rest of that request. One native JSON.parse
+// result row: the driver otherwise decodes a text value per column and per row (thousands for a
+// page of organizations with their members), and Drizzle's generic mapping through a subquery's
+// alias proxies runs an entity check per column. One native JSON.parse
 // and a decode by position is the cheapest path both drivers share.
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
@@ -56,8 +56,7 @@ export function jsonColumns<T extends PgTable, K extends keyof T['$inferSelect']
  * type says what is there; the rest of the table's row is absent, not null.
  *
  * The decoder is generated once per shape as one object literal: filling `{}` key by key from
- * a list is a megamorphic keyed store per value, which made the dashboard page ~15 % slower
- * than no json at all. Safe to generate: the keys are the schema's own property names, checked
+ * a list is a megamorphic keyed store per value, slower than the driver's own row mapping. Safe to generate: the keys are the schema's own property names, checked
  * to be identifiers, and the values are only read by index.
  */
 export function jsonColumnsPicked<T extends PgTable, K extends keyof T['$inferSelect']>(table: T, alias: string, keys: readonly K[]): JsonColumns<Pick<T['$inferSelect'], K>> {
@@ -88,9 +87,9 @@ export function jsonColumnsPicked<T extends PgTable, K extends keyof T['$inferSe
  *
  * On a request's handle (db.ts requestHandle) the statements that become ready in the same tick
  * go to PostgreSQL as ONE statement, each a scalar subquery of it: sibling lists of one level
- * (a dashboard page's memberships and groups of the same 20 organizations, whose loaders
- * dispatch together) cost one round trip instead of one each. Each round trip was a socket write
- * (~0.13 ms of Node CPU on this VM, a sixth of the page's) and a wake-up of a PostgreSQL backend.
+ * (the memberships and groups of one page of organizations, whose loaders dispatch together)
+ * cost one round trip instead of one each: each round trip is a socket write in Node and a
+ * wake-up of a PostgreSQL backend.
  */
 export function selectJson<T>(db: Database, statement: SQL): Promise<T | null> {
   const batch = batches.get(db);

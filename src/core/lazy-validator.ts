@@ -1,5 +1,5 @@
 // Fastify compiles every route's JSON schema with ajv when the server becomes ready: for the
-// REST dialects' routes that was ~280 ms of a ~2.8 s cold start, for routes most processes never
+// REST dialects' routes that is a large part of a cold start, for routes most processes never
 // see. This validator builder is fastify's own (@fastify/ajv-compiler, same options, same
 // errors); it only compiles a route's schema on that route's first request and reuses it after.
 // test/lazy-validator.test.ts compiles every route table schema eagerly, so a bad schema still

@@ -130,10 +130,10 @@ interface PageKeys<R> {
 
 /**
  * A page of nodes whose cursors, edges and pageInfo are made only when a query reads them. Most
- * pages are read as `nodes { … }`: encoding a cursor (JSON + base64) and building an edge per
- * row for every page was a measurable share of the dashboard page's Node time, for fields nobody
- * asked for. State, not closures: a dashboard page builds 40 of these and maps each once, and a
- * pageInfo literal with two getter closures per connection was ~1.5 % of its Node time.
+ * pages are read as `nodes { … }`, and encoding a cursor (JSON + base64) and building an edge
+ * per row would be work for fields nobody asked for. State, not closures: a page of parents
+ * builds one connection per parent and maps each once, so a connection holds its rows and key
+ * function, and pageInfo and edges are classes with prototype getters.
  */
 class LazyConnection<T> implements Connection<T> {
   private builtEdges: Edge<T>[] | undefined;

@@ -1,6 +1,6 @@
 // What a query asks for below a field, so a repository can select only the columns it needs
-// (a dashboard page that shows a member's username should not read and ship 20 other columns
-// for each of 400 members). Read off the field's own AST, which graphql-js and graphql-jit both
+// (a page that shows its members' usernames should not read and ship every other column of
+// each member). Read off the field's own AST, which graphql-js and graphql-jit both
 // hand to resolvers in `info`.
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 

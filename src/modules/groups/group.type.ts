@@ -18,7 +18,7 @@ export class Group extends Node {
   row!: GroupRead;
 
   // Getters on the prototype (read inline by graphql-jit), each reading what its @GroupReads
-  // names: a page of names does not ship four keys of up to 4 KB per group.
+  // names: a page of names does not ship the groups' key material.
 
   @GroupReads('databaseId')
   @Field(() => Int, { description: 'Integer id, as used by the accounts dialect.' })

@@ -36,9 +36,9 @@ export function visibleEventsWhere(scope: TenantScope): SQL | undefined {
 /**
  * The same rule for the whole log (the eventLogs list and its count): the ids of the three
  * branches, each off its own index. As one OR, PostgreSQL can use no index for it (one branch
- * is a subquery) and walked the 1M-row log by date testing every row: 0.9 s for a user with 10
- * events, where the branches take 0.5 ms. A scope that sees very many events now sorts them
- * instead; that is the rarer case, and bounded by what it may see.
+ * is a subquery) and walks the whole log by date testing every row, however few events the
+ * user may see. A scope that sees very many events sorts them instead; that is the rarer case,
+ * and bounded by what it may see.
  */
 function visibleEventIds(scope: TenantScope): SQL | undefined {
   if (scope.all) return undefined;

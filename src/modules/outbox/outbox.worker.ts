@@ -122,7 +122,7 @@ export function smtpSender(smtpUrl: string, defaultFrom: string): { send: Outbox
   const url = new URL(smtpUrl);
   const from = url.searchParams.get('from') || defaultFrom;
   url.searchParams.delete('from');
-  // Loaded here, only when SMTP is configured: its ~40 ms of imports were part of every start.
+  // Loaded here, only when SMTP is configured: a start without SMTP does not pay for its imports.
   const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
   // Bounded waits: with row locks held during a send, a silent server must not hold them long.
   const transport = nodemailer.createTransport({ url: url.toString(), connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });

@@ -16,9 +16,9 @@ import { publicKeysOf } from './key.service.js';
 import { listVisibleUsers, userByDatabaseId, userById, userByUsername, viewer } from './user.service.js';
 
 /**
- * A bounded count for the list that grows without bound: counting 100,000 users for every page
- * cost PostgreSQL ~4.5 ms a request (the GitLab dialect's X-Total); counting up to a limit
- * reads at most limit + 1 of them.
+ * A bounded count for the list that grows without bound: an exact count reads every user on
+ * every page (the GitLab dialect's X-Total), while counting up to a limit reads at most
+ * limit + 1 of them, whatever the number of users.
  */
 @Resolver(() => UserConnection)
 export class UserConnectionResolver {
