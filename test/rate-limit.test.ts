@@ -150,7 +150,8 @@ describe.each(DRIVERS)('sign-in throttle on %s', (driver) => {
     // The issue's 300 guesses in one request: refused by the alias bound of the limits already.
     const many = await post(t, `mutation { ${aliases(300)} }`, {}, { ip: addr(6) });
     expect(many.body.data).toBeUndefined();
-    expect(many.body.errors[0].extensions.code).toMatch(/^(BAD_REQUEST|QUERY_TOO_COMPLEX)$/);
+    // (and by the document token bound first, when the document is that long).
+    expect(many.body.errors[0].extensions.code).toMatch(/^(BAD_REQUEST|QUERY_TOO_COMPLEX|GRAPHQL_PARSE_FAILED)$/);
     // Through fragments too.
     const viaFragments = await post(t, `mutation { ...A ...B } fragment A on Mutation { login(input: { login: "bystander", password: "x" }) { accessToken } } fragment B on Mutation { ...A }`, {}, { ip: addr(6) });
     expect(viaFragments.status).toBe(400);

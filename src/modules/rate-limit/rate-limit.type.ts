@@ -1,9 +1,11 @@
 // The caller's request budget as the graph shows it (GitHub's `rateLimit` object).
 import { Field, Int, ObjectType } from 'type-graphql';
+import { ReadsNoRow } from '../../core/read/reads.js';
 import type { BudgetState } from '../../core/rate-limit/index.js';
 
 const MAX_INT = 2 ** 31 - 1;
 
+@ReadsNoRow()
 @ObjectType({
   description:
     "Your request budget: every request is charged its operation's cost (the same estimate the query cost limit uses), per fixed window, against your API token, your signed-in session, or (anonymous) your client address; /graphql and the REST APIs share it. Over budget, requests are refused with RATE_LIMITED (HTTP 429, Retry-After).",
