@@ -57,4 +57,19 @@ describe('loadConfig', () => {
     expect(applyHeapGrowth(100, true)).toBeNull();
     expect(applyHeapGrowth(100, false)).toBe(100);
   });
+
+  // Every setting the limits, faults and budgets work added refuses what it cannot mean: a word,
+  // a negative number, a number past its range, a fraction, a NUL. Each is named in the error.
+  const NEW_SETTINGS = [
+    'MAX_ALIASES', 'MAX_QUERY_TOKENS', 'MAX_RESPONSE_BYTES', 'DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_CONNECTION_WAIT_MS',
+    'DATABASE_RECONNECT_DELAY_MAX_MS', 'READY_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'RATE_LIMIT_WINDOW_S',
+    'RATE_LIMIT_SYNC_MS', 'SIGN_IN_MAX_ATTEMPTS', 'SIGN_IN_WINDOW_S', 'MAX_LOGINS_PER_REQUEST',
+  ];
+  for (const name of NEW_SETTINGS) {
+    it(`refuses bad values of ${name}`, () => {
+      for (const bad of ['many', '-1', '1e400', '99999999999999999999', '1.5', '1\u0000']) {
+        expect(() => loadConfig({ [name]: bad }), `${name}=${JSON.stringify(bad)}`).toThrow(new RegExp(name));
+      }
+    });
+  }
 });
