@@ -34,6 +34,7 @@ export function openApiDocument(dialect: Dialect, mount: string): Record<string,
     paths[path] ??= {};
     paths[path]![r.method.toLowerCase()] = op;
   }
+  const securitySchemes = dialect.securitySchemes ?? { bearer: { type: 'http', scheme: 'bearer' } };
   return {
     openapi: '3.1.0',
     info: { title: dialect.title, version: dialect.version, description: `Served by the identity graph gateway from its ${dialect.name} route table.` },
@@ -41,8 +42,8 @@ export function openApiDocument(dialect: Dialect, mount: string): Record<string,
     paths,
     components: {
       schemas: { Error: dialect.errorSchema },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes,
     },
-    security: [{ bearer: [] }],
+    security: Object.keys(securitySchemes).map((name) => ({ [name]: [] })),
   };
 }

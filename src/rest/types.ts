@@ -71,6 +71,11 @@ export interface Dialect {
   error(e: DialectError): { status: number; body: unknown };
   /** The error body shape, for the OpenAPI document. */
   errorSchema: JsonSchema;
+  /**
+   * The credentials this dialect's callers send, as OpenAPI security scheme objects by name
+   * (each one alone is enough: the document lists them as alternatives). Undefined: Bearer only.
+   */
+  securitySchemes?: Record<string, Record<string, unknown>>;
   /** Also accept urlencoded and multipart form bodies (as the legacy server did), in this dialect's routes only. */
   formBodies?: boolean;
 }
