@@ -27,6 +27,10 @@ export const users = pgTable(
     external: boolean('external').notNull().default(false),
     analystConsent: boolean('analyst_consent').notNull().default(false),
     passwordHash: text('password_hash'),
+    // Access tokens carry the version they were signed under (claim `ver`); raising it (password
+    // change or reset, block, disable, sign-out everywhere) voids every earlier one at the next
+    // request of any process, since each request with an access token reads this row anyway.
+    tokenVersion: integer('token_version').notNull().default(0),
     createdAt: createdAt(),
     confirmedAt: tstz('confirmed_at'),
     lastSignInAt: tstz('last_sign_in_at'),

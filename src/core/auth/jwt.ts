@@ -1,7 +1,7 @@
 // Access tokens: EdDSA (Ed25519) JWTs signed with jose. The key pair comes from
 // JWT_PRIVATE_KEY or is generated once and stored in the database, so restarts and every
 // other process sharing the database accept the same tokens.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { eq } from 'drizzle-orm';
 import { signingKeys } from '../../../schema/auth.js';
@@ -15,7 +15,13 @@ const AUDIENCE = 'graphql';
 export interface AccessTokenClaims {
   userId: string;
   expiresAt: Date;
+  /** The token's own id: what `logout` revokes. */
+  jti: string;
+  /** users.token_version when it was signed; a token of an older version is void. */
+  version: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class AccessTokens {
   private constructor(
@@ -39,10 +45,13 @@ export class AccessTokens {
     return new AccessTokens(privateKey, publicKey, kid, opts.issuer, opts.ttlSeconds);
   }
 
-  async sign(userId: string): Promise<{ token: string; expiresAt: Date }> {
+  /** `version`: the user's token_version now (see schema/users.ts). */
+  async sign(userId: string, version: number): Promise<{ token: string; expiresAt: Date; jti: string }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ typ: 'access' })
+    const jti = randomUUID();
+    const token = await new SignJWT({ typ: 'access', ver: version })
+      .setJti(jti)
       .setProtectedHeader({ alg: ALG, kid: this.kid, typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(this.issuer)
@@ -50,17 +59,20 @@ export class AccessTokens {
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .sign(this.privateKey);
-    return { token, expiresAt: new Date(exp * 1000) };
+    return { token, expiresAt: new Date(exp * 1000), jti };
   }
 
   /** Verifies signature, algorithm (only EdDSA: "none" and HMAC tricks fail), issuer, audience, expiry. */
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { algorithms: [ALG], issuer: this.issuer, audience: AUDIENCE });
-      if (typeof payload.sub !== 'string' || payload.typ !== 'access' || typeof payload.exp !== 'number') {
+      // Every token this gateway signs carries jti and ver (tokens without them predate logout and
+      // are refused: the user signs in again once).
+      const { sub, exp, jti, ver } = payload;
+      if (typeof sub !== 'string' || payload.typ !== 'access' || typeof exp !== 'number' || typeof jti !== 'string' || !UUID.test(jti) || !Number.isSafeInteger(ver)) {
         throw unauthenticated('Invalid access token');
       }
-      return { userId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+      return { userId: sub, expiresAt: new Date(exp * 1000), jti, version: ver as number };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired');
       if (err instanceof joseErrors.JOSEError) throw unauthenticated('Invalid access token');

@@ -17,7 +17,7 @@ export function checkUsername(username: string): string {
   return username;
 }
 
-export function checkPassword(password: string): string {
+export function checkPassword(password: string, _owner?: { username: string; primaryEmail?: string | null } | null): string {
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw validation('password', `Password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
   return password;
 }

@@ -38,6 +38,7 @@ import {
   type UserOrderField,
   type UserRow,
 } from './user.repo.js';
+import { bumpTokenVersion } from '../auth/session.repo.js';
 import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -329,7 +330,11 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
   if (Object.keys(values).length === 0 && newEmail === null && !identity && !(groups && groups.added.length + groups.removed.length > 0)) return target;
   const updated = await withUniqueness(() =>
     ctx.db.transaction(async (tx) => {
-      const row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
+      let row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
+      // A reset password or a disabled account ends the user's sessions (earlier access tokens).
+      if (values.passwordHash !== undefined || (values.state !== undefined && values.state !== 'active')) {
+        row = { ...row!, tokenVersion: await bumpTokenVersion(tx, target.id) };
+      }
       if (newEmail !== null) await replacePrimaryEmail(tx, target.id, newEmail);
       if (groups) await applyGroupsOfUser(tx, ctx, target.id, groups);
       if (identity) await replaceIdentity(tx, target.id, identity.provider, identity.externalUid);
@@ -368,7 +373,7 @@ export async function deleteUserService(ctx: Ctx, id: string): Promise<UserRow> 
   return target;
 }
 
-/** Blocks (or unblocks) an account. Authentication refuses blocked users, so their tokens stop working at once. */
+/** Blocks (or unblocks) an account. Authentication refuses blocked users, so their tokens stop working at once; access tokens from before a block stay void after an unblock. */
 export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promise<UserRow> {
   const me = requireSignedIn(ctx);
   await ctx.authz.assert('user:block', {}, { message: 'Only instance admins block or unblock users' });
@@ -379,7 +384,10 @@ export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promis
   const state = blocked ? 'blocked' : 'active';
   if (target.state === state) return target;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateUser(tx, target.id, { state });
+    let row = (await updateUser(tx, target.id, { state }))!;
+    // Authentication refuses blocked users anyway; the version also keeps tokens from before
+    // the block dead after an unblock.
+    if (blocked) row = { ...row, tokenVersion: await bumpTokenVersion(tx, target.id) };
     await recordEvent(tx, ctx, { action: blocked ? 'user.block' : 'user.unblock', user2Id: target.id, data: { from: target.state } });
     return row!;
   });
