@@ -24,7 +24,8 @@ describe.each(DRIVERS)('sessions on %s', (driver) => {
   let s: Seed;
   let admin: string;
   beforeAll(async () => {
-    t = await startTestGateway(driver);
+    // The token cache on, as in production: revocations must not wait for it.
+    t = await startTestGateway(driver, { env: { TOKEN_CACHE_TTL_MS: '5000' } });
     s = seed(t);
     admin = await t.login(ADMIN.username, ADMIN.password);
   });

@@ -23,6 +23,7 @@ import {
   type ContactRow,
   type UserRow,
 } from './user.repo.js';
+import { readableOrganization } from '../organizations/organization.service.js';
 import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -100,17 +101,23 @@ export interface LoginHint {
  * Sign-in parameters for an email address: `login_hint` and, when one account holds the address
  * and belongs to an organization, that organization's slug (where it signs in). When several
  * accounts hold it (one active, others as disabled contacts of former owners) there is no telling
- * which is meant: `route=manual` asks for manual entry. An unknown address gets the bare hint, so
- * the answer does not tell who has an account.
+ * which is meant: `route=manual` asks for manual entry.
+ *
+ * It answers only what the caller may already see, or it would tell anyone signed in (a
+ * read-only token included) who holds an address and where they belong: a user's emails are
+ * visible to the user and instance admins (contactsOf), so instance admins get the full answer,
+ * anyone else only about their own address — and the organization only when they may read it
+ * (an organization-bound token). Every other address gets the bare hint, as an unknown one does.
  */
 export async function loginHint(ctx: Ctx, email: string): Promise<LoginHint> {
-  requireSignedIn(ctx);
+  const me = requireSignedIn(ctx);
   const address = checkEmail(email);
-  const holders = await findUsersHoldingEmail(ctx.db, address, 2);
+  const admin = ctx.authz.isInstanceAdmin;
+  const holders = await findUsersHoldingEmail(ctx.db, address, 2, admin ? null : me);
   if (holders.length > 1) return { params: new URLSearchParams({ route: 'manual', login_hint: address }).toString(), manualEntry: true };
   const p = new URLSearchParams({ login_hint: address });
-  const slug = holders[0]?.organizationSlug;
-  if (slug) p.set('organization', slug);
+  const orgId = holders[0]?.organizationId;
+  if (orgId && (await readableOrganization(ctx, orgId))) p.set('organization', holders[0]!.organizationSlug!);
   return { params: p.toString(), manualEntry: false };
 }
 

@@ -132,8 +132,9 @@ export async function listVisibleUsers(
   if (filter.organizationId) await ctx.authz.assert('membership:read', { organizationId: filter.organizationId }, { hideAs: 'NOT_FOUND', message: 'Organization not found' });
   const search = filter.search?.trim() || null;
   if ((search?.length ?? 0) > 255 || (filter.username?.length ?? 0) > 255) throw new DomainError('BAD_USER_INPUT', 'Search terms are at most 255 characters');
-  // Emails are private: others find a user by a whole address (as GitLab does), not by fragments.
-  const f: UserListFilter = { ...filter, search, emailSearch: ctx.authz.isInstanceAdmin ? 'substring' : 'exact' };
+  // Emails are private: others find a user by a whole address (as GitLab does), not by fragments,
+  // and only by a primary or validated one (or their own).
+  const f: UserListFilter = { ...filter, search, ...(ctx.authz.isInstanceAdmin ? { emailSearch: 'substring' } : { emailSearch: 'exact', viewerId: ctx.authz.userId }) };
   const keyset = userKeyset(order.field, order.direction);
   const rows = await listUsers(ctx.db, f, keyset, page, skip);
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
