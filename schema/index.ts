@@ -8,3 +8,4 @@ export * from './logs.js';
 export * from './outbox.js';
 export * from './rate-limits.js';
 export * from './sessions.js';
+export * from './secrets.js';

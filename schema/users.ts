@@ -67,7 +67,8 @@ export const contacts = pgTable(
     validatedAt: tstz('validated_at'),
     isPrimary: boolean('is_primary').notNull().default(false),
     state: contactState('state').notNull().default('active'),
-    // sha256 of the code sent to prove ownership (email/SMS); cleared once validated.
+    // `h1:` + HMAC-SHA256 (server key, kept outside this table) of the code sent to prove
+    // ownership (email/SMS); cleared once validated.
     validationCodeHash: text('validation_code_hash'),
     validationSentAt: tstz('validation_sent_at'),
     // Wrong codes tried against the current one; at MAX_CODE_ATTEMPTS the code is void, so a

@@ -191,6 +191,9 @@ const envSchema = z.object({
   MASTER_KEY: optionalString.refine((v) => v === undefined || masterKeyBytes(v) !== null, { message: 'must be 32 bytes as 64 hex digits or base64' }),
   // How long a contact validation code stays good.
   VALIDATION_CODE_TTL_S: int(3600, 60, 7 * 86_400),
+  // The HMAC key of contact validation codes (at least 32 characters). Unset: 32 random bytes
+  // generated on the first start and kept in the database (sealed with MASTER_KEY when set).
+  VALIDATION_CODE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
   // Password policy for sign-up, password change and admin set (core/auth/password-policy.ts).
   PASSWORD_MIN_LENGTH: int(8, 8, 128),
   PASSWORD_REFUSE_COMMON: bool(true),
@@ -226,6 +229,8 @@ export interface Config {
   masterKey?: Buffer;
   /** Lifetime of contact validation codes. */
   validationCodeTtlMs: number;
+  /** HMAC key of validation codes; unset: generated once and kept in the database. */
+  validationCodeSecret?: string;
   passwordPolicy: { minLength: number; refuseCommon: boolean };
   host: string;
   databaseUrl?: string;
@@ -323,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
     masterKey: e.MASTER_KEY === undefined ? undefined : masterKeyBytes(e.MASTER_KEY)!,
     validationCodeTtlMs: e.VALIDATION_CODE_TTL_S * 1000,
+    validationCodeSecret: e.VALIDATION_CODE_SECRET,
     passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, refuseCommon: e.PASSWORD_REFUSE_COMMON },
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,

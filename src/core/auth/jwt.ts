@@ -1,12 +1,13 @@
 // Access tokens: EdDSA (Ed25519) JWTs signed with jose. The key pair comes from
-// JWT_PRIVATE_KEY or is generated once and stored in the database, so restarts and every
-// other process sharing the database accept the same tokens.
+// JWT_PRIVATE_KEY or is generated once and stored in the database (sealed with MASTER_KEY when
+// set), so restarts and every other process sharing the database accept the same tokens.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { eq } from 'drizzle-orm';
 import { signingKeys } from '../../../schema/auth.js';
 import type { Database } from '../db.js';
 import { unauthenticated } from '../errors.js';
+import { isSealed, openStored, storedForm } from './sealed.js';
 
 const PURPOSE = 'access_token';
 const ALG = 'EdDSA';
@@ -32,13 +33,13 @@ export class AccessTokens {
     private readonly ttlSeconds: number,
   ) {}
 
-  static async load(db: Database, opts: { privateKeyPem?: string; issuer: string; ttlSeconds: number }): Promise<AccessTokens> {
+  static async load(db: Database, opts: { privateKeyPem?: string; issuer: string; ttlSeconds: number; masterKey?: Buffer }): Promise<AccessTokens> {
     let privateKey: KeyObject;
     if (opts.privateKeyPem) {
       privateKey = createPrivateKey(opts.privateKeyPem);
       if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('JWT_PRIVATE_KEY must be an Ed25519 key');
     } else {
-      privateKey = await loadOrCreateStoredKey(db);
+      privateKey = await loadOrCreateStoredKey(db, opts.masterKey);
     }
     const publicKey = createPublicKey(privateKey);
     const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
@@ -81,19 +82,32 @@ export class AccessTokens {
   }
 }
 
-async function loadOrCreateStoredKey(db: Database): Promise<KeyObject> {
-  const existing = await db.select().from(signingKeys).where(eq(signingKeys.purpose, PURPOSE));
-  if (existing[0]) return createPrivateKey(existing[0].privateKeyPem);
-  const pair = generateKeyPairSync('ed25519');
-  const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const kid = await calculateJwkThumbprint(await exportJWK(pair.publicKey));
-  // Two processes may race on first start: the insert that loses is ignored and both read
-  // back the winner's key.
-  await db
-    .insert(signingKeys)
-    .values({ purpose: PURPOSE, kid, algorithm: ALG, privateKeyPem: privatePem, publicKeyPem: publicPem })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(signingKeys).where(eq(signingKeys.purpose, PURPOSE));
-  return createPrivateKey(row!.privateKeyPem);
+// The stored private key is sealed with MASTER_KEY when one is set (core/auth/sealed.ts), so a
+// copy of the database (a backup, a read replica, a leaked dump) does not hold a key that signs
+// tokens. Without MASTER_KEY it is stored as PEM, readable by whoever reads the table. Setting
+// MASTER_KEY later seals a key stored before; removing it stops the start (the key cannot be
+// read), rather than silently signing with a new key.
+const SEALED_PURPOSE = 'signing_key:access_token';
+
+async function loadOrCreateStoredKey(db: Database, masterKey: Buffer | undefined): Promise<KeyObject> {
+  const read = async () => (await db.select().from(signingKeys).where(eq(signingKeys.purpose, PURPOSE)))[0];
+  let row = await read();
+  if (!row) {
+    const pair = generateKeyPairSync('ed25519');
+    const privatePem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const kid = await calculateJwkThumbprint(await exportJWK(pair.publicKey));
+    // Two processes may race on first start: the insert that loses is ignored and both read
+    // back the winner's key.
+    await db
+      .insert(signingKeys)
+      .values({ purpose: PURPOSE, kid, algorithm: ALG, privateKeyPem: storedForm(privatePem, masterKey, SEALED_PURPOSE), publicKeyPem: publicPem })
+      .onConflictDoNothing();
+    row = (await read())!;
+  }
+  const pem = openStored(row.privateKeyPem, masterKey, SEALED_PURPOSE);
+  if (masterKey && !isSealed(row.privateKeyPem)) {
+    await db.update(signingKeys).set({ privateKeyPem: storedForm(pem, masterKey, SEALED_PURPOSE) }).where(eq(signingKeys.purpose, PURPOSE));
+  }
+  return createPrivateKey(pem);
 }

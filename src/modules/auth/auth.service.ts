@@ -174,7 +174,7 @@ export async function changePassword(c: Caller, input: { currentPassword: string
   if (input.currentPassword.length > MAX_PASSWORD_LENGTH) throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', 'currentPassword');
   const user = await findSignInUser(c.db, p.username);
   if (!user || user.id !== p.userId) throw unauthenticated();
-  const newPassword = checkPassword(input.newPassword, user);
+  const newPassword = await checkPassword(c.db, input.newPassword, { username: user.username, emails: [user.primaryEmail] }, 'newPassword');
   const keys = signInKeys(user.id, p.username, c.ip);
   const verdict = await c.deps.rateLimits.signIn.attempt(keys);
   if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds, `Too many attempts; try again in ${verdict.retryAfterSeconds} s`);

@@ -39,6 +39,7 @@ import {
   type UserRow,
 } from './user.repo.js';
 import { bumpTokenVersion } from '../auth/session.repo.js';
+import { serverSettingsOf } from '../../core/auth/server-secrets.js';
 import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -185,7 +186,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   if (input.groups && !org && groupCount(input.groups) > 0) throw validation('groups', 'Give the organization the groups belong to');
   const groupsPlan = input.groups ? await planGroupsOfUser(ctx, null, input.groups) : null;
   const identity = input.identity ? checkIdentity(input.identity) : null;
-  const password = input.password != null ? checkPassword(input.password) : null;
+  const password = input.password != null ? await checkPassword(ctx.db, input.password, { username, emails: [email] }) : null;
   const profile = profileValues(input);
   const projectsLimit = checkProjectsLimit(input.projectsLimit);
   const confirmed = Boolean(input.skipConfirmation);
@@ -209,7 +210,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
       if (groupsPlan) await applyGroupsOfUser(tx, ctx, user.id, groupsPlan);
       if (identity) await replaceIdentity(tx, user.id, identity.provider, identity.externalUid);
       if (email) {
-        const pending = confirmed ? null : newValidationCode(now);
+        const pending = confirmed ? null : newValidationCode(ctx.db, now);
         const contact = await insertContact(tx, {
           userId: user.id,
           type: 'email',
@@ -219,7 +220,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
           validationCodeHash: pending?.validationCodeHash ?? null,
           validationSentAt: pending?.validationSentAt ?? null,
         });
-        if (pending) await sendValidationCode(tx, contact, pending.code);
+        if (pending) await sendValidationCode(tx, contact, pending.code, serverSettingsOf(ctx.db).codeTtlMs);
       }
       await recordEvent(tx, ctx, {
         action: 'user.create',
@@ -319,7 +320,10 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     if (input.canCreateGroup != null) values.canCreateGroup = input.canCreateGroup;
     if (input.external != null) values.external = input.external;
     if (input.username != null && !same('username', input.username)) values.username = checkUsername(input.username);
-    if (input.password != null) values.passwordHash = await hashPassword(checkPassword(input.password));
+    if (input.password != null) {
+      const owner = { username: values.username ?? target.username, emails: [input.email, currentEmail] };
+      values.passwordHash = await hashPassword(await checkPassword(ctx.db, input.password, owner));
+    }
     if (input.email != null && !same('email', input.email)) newEmail = checkEmail(input.email);
     if (input.identity != null) identity = checkIdentity(input.identity);
     if (input.isActive != null) {
