@@ -202,6 +202,8 @@ const envSchema = z.object({
 /** An http(s) origin: what PUBLIC_URL may be. */
 function isOrigin(v: string | undefined): boolean {
   if (v === undefined) return true;
+  // The URL parser drops leading and trailing control characters and spaces: refuse them first.
+  if (/[\u0000-\u0020\u007f]/.test(v)) return false;
   let u: URL;
   try {
     u = new URL(v);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signingKeys } from '../schema/auth.js';
 import { serverSecrets } from '../schema/secrets.js';
 import { isSealed, seal, unseal } from '../src/core/auth/sealed.js';
-import { masterKeyBytes } from '../src/config.js';
+import { ConfigError, loadConfig, masterKeyBytes } from '../src/config.js';
 import { ADMIN, DRIVERS, openTestDatabase, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 describe('sealed values', () => {
@@ -86,4 +86,46 @@ describe.each(DRIVERS)('secrets at rest on %s', (driver) => {
     const tok = await g.login(ADMIN.username, ADMIN.password);
     expect((await g.gql(`{ viewer { username } }`, {}, { token: tok })).body.data.viewer.username).toBe(ADMIN.username);
   });
+});
+
+// The settings this work added refuse what they cannot mean, by name (never echoing a secret).
+describe('settings of sessions, links, secrets and passwords', () => {
+  it('read and default', () => {
+    const d = loadConfig({});
+    expect(d).toMatchObject({ publicUrl: undefined, masterKey: undefined, validationCodeSecret: undefined, validationCodeTtlMs: 3_600_000, passwordPolicy: { minLength: 8, refuseCommon: true } });
+    const c = loadConfig({
+      PUBLIC_URL: 'https://id.example.com/',
+      MASTER_KEY: 'ab'.repeat(32),
+      VALIDATION_CODE_SECRET: 's'.repeat(32),
+      VALIDATION_CODE_TTL_S: '600',
+      PASSWORD_MIN_LENGTH: '12',
+      PASSWORD_REFUSE_COMMON: 'false',
+    });
+    expect(c).toMatchObject({ publicUrl: 'https://id.example.com', validationCodeSecret: 's'.repeat(32), validationCodeTtlMs: 600_000, passwordPolicy: { minLength: 12, refuseCommon: false } });
+    expect(c.masterKey).toEqual(Buffer.from('ab'.repeat(32), 'hex'));
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  const BAD: Record<string, string[]> = {
+    PUBLIC_URL: ['evil.example', 'ftp://id.example.com', 'https://id.example.com/base', 'https://id.example.com/?x=1', 'https://u:p@id.example.com', 'https://id.example.com#x', 'https://id.example.com/\u0000'],
+    MASTER_KEY: ['secret-master-key', 'ab'.repeat(31), 'ab'.repeat(33), `${'ab'.repeat(32)}\u0000`],
+    VALIDATION_CODE_SECRET: ['too-short-secret-value'],
+    VALIDATION_CODE_TTL_S: ['many', '-1', '59', '1e400', '1.5', '1\u0000'],
+    PASSWORD_MIN_LENGTH: ['many', '7', '129', '1.5', '8\u0000'],
+    PASSWORD_REFUSE_COMMON: ['maybe', 'true\u0000'],
+  };
+  for (const [name, values] of Object.entries(BAD)) {
+    it(`refuses bad values of ${name}`, () => {
+      for (const bad of values) {
+        let problems = '';
+        try {
+          loadConfig({ [name]: bad });
+        } catch (err) {
+          problems = (err as ConfigError).problems.join('\n');
+        }
+        expect(problems, `${name}=${JSON.stringify(bad)}`).toMatch(new RegExp(`^${name}:`));
+        if (name === 'MASTER_KEY' || name === 'VALIDATION_CODE_SECRET') expect(problems).not.toContain(bad);
+      }
+    });
+  }
 });
