@@ -87,6 +87,19 @@ describe.each(DRIVERS)('sessions on %s', (driver) => {
     await expect(t.login('mona', 'mona-password')).rejects.toThrow(/login failed/);
   });
 
+  it('holds at most MAX_LOGINS_PER_REQUEST password checks per operation, changePassword included', async () => {
+    const u = await s.user('mats');
+    const tok = await s.tokenFor(u);
+    const two = `mutation { a: changePassword(input: { currentPassword: "x", newPassword: "violet tractor dawn" }) { userErrors { code } }
+      b: changePassword(input: { currentPassword: "y", newPassword: "violet tractor dawn" }) { userErrors { code } } }`;
+    const r = await t.gql(two, {}, { token: tok });
+    expect(r.status).toBe(400);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    const mixed = `mutation { login(input: { login: "mats", password: "x" }) { userErrors { code } } changePassword(input: { currentPassword: "y", newPassword: "violet tractor dawn" }) { userErrors { code } } }`;
+    expect((await t.gql(mixed, {}, { token: tok })).status).toBe(400);
+    expect(await viewerStatus(tok)).toBe('mats');
+  });
+
   it('an admin password reset voids the user\'s earlier access tokens', async () => {
     const u = await s.user('nina');
     const old = await s.tokenFor(u);
