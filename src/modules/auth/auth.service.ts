@@ -13,7 +13,7 @@ import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { findWithinSubtree } from '../../core/auth/tenant.sql.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findSignInUser, findUserById, findUserByUsername, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { findSignInUser, findSignInUserById, findUserById, findUserByUsername, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { checkPassword } from '../users/user.checks.js';
 import { bumpTokenVersion, findAccessTokenHolder, revokeAccessToken } from './session.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
@@ -172,10 +172,10 @@ export async function changePassword(c: Caller, input: { currentPassword: string
   const p = c.principal;
   if (p.kind !== 'user') throw unauthenticated();
   if (input.currentPassword.length > MAX_PASSWORD_LENGTH) throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', 'currentPassword');
-  const user = await findSignInUser(c.db, p.username);
-  if (!user || user.id !== p.userId) throw unauthenticated();
+  const user = await findSignInUserById(c.db, p.userId);
+  if (!user) throw unauthenticated();
   const newPassword = await checkPassword(c.db, input.newPassword, { username: user.username, emails: [user.primaryEmail] }, 'newPassword');
-  const keys = signInKeys(user.id, p.username, c.ip);
+  const keys = signInKeys(user.id, user.username, c.ip);
   const verdict = await c.deps.rateLimits.signIn.attempt(keys);
   if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds, `Too many attempts; try again in ${verdict.retryAfterSeconds} s`);
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {

@@ -68,6 +68,12 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
   return row?.user;
 }
 
+/** The user with the password hash, by id: for checking the current password of a signed-in user. */
+export async function findSignInUserById(db: Database, id: string): Promise<SignInUserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
 /**
  * The user a sign-in names, with the password hash: by username (case-insensitively, as
  * findUserByUsername), or by an active email address when `login` holds an `@` (as
