@@ -9,8 +9,8 @@ import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
 /**
- * A user as the graph reads it: every column but the password hash. Only sign-in reads the hash
- * (findSignInUser), so no loader, object or answer built for a request ever holds one.
+ * A user as the graph reads it: every column but the password hash. Only sign-in and a password
+ * change read the hash (findSignInUser, findSignInUserById), so no loader, object or answer built for a request ever holds one.
  */
 export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 /** A user with the password hash: for checking a password, nothing else. */
