@@ -10,7 +10,8 @@ import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js'
 
 /**
  * A user as the graph reads it: every column but the password hash. Only sign-in and a password
- * change read the hash (findSignInUser, findSignInUserById), so no loader, object or answer built for a request ever holds one.
+ * change read the hash (findSignInUser, findSignInUserById), so no loader, object or answer
+ * built for a request ever holds one.
  */
 export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 /** A user with the password hash: for checking a password, nothing else. */
