@@ -7,3 +7,5 @@ export * from './auth.js';
 export * from './logs.js';
 export * from './outbox.js';
 export * from './rate-limits.js';
+export * from './sessions.js';
+export * from './secrets.js';

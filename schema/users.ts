@@ -27,6 +27,10 @@ export const users = pgTable(
     external: boolean('external').notNull().default(false),
     analystConsent: boolean('analyst_consent').notNull().default(false),
     passwordHash: text('password_hash'),
+    // Access tokens carry the version they were signed under (claim `ver`); raising it (password
+    // change or reset, block, disable, sign-out everywhere) voids every earlier one at the next
+    // request of any process, since each request with an access token reads this row anyway.
+    tokenVersion: integer('token_version').notNull().default(0),
     createdAt: createdAt(),
     confirmedAt: tstz('confirmed_at'),
     lastSignInAt: tstz('last_sign_in_at'),
@@ -63,7 +67,8 @@ export const contacts = pgTable(
     validatedAt: tstz('validated_at'),
     isPrimary: boolean('is_primary').notNull().default(false),
     state: contactState('state').notNull().default('active'),
-    // sha256 of the code sent to prove ownership (email/SMS); cleared once validated.
+    // `h1:` + HMAC-SHA256 (server key, kept outside this table) of the code sent to prove
+    // ownership (email/SMS); cleared once validated.
     validationCodeHash: text('validation_code_hash'),
     validationSentAt: tstz('validation_sent_at'),
     // Wrong codes tried against the current one; at MAX_CODE_ATTEMPTS the code is void, so a

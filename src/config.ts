@@ -182,10 +182,58 @@ const envSchema = z.object({
   SIGN_IN_MAX_ATTEMPTS: int(50, 1, 1_000_000),
   SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: int(50, 1, 1_000_000),
   MAX_LOGINS_PER_REQUEST: int(1, 1, 100),
+  // Where links in answers point (GitLab web_url and Link, DRF next/previous, portal URLs): an
+  // origin only. Unset: from X-Forwarded-Host/Proto when TRUST_PROXY, else this server's own
+  // address — never the Host header a client chose.
+  PUBLIC_URL: optionalString.refine(isOrigin, { message: 'must be an http:// or https:// origin (scheme, host, optional port; no path, query or credentials)' }),
+  // 32 bytes (64 hex digits or base64): seals secrets stored in the database (the JWT signing
+  // key) with AES-256-GCM (core/auth/sealed.ts). Unset: they are stored as they are.
+  MASTER_KEY: optionalString.refine((v) => v === undefined || masterKeyBytes(v) !== null, { message: 'must be 32 bytes as 64 hex digits or base64' }),
+  // How long a contact validation code stays good.
+  VALIDATION_CODE_TTL_S: int(3600, 60, 7 * 86_400),
+  // The HMAC key of contact validation codes (at least 32 characters). Unset: 32 random bytes
+  // generated on the first start and kept in the database (sealed with MASTER_KEY when set).
+  VALIDATION_CODE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  // Password policy for sign-up, password change and admin set (core/auth/password-policy.ts).
+  PASSWORD_MIN_LENGTH: int(8, 8, 128),
+  PASSWORD_REFUSE_COMMON: bool(true),
 });
+
+/** An http(s) origin: what PUBLIC_URL may be. */
+function isOrigin(v: string | undefined): boolean {
+  if (v === undefined) return true;
+  // The URL parser drops leading and trailing control characters and spaces: refuse them first.
+  if (/[\u0000-\u0020\u007f]/.test(v)) return false;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return false;
+  }
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password && !/[?#]$/.test(v);
+}
+
+/** The 32 bytes of a MASTER_KEY value (64 hex digits or base64 of 32 bytes), else null. */
+export function masterKeyBytes(v: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return b.length === 32 ? b : null;
+  }
+  return null;
+}
 
 export interface Config {
   port: number;
+  /** Origin of links in answers (no trailing slash); unset: see PUBLIC_URL. */
+  publicUrl?: string;
+  /** Seals secrets at rest (AES-256-GCM); unset: stored as they are. */
+  masterKey?: Buffer;
+  /** Lifetime of contact validation codes. */
+  validationCodeTtlMs: number;
+  /** HMAC key of validation codes; unset: generated once and kept in the database. */
+  validationCodeSecret?: string;
+  passwordPolicy: { minLength: number; refuseCommon: boolean };
   host: string;
   databaseUrl?: string;
   databasePoolMax: number;
@@ -279,6 +327,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwt: { privateKeyPem: e.JWT_PRIVATE_KEY, issuer: e.JWT_ISSUER, accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL },
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
+    masterKey: e.MASTER_KEY === undefined ? undefined : masterKeyBytes(e.MASTER_KEY)!,
+    validationCodeTtlMs: e.VALIDATION_CODE_TTL_S * 1000,
+    validationCodeSecret: e.VALIDATION_CODE_SECRET,
+    passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, refuseCommon: e.PASSWORD_REFUSE_COMMON },
     introspection: e.INTROSPECTION,
     graphiql: e.GRAPHIQL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

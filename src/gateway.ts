@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { loadServerSettings } from './core/auth/server-secrets.js';
 import { AccessTokens } from './core/auth/jwt.js';
 import { openDatabase, type DbHandle } from './core/db.js';
 import { RateLimits } from './core/rate-limit/index.js';
@@ -32,8 +33,12 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
     (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, planCacheMode: config.databasePlanCacheMode, faults: config.databaseFaults }));
   try {
     await database.migrate();
+    // Services read these per database (core/auth/server-secrets.ts): the HMAC key of contact
+    // validation codes, how long a code lives, the password policy.
+    await loadServerSettings(database.db, config);
     await bootstrap(database.db, config, opts.print);
     const accessTokens = await AccessTokens.load(database.db, {
+      masterKey: config.masterKey,
       privateKeyPem: config.jwt.privateKeyPem,
       issuer: config.jwt.issuer,
       ttlSeconds: config.jwt.accessTokenTtlSeconds,

@@ -1,9 +1,10 @@
 // What a user owns, through mutations: emails and phones (add → code through the outbox →
 // validate → primary → remove), public keys (SSH parsing, fingerprints, uniqueness) and
 // devices (revoke) — happy paths, who may call them, error codes and event-log rows.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverSecrets } from '../schema/secrets.js';
 import { contacts } from '../schema/users.js';
 import type { UserRow } from '../src/modules/users/user.repo.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -74,7 +75,7 @@ describe.each(DRIVERS)('contacts, keys and devices on %s', (driver) => {
       expect(row).toMatchObject({ validatedAt: null, validationCodeHash: null, validationAttempts: 5 });
     });
 
-    it('adds an email, sends a 6-digit code whose sha256 is stored, validates it and makes it primary', async () => {
+    it('adds an email, sends a 6-digit code stored as an HMAC under the server key, validates it and makes it primary', async () => {
       const add = await t.gql(ADD_EMAIL, { i: { email: 'alice.work@example.com', label: 'work' } }, { token: aliceToken });
       const c = add.body.data.addEmail;
       expect(c).toMatchObject({ contact: { type: 'EMAIL', value: 'alice.work@example.com', label: 'work', isPrimary: false, validatedAt: null, state: 'ACTIVE' }, user: { username: 'alice' }, userErrors: [] });
@@ -84,7 +85,14 @@ describe.each(DRIVERS)('contacts, keys and devices on %s', (driver) => {
       expect(sent).toMatch(/^\d{6}$/);
       expect(msg!.body).toContain(sent);
       const [row] = await t.db.db.select().from(contacts).where(eq(contacts.value, 'alice.work@example.com'));
-      expect(row!.validationCodeHash).toBe(createHash('sha256').update(sent).digest('hex'));
+      // Not a plain hash of 6 digits (reversed by trying a million): HMAC-SHA256 under the key
+      // kept in server_secrets (stored as it is: these tests set no MASTER_KEY).
+      expect(row!.validationCodeHash).not.toContain(createHash('sha256').update(sent).digest('hex'));
+      const [secret] = await t.db.db.select().from(serverSecrets).where(eq(serverSecrets.purpose, 'validation_code_hmac'));
+      const key = Buffer.from(secret!.value, 'base64');
+      expect(key).toHaveLength(32);
+      expect(row!.validationCodeHash).toBe('h1:' + createHmac('sha256', key).update(`contact-validation-code:${sent}`).digest('hex'));
+      expect(msg!.body).toContain('valid for 1 hour');
       expect((await eventsOf(t, 'contact.add'))[0]).toMatchObject({ actorUserId: alice.id, user2Id: alice.id, email: 'alice.work@example.com' });
 
       // Not primary before it is validated.
@@ -215,7 +223,8 @@ describe.each(DRIVERS)('contacts, keys and devices on %s', (driver) => {
       const sent = await codeFor('+15551234567', 'phone_validation');
       await t.db.db
         .update(contacts)
-        .set({ validationSentAt: new Date(Date.now() - 25 * 3600_000) })
+        // Past VALIDATION_CODE_TTL_S (default 1 hour).
+        .set({ validationSentAt: new Date(Date.now() - 61 * 60_000) })
         .where(eq(contacts.value, '+15551234567'));
       const r = await t.gql(VALIDATE_PHONE, { id, code: sent }, { token: bobToken });
       expect(r.body.data.validatePhone.userErrors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'code' });

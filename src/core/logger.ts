@@ -1,6 +1,8 @@
 // Structured JSON logs (pino). Secrets never reach a log line: credential headers are
-// redacted and token-bearing query parameters are masked in logged URLs.
+// redacted, token-bearing query parameters are masked in logged URLs, and logged errors carry
+// no statement parameters.
 import pino, { type Logger } from 'pino';
+import { sqlStateOf, withoutStatementParameters } from './sql-errors.js';
 
 const SECRET_QUERY = /([?&](?:private_token|access_token|token|password|secret)=)[^&#]*/gi;
 
@@ -29,7 +31,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       serializers: {
         req: (req: { method: string; url: string; id?: string; ip?: string }) => ({ method: req.method, url: maskUrl(req.url), ip: req.ip }),
-        err: pino.stdSerializers.err,
+        // Database errors lose the values their statement ran with (core/sql-errors.ts) and
+        // show their SQLSTATE and constraint, which pino would leave in the cause.
+        err: (err: Error) => ({ ...pino.stdSerializers.err(withoutStatementParameters(err) as Error), ...sqlStateOf(err) }),
       },
     },
     destination,

@@ -15,6 +15,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from '.
 import { DomainError, ERROR_CODES } from '../core/errors.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
+import { publicRequestUrl } from './public-url.js';
 
 interface CompiledRoute {
   route: Route;
@@ -141,7 +142,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           query: (request.query ?? {}) as Record<string, unknown>,
           body: request.body,
           principal: ctx.principal,
-          url: new URL(request.url, `${request.protocol}://${request.host}`),
+          url: publicRequestUrl(deps.config, request),
         };
         // From here on an error may be one the route answers as a success (route.recover).
         const fail = (r: FastifyReply, e: DialectError) => {

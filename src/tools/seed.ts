@@ -7,6 +7,7 @@ import { graphql, type GraphQLSchema } from 'graphql';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createAuthz, type AppDeps, type Context } from '../context.js';
 import { AccessTokens } from '../core/auth/jwt.js';
+import { loadServerSettings } from '../core/auth/server-secrets.js';
 import type { Principal } from '../core/auth/principal.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { RateLimits } from '../core/rate-limit/index.js';
@@ -45,7 +46,8 @@ export async function seedDemo(db: Database, config: Config, log: (s: string) =>
     return false;
   }
   const schema = await buildSchema();
-  const accessTokens = await AccessTokens.load(db, { privateKeyPem: config.jwt.privateKeyPem, issuer: config.jwt.issuer, ttlSeconds: config.jwt.accessTokenTtlSeconds });
+  await loadServerSettings(db, config);
+  const accessTokens = await AccessTokens.load(db, { privateKeyPem: config.jwt.privateKeyPem, issuer: config.jwt.issuer, ttlSeconds: config.jwt.accessTokenTtlSeconds, masterKey: config.masterKey });
   // The seed signs nobody in and is charged nothing; services still expect the process's limits.
   const rateLimits = await RateLimits.open(db, config);
   const deps: AppDeps = { db, config, accessTokens, rateLimits };

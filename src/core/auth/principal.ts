@@ -5,7 +5,8 @@ export const TOKEN_SCOPES = ['api', 'read_api'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export type Credential =
-  | { type: 'access_token'; expiresAt: Date }
+  // jti: what logout revokes (absent only for principals built in-process, e.g. by the seed tool).
+  | { type: 'access_token'; expiresAt: Date; jti?: string }
   | { type: 'personal_access_token'; tokenId: string; organizationId: string | null; scopes: TokenScope[] };
 
 export type Principal =

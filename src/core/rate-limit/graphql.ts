@@ -46,6 +46,10 @@ export function countRootField(document: DocumentNode, operation: OperationDefin
   return countIn(operation.selectionSet, new Set());
 }
 
+// Root fields that check a password (argon2, tens of milliseconds of a core each): one
+// operation holds at most MAX_LOGINS_PER_REQUEST of them, together.
+const PASSWORD_FIELDS = ['login', 'changePassword'] as const;
+
 export function tooManyLogins(max: number): GraphQLError {
   return new GraphQLError(`At most ${max} login per request`, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
 }
@@ -67,7 +71,9 @@ export function rateLimitPlugin(rateLimits: RateLimits, costOf: (document: Docum
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           if (!operation) return;
-          if (operation.operation === 'mutation' && countRootField(document, operation, 'login') > rateLimits.maxLoginsPerRequest) throw tooManyLogins(rateLimits.maxLoginsPerRequest);
+          if (operation.operation === 'mutation' && PASSWORD_FIELDS.reduce((n, f) => n + countRootField(document, operation, f), 0) > rateLimits.maxLoginsPerRequest) {
+            throw tooManyLogins(rateLimits.maxLoginsPerRequest);
+          }
           // Charged on the known-query lane already (it then fell through to this path).
           if (contextValue.budget?.allowed) return;
           const cost = costOf(document, operation.name?.value, request.variables ?? {});

@@ -9,6 +9,10 @@ import { notFound } from '../../core/errors.js';
 import { actAs, type Context } from '../../context.js';
 import { User } from '../users/user.type.js';
 import {
+  ChangePasswordInput,
+  ChangePasswordPayload,
+  LogoutInput,
+  LogoutPayload,
   CreatePersonalAccessTokenInput,
   CreatePersonalAccessTokenPayload,
   LoginInput,
@@ -17,7 +21,7 @@ import {
   RevokePersonalAccessTokenInput,
   RevokePersonalAccessTokenPayload,
 } from './auth.types.js';
-import { createPersonalAccessToken, login, revokePersonalAccessToken } from './auth.service.js';
+import { changePassword, createPersonalAccessToken, login, logout, revokePersonalAccessToken } from './auth.service.js';
 
 
 @Resolver()
@@ -27,6 +31,23 @@ export class AuthResolver {
     return payload(async () => {
       const r = await login(ctx, input);
       // The rest of this response is read as the user who just signed in (their own email…).
+      actAs(ctx, r.principal);
+      return { accessToken: r.accessToken, expiresAt: r.expiresAt, user: User.from(r.user, ctx.principal) };
+    });
+  }
+
+  @Mutation(() => LogoutPayload, { description: 'Signs out: the access token in use (with `everywhere`, every access token of the user) is refused from now on.' })
+  logout(@Arg('input', () => LogoutInput, { nullable: true, description: 'How far signing out reaches (default: this token only).' }) input: LogoutInput | null, @Ctx() ctx: Context): Promise<LogoutPayload> {
+    return payload(async () => {
+      await logout(ctx, input ?? {});
+      return { loggedOut: true };
+    });
+  }
+
+  @Mutation(() => ChangePasswordPayload, { description: 'Changes your own password after proving the current one; every earlier access token of yours is void, a new one is returned.' })
+  changePassword(@Arg('input', () => ChangePasswordInput, { description: 'Current and new password.' }) input: ChangePasswordInput, @Ctx() ctx: Context): Promise<ChangePasswordPayload> {
+    return payload(async () => {
+      const r = await changePassword(ctx, input);
       actAs(ctx, r.principal);
       return { accessToken: r.accessToken, expiresAt: r.expiresAt, user: User.from(r.user, ctx.principal) };
     });

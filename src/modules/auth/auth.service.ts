@@ -13,7 +13,9 @@ import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { findWithinSubtree } from '../../core/auth/tenant.sql.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findSignInUser, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { findSignInUser, findSignInUserById, findUserById, findUserByUsername, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { checkPassword } from '../users/user.checks.js';
+import { bumpTokenVersion, findAccessTokenHolder, revokeAccessToken } from './session.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
@@ -31,9 +33,13 @@ export async function authenticate(deps: AppDeps, token: string): Promise<Princi
   if (token.length > 4096) throw unauthenticated('Invalid token');
   if (!token.startsWith(PERSONAL_TOKEN_PREFIX) && looksLikeJwt(token)) {
     const claims = await deps.accessTokens.verify(token);
-    const [user] = await findUsersByIds(deps.db, [claims.userId]);
-    if (!user || user.state !== 'active') throw unauthenticated('Invalid access token');
-    return { kind: 'user', userId: user.id, username: user.username, isInstanceAdmin: user.isAdmin, credential: { type: 'access_token', expiresAt: claims.expiresAt } };
+    // Read fresh on every request (never cached), so a logout, a password change or a block
+    // elsewhere ends the token at its next request, in this process and every other.
+    const found = await findAccessTokenHolder(deps.db, claims.userId, claims.jti);
+    if (!found || found.user.state !== 'active') throw unauthenticated('Invalid access token');
+    if (found.revoked || claims.version !== found.user.tokenVersion) throw unauthenticated('Access token has been revoked');
+    const { user } = found;
+    return { kind: 'user', userId: user.id, username: user.username, isInstanceAdmin: user.isAdmin, credential: { type: 'access_token', expiresAt: claims.expiresAt, jti: claims.jti } };
   }
   const tokenHash = hashToken(token);
   const cache = credentialCacheOf(deps.db, deps.config.tokenCacheTtlMs);
@@ -122,13 +128,69 @@ export async function login(c: Caller, input: { login: string; password: string 
   await throttle.signedIn(keys);
 
   if (needsRehash(user!.passwordHash!)) await updatePasswordHash(c.db, user!.id, await hashPassword(input.password));
-  const { token, expiresAt } = await c.deps.accessTokens.sign(user!.id);
+  const { passwordHash: _hash, ...row } = user!;
+  return signedIn(c.deps, { ...row, lastSignInAt: user!.currentSignInAt, currentSignInAt: now });
+}
+
+/** A new access token of the user's current token version, and the principal it stands for. */
+async function signedIn(deps: AppDeps, user: UserRow): Promise<LoginResult> {
+  const { token, expiresAt, jti } = await deps.accessTokens.sign(user.id, user.tokenVersion);
   return {
     accessToken: token,
     expiresAt,
-    user: { ...user!, lastSignInAt: user!.currentSignInAt, currentSignInAt: now },
-    principal: { kind: 'user', userId: user!.id, username: user!.username, isInstanceAdmin: user!.isAdmin, credential: { type: 'access_token', expiresAt } },
+    user,
+    principal: { kind: 'user', userId: user.id, username: user.username, isInstanceAdmin: user.isAdmin, credential: { type: 'access_token', expiresAt, jti } },
   };
+}
+
+/**
+ * Ends sessions: the access token in use (its jti, until it would expire), or with `everywhere`
+ * every access token of the user (token version raised). Personal API tokens are not sessions:
+ * they are revoked with revokePersonalAccessToken, so signing out with one is refused.
+ */
+export async function logout(c: Caller, input: { everywhere?: boolean | null }): Promise<void> {
+  const p = c.principal;
+  if (p.kind !== 'user') throw unauthenticated();
+  if (p.credential.type !== 'access_token' || !p.credential.jti) {
+    throw new DomainError('PRECONDITION_FAILED', 'Sign-out ends access-token sessions; revoke a personal API token with revokePersonalAccessToken');
+  }
+  const { jti, expiresAt } = p.credential;
+  await c.db.transaction(async (tx) => {
+    if (input.everywhere) await bumpTokenVersion(tx, p.userId);
+    else await revokeAccessToken(tx, { jti, userId: p.userId, expiresAt }, new Date());
+    await recordEvent(tx, { principal: p, ip: c.ip }, { action: 'session.logout', user2Id: p.userId, data: { everywhere: Boolean(input.everywhere) } });
+  });
+}
+
+/**
+ * The signed-in user changes their own password, proving the current one (counted by the sign-in
+ * throttle like a sign-in, so a stolen session cannot guess it). Every earlier access token of
+ * the user is void afterwards; the answer carries a new one for the caller to go on with.
+ * Personal API tokens are kept (they are revoked one by one).
+ */
+export async function changePassword(c: Caller, input: { currentPassword: string; newPassword: string }): Promise<LoginResult> {
+  const p = c.principal;
+  if (p.kind !== 'user') throw unauthenticated();
+  if (input.currentPassword.length > MAX_PASSWORD_LENGTH) throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', 'currentPassword');
+  const user = await findSignInUserById(c.db, p.userId);
+  if (!user) throw unauthenticated();
+  const newPassword = await checkPassword(c.db, input.newPassword, { username: user.username, emails: [user.primaryEmail] }, 'newPassword');
+  const keys = signInKeys(user.id, user.username, c.ip);
+  const verdict = await c.deps.rateLimits.signIn.attempt(keys);
+  if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds, `Too many attempts; try again in ${verdict.retryAfterSeconds} s`);
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', 'currentPassword');
+  }
+  await c.deps.rateLimits.signIn.signedIn(keys);
+  const passwordHash = await hashPassword(newPassword);
+  const updated = await c.db.transaction(async (tx) => {
+    await updatePasswordHash(tx, user.id, passwordHash);
+    await bumpTokenVersion(tx, user.id);
+    await recordEvent(tx, { principal: p, ip: c.ip }, { action: 'user.changePassword', user2Id: user.id, data: {} });
+    return (await findUserById(tx, user.id))!;
+  });
+  credentialCacheOf(c.deps.db, c.deps.config.tokenCacheTtlMs).clear();
+  return signedIn(c.deps, updated);
 }
 
 /** Logs the sign-in locks the throttle's sweep found lifted (their window ended with no attempt since). */

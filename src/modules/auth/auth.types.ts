@@ -136,3 +136,44 @@ export class RevokePersonalAccessTokenPayload {
   @Field(() => [UserError], { description: 'Why revocation failed.' })
   userErrors!: UserError[];
 }
+
+@InputType({ description: 'How far signing out reaches.' })
+export class LogoutInput {
+  @Field(() => Boolean, { nullable: true, description: 'true: end every access token of the signed-in user (every device), not only the one in use.' })
+  everywhere?: boolean | null;
+}
+
+@ReadsNoRow()
+@ObjectType({ description: 'The result of signing out.' })
+export class LogoutPayload {
+  @Field(() => Boolean, { nullable: true, description: 'true once the session is ended: the access token in use is refused from now on.' })
+  loggedOut?: boolean | null;
+
+  @Field(() => [UserError], { description: 'Why signing out failed (PRECONDITION_FAILED with a personal API token).' })
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'The current password and the new one.' })
+export class ChangePasswordInput {
+  @Field({ description: 'The current password.' })
+  currentPassword!: string;
+
+  @Field({ description: 'The new password; the password policy applies (length, common passwords, not the username or email).' })
+  newPassword!: string;
+}
+
+@ReadsNoRow()
+@ObjectType({ description: 'The result of changing your password: earlier access tokens are void, this one replaces them.' })
+export class ChangePasswordPayload {
+  @Field(() => String, { nullable: true, description: 'A new bearer access token: every earlier one of the user is refused from now on.' })
+  accessToken?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the new access token expires.' })
+  expiresAt?: Date | null;
+
+  @Field(() => User, { nullable: true, description: 'The user.' })
+  user?: User | null;
+
+  @Field(() => [UserError], { description: 'Why the change failed (INVALID_CREDENTIALS for a wrong current password, VALIDATION_FAILED for a refused new one).' })
+  userErrors!: UserError[];
+}

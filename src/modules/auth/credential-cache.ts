@@ -10,8 +10,11 @@
 // - anything else (another gateway process, SQL run by hand): a token keeps working
 //   for at most TOKEN_CACHE_TTL_MS (default 1 s, at most 5 s; 0 turns the cache off) after it
 //   was last checked against the database.
+// - losing a role revokes the user's tokens bound inside that organization in the same
+//   mutation, so the same clear applies.
 // JWT access tokens are not cached: their check costs no statement of its own worth saving
-// here, and their user's state is read fresh on every request.
+// here, and their user's state, token version and the token's revocation (logout) are read
+// fresh on every request — so ending a session is instant in every process, not only this one.
 import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
 

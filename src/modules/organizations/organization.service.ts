@@ -2,7 +2,7 @@
 // slugs and names; no cycles in the tree; an organization keeps at least one owner. Each change
 // commits with its event-log row.
 import type { Context, ServiceContext } from '../../context.js';
-import type { Role } from '../../core/auth/policy.js';
+import { outranks, type Role } from '../../core/auth/policy.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../../core/sql-errors.js';
 import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
 import { isSlug, SLUG_MAX_LENGTH } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
+import { revokeTokensBoundWithin } from '../auth/session.repo.js';
 import {
   countChildren,
   countOrganizations,
@@ -226,7 +227,8 @@ export async function removeMember(ctx: Ctx, organizationId: string, userId: str
   await ctx.db.transaction(async (tx) => {
     await keepAnOwner(tx, org.id, membership);
     await deleteMembership(tx, membership);
-    await recordEvent(tx, ctx, { action: 'membership.remove', organizationId: org.id, user2Id: userId, data: { role: membership.role } });
+    const revokedTokenIds = await revokeTokensBoundWithin(tx, userId, org.id, new Date());
+    await recordEvent(tx, ctx, { action: 'membership.remove', organizationId: org.id, user2Id: userId, data: { role: membership.role, ...(revokedTokenIds.length ? { revokedTokenIds } : {}) } });
   });
   return org;
 }
@@ -239,7 +241,9 @@ export async function changeMemberRole(ctx: Ctx, organizationId: string, userId:
     if (role !== 'owner') await keepAnOwner(tx, org.id, membership);
     const row = await updateMembershipRole(tx, membership, role);
     if (!row) throw notFound('Membership not found');
-    await recordEvent(tx, ctx, { action: 'membership.changeRole', organizationId: org.id, user2Id: userId, data: { from: membership.role, to: role } });
+    // A token bound here was made under the stronger role: it does not go on under a weaker one.
+    const revokedTokenIds = outranks(membership.role, role) ? await revokeTokensBoundWithin(tx, userId, org.id, new Date()) : [];
+    await recordEvent(tx, ctx, { action: 'membership.changeRole', organizationId: org.id, user2Id: userId, data: { from: membership.role, to: role, ...(revokedTokenIds.length ? { revokedTokenIds } : {}) } });
     return row;
   });
   return { org, membership: updated };

@@ -1,9 +1,10 @@
 // Rules for a user's contacts (emails and phones): only the user and instance admins see them;
 // the user (user:manageContacts) adds, validates, removes them and picks the primary one of each
-// type. A contact is proven by a 6-digit code sent through the outbox and stored as sha256. The
+// type. A contact is proven by a 6-digit code sent through the outbox and stored as an HMAC. The
 // sign-in hint for an email address lives here too (which account holds it). Each change commits
 // with its event-log row (and outbox message) in one transaction.
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { serverSettingsOf } from '../../core/auth/server-secrets.js';
 import type { ServiceContext } from '../../context.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
@@ -23,6 +24,7 @@ import {
   type ContactRow,
   type UserRow,
 } from './user.repo.js';
+import { readableOrganization } from '../organizations/organization.service.js';
 import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -51,39 +53,51 @@ async function requireOwnContact(ctx: Ctx, id: string, type?: 'email' | 'phone')
 }
 
 // ---- validation codes ----
+// A code is 6 digits, so a plain hash of it is reversed by trying all million: it is stored as
+// HMAC-SHA256 under the server's validation-code key (core/auth/server-secrets.ts, never in the
+// contacts table), tagged `h1:` so a later scheme can tell its rows apart. A code lives
+// VALIDATION_CODE_TTL_S (default 1 h) and dies after MAX_CODE_ATTEMPTS wrong tries.
 
-const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+const CODE_HASH_PREFIX = 'h1:';
+const codeHash = (key: Buffer, code: string) => CODE_HASH_PREFIX + createHmac('sha256', key).update(`contact-validation-code:${code}`, 'utf8').digest('hex');
 
-/** How long a validation code stays good. */
-export const VALIDATION_CODE_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** A fresh 6-digit code (uniform, from the CSPRNG), its hash and when it was sent. */
-export function newValidationCode(now: Date) {
+/** A fresh 6-digit code (uniform, from the CSPRNG), its HMAC and when it was sent. */
+export function newValidationCode(db: Database, now: Date) {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  return { code, validationCodeHash: sha256Hex(code), validationSentAt: now, validationAttempts: 0 };
+  return { code, validationCodeHash: codeHash(serverSettingsOf(db).codeKey, code), validationSentAt: now, validationAttempts: 0 };
 }
 
 /** Wrong codes allowed against one code before it is void (1 in 200,000 to guess it). */
 export const MAX_CODE_ATTEMPTS = 5;
 
+/** "1 hour", "90 minutes", "2 days": the code's lifetime as the message tells it. */
+function lifetimeText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes % 1440 === 0) return minutes === 1440 ? '24 hours' : `${minutes / 1440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}
+
 /** Queues the code to the contact in the caller's transaction: it is sent exactly when the contact exists. */
-export function sendValidationCode(tx: Database, contact: ContactRow, code: string) {
+export function sendValidationCode(tx: Database, contact: ContactRow, code: string, ttlMs: number) {
   const isEmail = contact.type === 'email';
   return enqueue(tx, {
     channel: isEmail ? 'email' : 'sms',
     template: isEmail ? 'email_validation' : 'phone_validation',
     recipient: contact.value,
     subject: isEmail ? 'Confirm your email address' : null,
-    body: `Your validation code is ${code}. It is valid for 24 hours.`,
+    body: `Your validation code is ${code}. It is valid for ${lifetimeText(ttlMs)}.`,
     payload: { code, contactId: contact.id, userId: contact.userId },
   });
 }
 
-function codeMatches(row: ContactRow, code: string, now: Date): boolean {
+function codeMatches(db: Database, row: ContactRow, code: string, now: Date): boolean {
+  const { codeKey, codeTtlMs } = serverSettingsOf(db);
   if (!row.validationCodeHash || !row.validationSentAt) return false;
-  if (now.getTime() - row.validationSentAt.getTime() > VALIDATION_CODE_TTL_MS) return false;
-  const given = Buffer.from(sha256Hex(code.trim()), 'hex');
-  const stored = Buffer.from(row.validationCodeHash, 'hex');
+  if (now.getTime() - row.validationSentAt.getTime() > codeTtlMs) return false;
+  // A code stored before HMACs (a bare sha256) never matches: its contact asks for a new one.
+  const given = Buffer.from(codeHash(codeKey, code.trim()), 'utf8');
+  const stored = Buffer.from(row.validationCodeHash, 'utf8');
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
@@ -100,17 +114,23 @@ export interface LoginHint {
  * Sign-in parameters for an email address: `login_hint` and, when one account holds the address
  * and belongs to an organization, that organization's slug (where it signs in). When several
  * accounts hold it (one active, others as disabled contacts of former owners) there is no telling
- * which is meant: `route=manual` asks for manual entry. An unknown address gets the bare hint, so
- * the answer does not tell who has an account.
+ * which is meant: `route=manual` asks for manual entry.
+ *
+ * It answers only what the caller may already see, or it would tell anyone signed in (a
+ * read-only token included) who holds an address and where they belong: a user's emails are
+ * visible to the user and instance admins (contactsOf), so instance admins get the full answer,
+ * anyone else only about their own address — and the organization only when they may read it
+ * (an organization-bound token). Every other address gets the bare hint, as an unknown one does.
  */
 export async function loginHint(ctx: Ctx, email: string): Promise<LoginHint> {
-  requireSignedIn(ctx);
+  const me = requireSignedIn(ctx);
   const address = checkEmail(email);
-  const holders = await findUsersHoldingEmail(ctx.db, address, 2);
+  const admin = ctx.authz.isInstanceAdmin;
+  const holders = await findUsersHoldingEmail(ctx.db, address, 2, admin ? null : me);
   if (holders.length > 1) return { params: new URLSearchParams({ route: 'manual', login_hint: address }).toString(), manualEntry: true };
   const p = new URLSearchParams({ login_hint: address });
-  const slug = holders[0]?.organizationSlug;
-  if (slug) p.set('organization', slug);
+  const orgId = holders[0]?.organizationId;
+  if (orgId && (await readableOrganization(ctx, orgId))) p.set('organization', holders[0]!.organizationSlug!);
   return { params: p.toString(), manualEntry: false };
 }
 
@@ -149,11 +169,11 @@ export async function addContact(ctx: Ctx, input: AddContactInput): Promise<{ co
   const label = optionalText(input.label, 'label', 255) ?? null;
   // Emails are unique system-wide by index; a phone only needs to be new for this user.
   if (input.type === 'phone' && (await findContactByValue(ctx.db, user.id, 'phone', value))) throw conflict('phone', 'You already have this phone number');
-  const pending = newValidationCode(new Date());
+  const pending = newValidationCode(ctx.db, new Date());
   const contact = await withUniqueness(() =>
     ctx.db.transaction(async (tx) => {
       const contact = await insertContact(tx, { userId: user.id, type: input.type, value, label, ...pending });
-      await sendValidationCode(tx, contact, pending.code);
+      await sendValidationCode(tx, contact, pending.code, serverSettingsOf(ctx.db).codeTtlMs);
       await recordEvent(tx, ctx, {
         action: 'contact.add',
         user2Id: user.id,
@@ -200,7 +220,7 @@ export async function validateContact(ctx: Ctx, id: string, type: 'email' | 'pho
   const now = new Date();
   if (code == null || code.trim() === '') {
     if (!ctx.authz.isInstanceAdmin) throw validation('code', 'The validation code is required');
-  } else if (!codeMatches(contact, code, now)) {
+  } else if (!codeMatches(ctx.db, contact, code, now)) {
     // Counted in its own statement, so the failure is remembered although the mutation fails.
     const attempts = contact.validationAttempts + 1;
     const voided = attempts >= MAX_CODE_ATTEMPTS;

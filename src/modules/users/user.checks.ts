@@ -1,13 +1,13 @@
 // Checks of account input: username, password, profile fields (names, bio, website, social
 // handles) and the projects limit. Each check answers the stored value (trimmed, blank as
 // null) or throws a VALIDATION_FAILED userError naming the field.
+import { checkNewPassword, type PasswordOwner } from '../../core/auth/password-policy.js';
+import { passwordPolicyOf } from '../../core/auth/server-secrets.js';
+import type { Database } from '../../core/db.js';
 import { validation } from '../../core/errors.js';
 import { isEmail, isUsername } from '../../core/validation.js';
 import type { NewUser } from './user.repo.js';
 
-const MIN_PASSWORD = 8;
-// argon2's work grows with the input; the same bound as sign-in.
-const MAX_PASSWORD = 1024;
 const MAX_SOCIAL_HANDLES = 20;
 
 export function checkUsername(username: string): string {
@@ -17,10 +17,9 @@ export function checkUsername(username: string): string {
   return username;
 }
 
-export function checkPassword(password: string): string {
-  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw validation('password', `Password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
-  return password;
-}
+/** A new password under the gateway's policy (core/auth/password-policy.ts), or a VALIDATION_FAILED userError. */
+export const checkPassword = (db: Database, password: string, owner: PasswordOwner, field = 'password'): Promise<string> =>
+  checkNewPassword(passwordPolicyOf(db), password, owner, field);
 
 /** An email address, trimmed (core/validation's rule). */
 export function checkEmail(email: string, field = 'email'): string {

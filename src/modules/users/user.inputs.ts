@@ -33,7 +33,7 @@ export class CreateUserInput {
   })
   skipConfirmation?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'Password (8 to 1024 characters); without one the user cannot sign in with a password.' })
+  @Field(() => String, { nullable: true, description: 'Password under the password policy (PASSWORD_MIN_LENGTH to 1024 characters, not a common password, not the username or email); without one the user cannot sign in with a password.' })
   password?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Given name.' })
@@ -132,7 +132,7 @@ export class UpdateUserInput {
   @Field(() => String, { nullable: true, description: 'New primary email, taken as validated (instance admins only). Unique among active emails.' })
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'New password, 8 to 1024 characters (instance admins only).' })
+  @Field(() => String, { nullable: true, description: 'New password under the password policy (instance admins only); ends the user\'s sessions (earlier access tokens).' })
   password?: string | null;
 
   @Field(() => JSONObjectResolver, {

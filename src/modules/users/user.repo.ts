@@ -9,8 +9,9 @@ import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
 
 /**
- * A user as the graph reads it: every column but the password hash. Only sign-in reads the hash
- * (findSignInUser), so no loader, object or answer built for a request ever holds one.
+ * A user as the graph reads it: every column but the password hash. Only sign-in and a password
+ * change read the hash (findSignInUser, findSignInUserById), so no loader, object or answer
+ * built for a request ever holds one.
  */
 export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>;
 /** A user with the password hash: for checking a password, nothing else. */
@@ -68,6 +69,12 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
   return row?.user;
 }
 
+/** The user with the password hash, by id: for checking the current password of a signed-in user. */
+export async function findSignInUserById(db: Database, id: string): Promise<SignInUserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
 /**
  * The user a sign-in names, with the password hash: by username (case-insensitively, as
  * findUserByUsername), or by an active email address when `login` holds an `@` (as
@@ -122,8 +129,13 @@ export type UserOrderField = 'username' | 'createdAt' | 'databaseId';
 
 export interface UserListFilter {
   search?: string | null;
-  /** How `search` matches emails: any part (instance admins) or only the whole address. */
+  /**
+   * How `search` matches emails: any part of any active one (instance admins), or only a whole
+   * address that is primary or validated — or any of the viewer's own (`viewerId`): an
+   * unvalidated secondary address is private to its user and must not answer who holds it.
+   */
   emailSearch?: 'substring' | 'exact';
+  viewerId?: string | null;
   username?: string | null;
   state?: 'active' | 'blocked' | 'disabled' | null;
   isAdmin?: boolean | null;
@@ -139,7 +151,9 @@ function userFilterWhere(f: UserListFilter): SQL | undefined {
   if (f.search) {
     const p = likePattern(f.search);
     const emailMatch =
-      f.emailSearch === 'substring' ? sql`${contacts.value} ilike ${p}` : sql`lower(${contacts.value}) = lower(${f.search})`;
+      f.emailSearch === 'substring'
+        ? sql`${contacts.value} ilike ${p}`
+        : sql`lower(${contacts.value}) = lower(${f.search}) and (${contacts.isPrimary} or ${contacts.validatedAt} is not null${f.viewerId ? sql` or ${contacts.userId} = ${f.viewerId}` : sql``})`;
     parts.push(sql`(
       ${users.username} ilike ${p}
       or ${users.displayName} ilike ${p}
@@ -195,18 +209,27 @@ export async function countUsersMatching(db: Database, filter: UserListFilter, l
 
 /**
  * Users who hold this email address (case-insensitive) as a contact in any state, at most
- * `limit`; each with the slug of the organization they joined first (null when none).
+ * `limit` (only `onlyUserId` when given); each with the organization they joined first (null
+ * when none).
  */
-export async function findUsersHoldingEmail(db: Database, email: string, limit: number): Promise<{ userId: string; organizationSlug: string | null }[]> {
+export async function findUsersHoldingEmail(
+  db: Database,
+  email: string,
+  limit: number,
+  onlyUserId: string | null = null,
+): Promise<{ userId: string; organizationId: string | null; organizationSlug: string | null }[]> {
   // Plain SQL with aliases: Drizzle leaves column names unqualified in a correlated subquery.
-  const rows = rowsOf<{ user_id: string; slug: string | null }>(
+  const rows = rowsOf<{ user_id: string; organization_id: string | null; slug: string | null }>(
     await db.execute(sql`
-      select h.user_id, (
-        select o.slug from memberships m join organizations o on o.id = m.organization_id
-        where m.user_id = h.user_id order by m.created_at, m.id limit 1) as slug
-      from (select distinct c.user_id from contacts c where c.type = 'email' and lower(c.value) = lower(${email}) limit ${limit}) h`),
+      select h.user_id, f.organization_id, f.slug
+      from (select distinct c.user_id from contacts c
+            where c.type = 'email' and lower(c.value) = lower(${email})${onlyUserId ? sql` and c.user_id = ${onlyUserId}` : sql``}
+            limit ${limit}) h
+      left join lateral (
+        select m.organization_id, o.slug from memberships m join organizations o on o.id = m.organization_id
+        where m.user_id = h.user_id order by m.created_at, m.id limit 1) f on true`),
   );
-  return rows.map((r) => ({ userId: r.user_id, organizationSlug: r.slug }));
+  return rows.map((r) => ({ userId: r.user_id, organizationId: r.organization_id, organizationSlug: r.slug }));
 }
 
 /** Slugs of organizations where the user is the only owner (deleting them would orphan those). */

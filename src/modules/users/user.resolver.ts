@@ -66,7 +66,7 @@ export class UserResolver {
     return mapConnection(c, (row) => User.from(row, ctx.principal));
   }
 
-  @Query(() => LoginHint, { description: 'Sign-in parameters for an email address (signed-in callers): a login hint, or manual entry when several accounts hold it.' })
+  @Query(() => LoginHint, { description: 'Sign-in parameters for an email address (signed-in callers): a login hint, with the organization or manual entry only where you may see who holds the address (your own; instance admins: any). Other addresses get the bare hint.' })
   loginHint(@Arg('email', { description: 'The email address.' }) email: string, @Ctx() ctx: Context): Promise<LoginHint> {
     return loginHint(ctx, email);
   }

@@ -38,6 +38,8 @@ import {
   type UserOrderField,
   type UserRow,
 } from './user.repo.js';
+import { bumpTokenVersion } from '../auth/session.repo.js';
+import { serverSettingsOf } from '../../core/auth/server-secrets.js';
 import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -131,8 +133,9 @@ export async function listVisibleUsers(
   if (filter.organizationId) await ctx.authz.assert('membership:read', { organizationId: filter.organizationId }, { hideAs: 'NOT_FOUND', message: 'Organization not found' });
   const search = filter.search?.trim() || null;
   if ((search?.length ?? 0) > 255 || (filter.username?.length ?? 0) > 255) throw new DomainError('BAD_USER_INPUT', 'Search terms are at most 255 characters');
-  // Emails are private: others find a user by a whole address (as GitLab does), not by fragments.
-  const f: UserListFilter = { ...filter, search, emailSearch: ctx.authz.isInstanceAdmin ? 'substring' : 'exact' };
+  // Emails are private: others find a user by a whole address (as GitLab does), not by fragments,
+  // and only by a primary or validated one (or their own).
+  const f: UserListFilter = { ...filter, search, ...(ctx.authz.isInstanceAdmin ? { emailSearch: 'substring' } : { emailSearch: 'exact', viewerId: ctx.authz.userId }) };
   const keyset = userKeyset(order.field, order.direction);
   const rows = await listUsers(ctx.db, f, keyset, page, skip);
   for (const r of rows) ctx.loaders.userById.prime(r.user.id, r.user);
@@ -183,7 +186,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
   if (input.groups && !org && groupCount(input.groups) > 0) throw validation('groups', 'Give the organization the groups belong to');
   const groupsPlan = input.groups ? await planGroupsOfUser(ctx, null, input.groups) : null;
   const identity = input.identity ? checkIdentity(input.identity) : null;
-  const password = input.password != null ? checkPassword(input.password) : null;
+  const password = input.password != null ? await checkPassword(ctx.db, input.password, { username, emails: [email] }) : null;
   const profile = profileValues(input);
   const projectsLimit = checkProjectsLimit(input.projectsLimit);
   const confirmed = Boolean(input.skipConfirmation);
@@ -207,7 +210,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
       if (groupsPlan) await applyGroupsOfUser(tx, ctx, user.id, groupsPlan);
       if (identity) await replaceIdentity(tx, user.id, identity.provider, identity.externalUid);
       if (email) {
-        const pending = confirmed ? null : newValidationCode(now);
+        const pending = confirmed ? null : newValidationCode(ctx.db, now);
         const contact = await insertContact(tx, {
           userId: user.id,
           type: 'email',
@@ -217,7 +220,7 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User
           validationCodeHash: pending?.validationCodeHash ?? null,
           validationSentAt: pending?.validationSentAt ?? null,
         });
-        if (pending) await sendValidationCode(tx, contact, pending.code);
+        if (pending) await sendValidationCode(tx, contact, pending.code, serverSettingsOf(ctx.db).codeTtlMs);
       }
       await recordEvent(tx, ctx, {
         action: 'user.create',
@@ -317,7 +320,10 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
     if (input.canCreateGroup != null) values.canCreateGroup = input.canCreateGroup;
     if (input.external != null) values.external = input.external;
     if (input.username != null && !same('username', input.username)) values.username = checkUsername(input.username);
-    if (input.password != null) values.passwordHash = await hashPassword(checkPassword(input.password));
+    if (input.password != null) {
+      const owner = { username: values.username ?? target.username, emails: [input.email, currentEmail] };
+      values.passwordHash = await hashPassword(await checkPassword(ctx.db, input.password, owner));
+    }
     if (input.email != null && !same('email', input.email)) newEmail = checkEmail(input.email);
     if (input.identity != null) identity = checkIdentity(input.identity);
     if (input.isActive != null) {
@@ -329,7 +335,11 @@ export async function updateUserService(ctx: Ctx, input: UpdateUserInput): Promi
   if (Object.keys(values).length === 0 && newEmail === null && !identity && !(groups && groups.added.length + groups.removed.length > 0)) return target;
   const updated = await withUniqueness(() =>
     ctx.db.transaction(async (tx) => {
-      const row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
+      let row = Object.keys(values).length ? await updateUser(tx, target.id, values) : target;
+      // A reset password or a disabled account ends the user's sessions (earlier access tokens).
+      if (values.passwordHash !== undefined || (values.state !== undefined && values.state !== 'active')) {
+        row = { ...row!, tokenVersion: await bumpTokenVersion(tx, target.id) };
+      }
       if (newEmail !== null) await replacePrimaryEmail(tx, target.id, newEmail);
       if (groups) await applyGroupsOfUser(tx, ctx, target.id, groups);
       if (identity) await replaceIdentity(tx, target.id, identity.provider, identity.externalUid);
@@ -368,7 +378,7 @@ export async function deleteUserService(ctx: Ctx, id: string): Promise<UserRow> 
   return target;
 }
 
-/** Blocks (or unblocks) an account. Authentication refuses blocked users, so their tokens stop working at once. */
+/** Blocks (or unblocks) an account. Authentication refuses blocked users, so their tokens stop working at once; access tokens from before a block stay void after an unblock. */
 export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promise<UserRow> {
   const me = requireSignedIn(ctx);
   await ctx.authz.assert('user:block', {}, { message: 'Only instance admins block or unblock users' });
@@ -379,7 +389,10 @@ export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promis
   const state = blocked ? 'blocked' : 'active';
   if (target.state === state) return target;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateUser(tx, target.id, { state });
+    let row = (await updateUser(tx, target.id, { state }))!;
+    // Authentication refuses blocked users anyway; the version also keeps tokens from before
+    // the block dead after an unblock.
+    if (blocked) row = { ...row, tokenVersion: await bumpTokenVersion(tx, target.id) };
     await recordEvent(tx, ctx, { action: blocked ? 'user.block' : 'user.unblock', user2Id: target.id, data: { from: target.state } });
     return row!;
   });

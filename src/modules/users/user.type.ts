@@ -427,7 +427,7 @@ export class UserOrder {
 export class UserFilter {
   @Field(() => String, {
     nullable: true,
-    description: 'Username, names or email contain this (case-insensitive). Emails match only exactly, unless you are an instance admin.',
+    description: 'Username, names or email contain this (case-insensitive). Emails match only exactly and only primary or validated ones (any of your own), unless you are an instance admin.',
   })
   search?: string | null;
 

@@ -10,7 +10,9 @@
 //   `consent_given` is true for each; `analysts/current` reads and sets your own consent.
 // - `login_url` answers sign-in parameters for an email (the `loginHint` query): `login_hint`,
 //   plus the `organization` slug of the one account holding it, or `route=manual` when several
-//   accounts hold it. An unknown address gets the bare hint (no account enumeration).
+//   accounts hold it — but only where the caller may already see who holds the address (their
+//   own address; instance admins: any). Any other address gets the bare hint, as an unknown one
+//   does (no account enumeration, no organization oracle).
 // - `portal` answers 200 with no content when you may open the portal of the organization in
 //   view (`account_portal_url` of an organization points here), 404 when not.
 import { notFound } from '../../core/errors.js';

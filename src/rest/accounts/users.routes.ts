@@ -6,7 +6,9 @@
 // - "The organization" (`?organization=<uuid>`, else the one the API token is bound to) scopes the
 //   views: the list holds its members, one user outside it answers 404, and users created go into
 //   it (so their `groups`, which belong to organizations, can be set). Without one, the list needs
-//   an instance admin (400 `{"organization": [...]}` otherwise) and one user is any user.
+//   an instance admin (400 `{"organization": [...]}` otherwise) and one user is one who shares an
+//   organization with the caller (instance admins: any user; 404 otherwise). PUT and PATCH of a
+//   user outside the caller's organizations answer 404 too (updateUser's rule).
 // - Creating needs an `email` (the username is derived from it); only instance admins create,
 //   delete, change `email` or `is_active`; users change their own names. A validation code is
 //   mailed to the new address.
@@ -87,11 +89,18 @@ const user = (r: RestRequest) => {
 
 const PAYLOAD = `user { ${USER_FIELDS} } userErrors { code field message }`;
 
-/** With an organization in view, users outside it are not found (organizations stay apart). */
+/**
+ * Users outside the caller's reach are not found (organizations stay apart): with an organization
+ * in view, its members; without one, members of an organization the caller can see
+ * (`organizations` lists only those) — instance admins see every user, everyone sees themselves.
+ */
 function inOrganization(r: RestRequest, u: UserNode | null): UserNode {
   const org = viewOrganizationOf(r);
   const self = r.principal.kind === 'user' && uuidOf(u?.id) === r.principal.userId;
-  if (!u || (org && !self && !u.organizations?.some((o) => o.id === org))) throw notFound();
+  const admin = r.principal.kind === 'user' && r.principal.isInstanceAdmin;
+  const orgs = u?.organizations ?? [];
+  const reachable = org ? orgs.some((o) => o.id === org) : admin || orgs.length > 0;
+  if (!u || (!self && !reachable)) throw notFound();
   return u;
 }
 
