@@ -182,6 +182,8 @@ const envSchema = z.object({
   SIGN_IN_MAX_ATTEMPTS: int(50, 1, 1_000_000),
   SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: int(50, 1, 1_000_000),
   MAX_LOGINS_PER_REQUEST: int(1, 1, 100),
+  SUBSCRIPTIONS_PER_USER: int(100, 1, 100_000),
+  SUBSCRIPTION_QUEUE_EVENTS: int(1_000, 1, 1_000_000),
 });
 
 export interface Config {
@@ -238,6 +240,11 @@ export interface Config {
     signIn: { windowMs: number; maxPerAccount: number; maxPerAddress: number };
     /** `login` fields one request may hold. */
     maxLoginsPerRequest: number;
+  };
+  /** Live subscriptions (modules/logs/event-log.live.ts): open ones per user and process, events queued per subscription. */
+  subscriptions: {
+    perPrincipal: number;
+    queuedEvents: number;
   };
 }
 
@@ -299,5 +306,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signIn: { windowMs: e.SIGN_IN_WINDOW_S * 1000, maxPerAccount: e.SIGN_IN_MAX_ATTEMPTS, maxPerAddress: e.SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS },
       maxLoginsPerRequest: e.MAX_LOGINS_PER_REQUEST,
     },
+    subscriptions: { perPrincipal: e.SUBSCRIPTIONS_PER_USER, queuedEvents: e.SUBSCRIPTION_QUEUE_EVENTS },
   });
 }

@@ -43,6 +43,17 @@ export function buildSchema(): Promise<GraphQLSchema> {
     ],
     // Input rules live in the services (one place for GraphQL and REST), not in class-validator.
     validate: false,
+    // type-graphql asks for a PubSub as soon as a Subscription exists. Ours are streams of the
+    // event log (`subscribe` functions, modules/logs/event-log.live.ts), never topics: a topic
+    // subscription would be an error in this schema's code, refused at once.
+    pubSub: {
+      publish() {
+        throw new Error('Subscriptions here stream from the event log; nothing publishes to topics');
+      },
+      subscribe() {
+        throw new Error('Subscriptions here stream from the event log; no topic is served');
+      },
+    },
   });
   return cached;
 }
