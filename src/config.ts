@@ -183,6 +183,11 @@ const envSchema = z.object({
   SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS: int(50, 1, 1_000_000),
   MAX_LOGINS_PER_REQUEST: int(1, 1, 100),
   SUBSCRIPTIONS_PER_USER: int(100, 1, 100_000),
+  OUTBOX_RETRY_BASE_MS: int(10_000, 10, 3_600_000),
+  WEBHOOK_DELIVERY: bool(true),
+  WEBHOOK_ALLOWED_HOSTS: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9.:*\-\[\], ]*$/.test(v), { message: 'must be a comma-separated list of host names or addresses' }),
+  WEBHOOK_DISABLE_AFTER: int(5, 1, 1_000),
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
   SUBSCRIPTION_QUEUE_EVENTS: int(1_000, 1, 1_000_000),
 });
 
@@ -241,6 +246,10 @@ export interface Config {
     /** `login` fields one request may hold. */
     maxLoginsPerRequest: number;
   };
+  /** Base of the outbox's retry backoff: attempt k+1 is due base × (4^k − 1) after queueing. */
+  outboxRetryBaseMs: number;
+  /** Webhooks (modules/webhooks): delivery on/off in this process, private hosts allowed, when to disable an endpoint. */
+  webhooks: { deliver: boolean; allowedHosts: string[]; disableAfter: number; timeoutMs: number };
   /** Live subscriptions (modules/logs/event-log.live.ts): open ones per user and process, events queued per subscription. */
   subscriptions: {
     perPrincipal: number;
@@ -307,5 +316,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLoginsPerRequest: e.MAX_LOGINS_PER_REQUEST,
     },
     subscriptions: { perPrincipal: e.SUBSCRIPTIONS_PER_USER, queuedEvents: e.SUBSCRIPTION_QUEUE_EVENTS },
+    outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+    webhooks: {
+      deliver: e.WEBHOOK_DELIVERY,
+      allowedHosts: (e.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter(Boolean),
+      disableAfter: e.WEBHOOK_DISABLE_AFTER,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
   });
 }

@@ -18,13 +18,14 @@ import * as organizations from './modules/organizations/index.js';
 import * as outbox from './modules/outbox/index.js';
 import * as rateLimit from './modules/rate-limit/index.js';
 import * as users from './modules/users/index.js';
+import * as webhooks from './modules/webhooks/index.js';
 
 interface GraphModule {
   resolvers: readonly Function[];
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks];
 
 let cached: Promise<GraphQLSchema> | undefined;
 
