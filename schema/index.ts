@@ -9,3 +9,4 @@ export * from './outbox.js';
 export * from './rate-limits.js';
 export * from './sessions.js';
 export * from './secrets.js';
+export * from './webhooks.js';

@@ -197,6 +197,13 @@ const envSchema = z.object({
   // Password policy for sign-up, password change and admin set (core/auth/password-policy.ts).
   PASSWORD_MIN_LENGTH: int(8, 8, 128),
   PASSWORD_REFUSE_COMMON: bool(true),
+  SUBSCRIPTIONS_PER_USER: int(100, 1, 100_000),
+  OUTBOX_RETRY_BASE_MS: int(10_000, 10, 3_600_000),
+  WEBHOOK_DELIVERY: bool(true),
+  WEBHOOK_ALLOWED_HOSTS: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9.:*\-\[\], ]*$/.test(v), { message: 'must be a comma-separated list of host names or addresses' }),
+  WEBHOOK_DISABLE_AFTER: int(5, 1, 1_000),
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SUBSCRIPTION_QUEUE_EVENTS: int(1_000, 1, 1_000_000),
 });
 
 /** An http(s) origin: what PUBLIC_URL may be. */
@@ -287,6 +294,15 @@ export interface Config {
     /** `login` fields one request may hold. */
     maxLoginsPerRequest: number;
   };
+  /** Base of the outbox's retry backoff: attempt k+1 is due base × (4^k − 1) after queueing. */
+  outboxRetryBaseMs: number;
+  /** Webhooks (modules/webhooks): delivery on/off in this process, private hosts allowed, when to disable an endpoint. */
+  webhooks: { deliver: boolean; allowedHosts: string[]; disableAfter: number; timeoutMs: number };
+  /** Live subscriptions (modules/logs/event-log.live.ts): open ones per user and process, events queued per subscription. */
+  subscriptions: {
+    perPrincipal: number;
+    queuedEvents: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -351,6 +367,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       syncMs: e.RATE_LIMIT_SYNC_MS,
       signIn: { windowMs: e.SIGN_IN_WINDOW_S * 1000, maxPerAccount: e.SIGN_IN_MAX_ATTEMPTS, maxPerAddress: e.SIGN_IN_MAX_ATTEMPTS_PER_ADDRESS },
       maxLoginsPerRequest: e.MAX_LOGINS_PER_REQUEST,
+    },
+    subscriptions: { perPrincipal: e.SUBSCRIPTIONS_PER_USER, queuedEvents: e.SUBSCRIPTION_QUEUE_EVENTS },
+    outboxRetryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+    webhooks: {
+      deliver: e.WEBHOOK_DELIVERY,
+      allowedHosts: (e.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().replace(/^\[|\]$/g, '').toLowerCase()).filter(Boolean),
+      disableAfter: e.WEBHOOK_DISABLE_AFTER,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
   });
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { AccessTokens } from './core/auth/jwt.js';
 import { Authz } from './core/auth/policy.js';
 import type { BudgetState, RateLimits } from './core/rate-limit/index.js';
+import type { EventLogStream } from './modules/logs/event-log.live.js';
 import { ANONYMOUS, type Principal } from './core/auth/principal.js';
 import type { Database } from './core/db.js';
 import { unauthenticated } from './core/errors.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   accessTokens: AccessTokens;
   /** Request budgets and the sign-in throttle, shared with the other processes (core/rate-limit). */
   rateLimits: RateLimits;
+  /** The live event log, subscriptions' source (modules/logs/event-log.live.ts); absent in tools that serve none (the seed). */
+  liveEvents?: EventLogStream;
 }
 
 export interface RequestMeta {
@@ -36,6 +39,8 @@ export interface Context extends RequestMeta {
   loaders: Loaders;
   /** This request's charge against its caller's budget, once charged (the `rateLimit` field reads it). */
   budget?: BudgetState;
+  /** Set for operations on a WebSocket (subscriptions): ends the whole connection. */
+  live?: { disconnect(code: number, reason: string): void };
 }
 
 /** What services need of a request: who calls, its authorization and loaders, the database. */

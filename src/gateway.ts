@@ -11,6 +11,8 @@ import { RateLimits } from './core/rate-limit/index.js';
 import { recordLiftedLocks } from './modules/auth/auth.service.js';
 import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
 import { startOutboxWorker } from './modules/outbox/outbox.worker.js';
+import { NotificationFeed } from './core/events/feed.js';
+import { EVENT_LOG_CHANNEL, EventLogStream } from './modules/logs/event-log.live.js';
 import { createServer } from './server.js';
 import type { AppDeps } from './context.js';
 
@@ -48,9 +50,14 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
       (locks) => recordLiftedLocks(database.db, locks),
       (err) => logger.warn({ err }, 'sign-in throttle sweep failed; the next one retries'),
     );
-    const deps: AppDeps = { db: database.db, config, accessTokens, rateLimits };
-    const app = await createServer({ config, database, deps, logger }).catch(async (err) => {
+    // Every event-log row committed by any process on the database is heard here (one LISTEN):
+    // subscriptions stream them, and revocations drop cached credentials at once (server.ts).
+    const feed = new NotificationFeed(database, EVENT_LOG_CHANNEL, logger);
+    const liveEvents = new EventLogStream(database.db, feed, config.subscriptions, (err) => logger.warn({ err }, 'live event delivery failed'));
+    const deps: AppDeps = { db: database.db, config, accessTokens, rateLimits, liveEvents };
+    const app = await createServer({ config, database, deps, logger, feed }).catch(async (err) => {
       await rateLimits.close();
+      await feed.close();
       throw err;
     });
     await app.ready();
@@ -62,6 +69,8 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
       deps,
       async close() {
         await app.close();
+        liveEvents.close();
+        await feed.close();
         // After the last request: its spend reaches the shared counters before the database closes.
         await rateLimits.close();
         await outboxWorker?.stop();

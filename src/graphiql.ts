@@ -21,12 +21,20 @@ const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
 const assetPath = (a: { pkg: string; file: string }) => join(dirname(require.resolve(`${a.pkg}/package.json`)), a.file);
 
 // Starts GraphiQL against the endpoint the page was served from; same-origin POSTs with
-// application/json pass Apollo's CSRF prevention.
+// application/json pass Apollo's CSRF prevention. Subscriptions go over a WebSocket to the same
+// path (graphql-ws); the headers typed in GraphiQL travel as its connection_init payload, so
+// `{"Authorization": "Bearer <token>"}` signs them in as it does queries. `#query=…&variables=…`
+// in the page's address fill the editors: shareable links, in the fragment because `?query=` is
+// a GraphQL GET request; never headers, so no token lands in an address.
 const INIT_JS = `(function () {
-  var fetcher = GraphiQL.createFetcher({ url: window.location.pathname });
+  var params = new URLSearchParams(window.location.hash.slice(1));
+  var wsUrl = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + window.location.pathname;
+  var fetcher = GraphiQL.createFetcher({ url: window.location.pathname, subscriptionUrl: wsUrl });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
+    query: params.get('query') || undefined,
+    variables: params.get('variables') || undefined,
     defaultEditorToolsVisibility: true,
     shouldPersistHeaders: false,
     defaultQuery: '# Sign in with the login mutation, then add a header:\\n# { "Authorization": "Bearer <accessToken>" }\\n\\nquery {\\n  viewer {\\n    id\\n    username\\n  }\\n}\\n'

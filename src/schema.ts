@@ -18,13 +18,14 @@ import * as organizations from './modules/organizations/index.js';
 import * as outbox from './modules/outbox/index.js';
 import * as rateLimit from './modules/rate-limit/index.js';
 import * as users from './modules/users/index.js';
+import * as webhooks from './modules/webhooks/index.js';
 
 interface GraphModule {
   resolvers: readonly Function[];
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks];
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -43,6 +44,17 @@ export function buildSchema(): Promise<GraphQLSchema> {
     ],
     // Input rules live in the services (one place for GraphQL and REST), not in class-validator.
     validate: false,
+    // type-graphql asks for a PubSub as soon as a Subscription exists. Ours are streams of the
+    // event log (`subscribe` functions, modules/logs/event-log.live.ts), never topics: a topic
+    // subscription would be an error in this schema's code, refused at once.
+    pubSub: {
+      publish() {
+        throw new Error('Subscriptions here stream from the event log; nothing publishes to topics');
+      },
+      subscribe() {
+        throw new Error('Subscriptions here stream from the event log; no topic is served');
+      },
+    },
   });
   return cached;
 }

@@ -23,7 +23,9 @@ import { rateLimitPlugin } from './core/rate-limit/graphql.js';
 import { writeBudgetHeaders } from './core/rate-limit/headers.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
-import { credentialCacheOf } from './modules/auth/credential-cache.js';
+import { credentialCacheOf, revocationListener } from './modules/auth/credential-cache.js';
+import type { NotificationFeed } from './core/events/feed.js';
+import { serveSubscriptions } from './core/graphql/subscriptions.js';
 import { registerRest } from './rest/index.js';
 import { buildSchema } from './schema.js';
 
@@ -50,9 +52,11 @@ export interface ServerOptions {
   database: DbHandle;
   deps: AppDeps;
   logger: Logger;
+  /** The event log's notices (gateway.ts): revocations heard from any process. Absent: none. */
+  feed?: NotificationFeed;
 }
 
-export async function createServer({ config, database, deps, logger }: ServerOptions): Promise<FastifyInstance> {
+export async function createServer({ config, database, deps, logger, feed }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger and fastify's logger type differ only in generics.
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -202,6 +206,21 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   if (config.graphiql) registerGraphiqlAssets(app);
 
   registerRest(app, { schema, jit, deps, logger });
+
+  // Subscriptions over WebSocket on the same path (core/graphql/subscriptions.ts); closed first at
+  // shutdown (1001: clients resume elsewhere from their cursor).
+  const subscriptions = serveSubscriptions(app, { path: GRAPHQL_PATH, schema, deps, logger });
+  app.addHook('preClose', async () => subscriptions.close());
+  // A credential revoked through any gateway: cached principals go, open sockets are checked again.
+  if (feed) {
+    const stop = await feed.subscribe(
+      revocationListener(() => {
+        credentialCacheOf(deps.db, config.tokenCacheTtlMs).clear();
+        void subscriptions.recheck().catch((err) => logger.warn({ err }, 'subscription credential recheck failed'));
+      }),
+    );
+    app.addHook('onClose', async () => stop());
+  }
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Answers within READY_TIMEOUT_MS whatever the database does: a probe that hangs with the

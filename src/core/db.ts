@@ -31,6 +31,12 @@ export interface DbHandle {
    */
   checkReady(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Hears NOTIFY on a channel: onPayload per notification, in commit order; onListen each time
+   * the listen is (re)established (after a lost connection notifications may have been missed,
+   * so a listener catches up from the table then). Resolves once listening; the result stops it.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /** PGlite only: the whole data directory as a tarball (for test snapshots). */
   dumpDataDir?: () => Promise<Blob>;
 }
@@ -150,6 +156,12 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       },
       checkReady: (timeoutMs) => checkReady(db, timeoutMs),
       close: () => client.end({ timeout: 5 }),
+      // postgres.js keeps one dedicated connection for every listen of the client, reconnects it
+      // when it is lost and calls onlisten again.
+      async listen(channel, onPayload, onListen) {
+        const { unlisten } = await client.listen(channel, onPayload, onListen);
+        return unlisten;
+      },
     };
   }
 
@@ -177,6 +189,12 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() }),
     checkReady: (timeoutMs) => checkReady(db, timeoutMs),
     close: () => client.close(),
+    // In process: PGlite delivers a committed transaction's notifications to its own listeners.
+    async listen(channel, onPayload, onListen) {
+      const stop = await client.listen(channel, onPayload);
+      onListen?.();
+      return () => stop();
+    },
     dumpDataDir: () => client.dumpDataDir('gzip'),
   };
 }

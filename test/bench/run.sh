@@ -4,7 +4,8 @@
 # needed. Figures are ratios within one run: this machine is shared and noisy.
 # Knobs: everything run.sh takes (ROUNDS, DURATION_S, CONNECTIONS, PEER=0, SKIP_SEED=1 for the
 # anchors' data, ...), plus BENCH_DB (the gateway's database, default gw) and BENCH_PORT (4000);
-# then test/bench/extra.mjs (EXTRA=0 skips it; EXTRA_PORT, default BENCH_PORT + 1, EXTRA_SECTIONS, ...).
+# then test/bench/extra.mjs (EXTRA=0 skips it; EXTRA_PORT, default BENCH_PORT + 1, EXTRA_SECTIONS, ...),
+# then test/bench/live.mjs (LIVE=0 skips it; SUBS, EVENTS, BURST, LIVE_PORT).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ANCHORS="${ANCHORS:-$ROOT/../shared/bench/anchors}"
@@ -36,4 +37,10 @@ bash "$ANCHORS/run.sh"
 if [ "${EXTRA:-1}" != 0 ]; then
   export ANCHOR_DIR="${ANCHOR_DIR:-${TMPDIR:-/tmp}/anchor-bench}"
   BENCH_DB="$BENCH_DB" ADMIN_TOKEN="$TOKEN" EXTRA_PORT="${EXTRA_PORT:-$((BENCH_PORT + 1))}" node "$ROOT/test/bench/extra.mjs"
+fi
+
+# Part 3: live events — commit-to-receipt latency with 1,000 subscriptions on one gateway and on
+# three, burst throughput, memory per subscription (test/bench/live.mjs). LIVE=0 skips it.
+if [ "${LIVE:-1}" != 0 ]; then
+  BENCH_DB="$BENCH_DB" RESULTS_DIR="${ANCHOR_DIR:-${TMPDIR:-/tmp}/anchor-bench}/results/live-$(date -u +%Y%m%dT%H%M%SZ)" node "$ROOT/test/bench/live.mjs"
 fi

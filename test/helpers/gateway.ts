@@ -56,6 +56,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     // Budget syncs are background statements, not a request's: a timer firing inside a measured
     // request would add one to its count. test/rate-limit.test.ts runs them (timed and on demand).
     RATE_LIMIT_SYNC_MS: '600000',
+    // Webhook deliveries poll the outbox in the background: off unless a test is about them.
+    WEBHOOK_DELIVERY: 'false',
     ...env,
   });
 }

@@ -43,7 +43,8 @@ type OrganizationAction =
   | 'group:read'
   | 'group:manage'
   | 'message:manageInOrganization'
-  | 'eventLog:readOrganization';
+  | 'eventLog:readOrganization'
+  | 'webhook:manage';
 
 export type Action = UserAction | OrganizationAction | 'organization:createRoot' | 'instance:admin';
 
@@ -62,6 +63,8 @@ const ORGANIZATION_RULES: Record<OrganizationAction, Role> = {
   'group:manage': 'admin',
   'message:manageInOrganization': 'admin',
   'eventLog:readOrganization': 'admin',
+  // An endpoint receives every event of the organization (and below): what its admins may read.
+  'webhook:manage': 'admin',
 };
 
 /** Actions a user takes on their own account (instance admins on anyone's). */

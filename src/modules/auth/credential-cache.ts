@@ -17,6 +17,8 @@
 // fresh on every request — so ending a session is instant in every process, not only this one.
 import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
+import type { FeedListener } from '../../core/events/feed.js';
+import { parseEventNotice } from '../logs/event-log.live.js';
 
 const MAX_ENTRIES = 10_000;
 
@@ -75,4 +77,23 @@ export function credentialCacheOf(db: Database, ttlMs: number): CredentialCache 
     caches.set(db, c);
   }
   return c;
+}
+
+/**
+ * Actions after which a credential may no longer be good: a token revoked, a user blocked,
+ * disabled, deleted or signed out, a password changed or reset. Any gateway on the database that
+ * hears one (the event log's notices, core/events/feed.ts) drops its cached credentials at once,
+ * so the next request anywhere checks the database.
+ */
+export const REVOKING_ACTIONS = /^(personalAccessToken\.revoke|user\.(block|delete|update|logout|signOut|changePassword|resetPassword|revokeSessions)|session\.|accessToken\.revoke)/;
+
+/** A feed listener that calls onRevoked for every revoking action among the event log's notices. */
+export function revocationListener(onRevoked: () => void): FeedListener {
+  return {
+    onPayloads(payloads) {
+      if (payloads.some((p) => REVOKING_ACTIONS.test(parseEventNotice(p).action))) onRevoked();
+    },
+    // Notices may have been missed while the listen was down: assume the worst.
+    onResync: onRevoked,
+  };
 }

@@ -4,7 +4,7 @@
 // text (microseconds), because a JavaScript Date would round to milliseconds and skip rows.
 import { and, count, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
-import { uuidArrayLiteral, type Database } from '../../core/db.js';
+import { rowsOf, uuidArrayLiteral, type Database } from '../../core/db.js';
 import { defineShape, slot } from '../../core/sql-shape.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
@@ -48,6 +48,31 @@ function visibleEventIds(scope: TenantScope): SQL | undefined {
     union all select v.id from ${eventLogs} v where v.organization_id in ${organizationsWithRole(scope, 'admin')})`;
 }
 
+/**
+ * visibleEventsWhere for one row already read (live subscriptions test each new event against
+ * many subscribers without a statement each). The same three branches; `adminOrganizationIds` is
+ * what organizationsWithRole(scope, 'admin') selects for the scope (adminOrganizationIdsOf).
+ * test/subscriptions.test.ts checks the two agree.
+ */
+export function eventVisibleTo(row: EventLogRow, scope: TenantScope, adminOrganizationIds: ReadonlySet<string>): boolean {
+  if (scope.all) return true;
+  return row.actorUserId === scope.userId || row.user2Id === scope.userId || (row.organizationId !== null && adminOrganizationIds.has(row.organizationId));
+}
+
+/** The organizations whose events the scope sees as an administrator (visibleEventsWhere's third branch). */
+export async function adminOrganizationIdsOf(db: Database, scope: Extract<TenantScope, { all: false }>): Promise<Set<string>> {
+  const rows = rowsOf<{ id: string }>(await db.execute(sql`select id from ${organizationsWithRole(scope, 'admin')} as o(id)`));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Events by id, in the order of `ids` (a live batch); missing ids are left out. */
+export async function findEventLogsByIds(db: Database, ids: readonly string[]): Promise<EventLogWithKey[]> {
+  if (!ids.length) return [];
+  const rows = await db.select({ event: eventLogs, key: occurredKey }).from(eventLogs).where(inArray(eventLogs.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.event.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export interface EventLogFilter {
   /** One event (node lookups). */
   eventId?: string | null;
@@ -55,10 +80,27 @@ export interface EventLogFilter {
   dateLt?: Date | null;
   /** The actor or the second user. */
   userId?: string | null;
+  /** The second user only: whom the change was made to. */
+  subjectUserId?: string | null;
   messageId?: string | null;
   deviceId?: string | null;
   email?: string | null;
   actionIn?: readonly string[] | null;
+}
+
+/** filterWhere for one row already read (live subscriptions); the same conditions. */
+export function eventMatches(row: EventLogRow, f: EventLogFilter): boolean {
+  return (
+    (!f.eventId || row.id === f.eventId) &&
+    (!f.dateGt || row.occurredAt > f.dateGt) &&
+    (!f.dateLt || row.occurredAt < f.dateLt) &&
+    (!f.userId || row.actorUserId === f.userId || row.user2Id === f.userId) &&
+    (!f.subjectUserId || row.user2Id === f.subjectUserId) &&
+    (!f.messageId || row.messageId === f.messageId) &&
+    (!f.deviceId || row.deviceId === f.deviceId) &&
+    (!f.email || (row.email !== null && row.email.toLowerCase() === f.email.toLowerCase())) &&
+    (!f.actionIn || f.actionIn.includes(row.action))
+  );
 }
 
 function filterWhere(f: EventLogFilter): SQL | undefined {
@@ -67,6 +109,7 @@ function filterWhere(f: EventLogFilter): SQL | undefined {
     f.dateGt ? gt(eventLogs.occurredAt, f.dateGt) : undefined,
     f.dateLt ? lt(eventLogs.occurredAt, f.dateLt) : undefined,
     f.userId ? sql`(${eventLogs.actorUserId} = ${f.userId} or ${eventLogs.user2Id} = ${f.userId})` : undefined,
+    f.subjectUserId ? eq(eventLogs.user2Id, f.subjectUserId) : undefined,
     f.messageId ? eq(eventLogs.messageId, f.messageId) : undefined,
     f.deviceId ? eq(eventLogs.deviceId, f.deviceId) : undefined,
     f.email ? sql`lower(${eventLogs.email}) = lower(${f.email})` : undefined,

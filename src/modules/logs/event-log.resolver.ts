@@ -1,7 +1,7 @@
 // Thin resolvers for the event log: the eventLogs query, the entry's relations, and
 // User.eventLogs, Organization.eventLogs and Message.eventLogs (added from here, so the other
 // modules stay unaware of the log). Relations load through the per-request loaders.
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { mapConnection } from '../../core/graphql/connection.js';
 import { requireId } from '../../core/graphql/node.js';
@@ -12,8 +12,23 @@ import { Organization } from '../organizations/organization.type.js';
 import { readableDevice } from '../users/device.service.js';
 import { userById } from '../users/user.service.js';
 import { Device, User, UserReads } from '../users/user.type.js';
-import { eventLogsOf, listVisibleEventLogs } from './event-log.service.js';
-import { EventLog, EventLogConnection, EventLogsArgs, RelatedEventLogsArgs } from './event-log.type.js';
+import type { EventLogFilter } from './event-log.repo.js';
+import type { LiveEvent } from './event-log.live.js';
+import { eventLogsOf, listVisibleEventLogs, openEventLogStream, openViewerEventStream } from './event-log.service.js';
+import { EventLog, EventLogAdded, EventLogAddedArgs, EventLogConnection, EventLogFilterInput, EventLogsArgs, RelatedEventLogsArgs, ViewerEventsArgs } from './event-log.type.js';
+
+/** The eventLogs filter argument as the repository's filter (global ids checked and decoded). */
+function eventLogFilterOf(f: EventLogFilterInput | null | undefined): EventLogFilter {
+  return {
+    dateGt: f?.dateGt ?? null,
+    dateLt: f?.dateLt ?? null,
+    userId: f?.user != null ? requireId(f.user, 'User') : null,
+    messageId: f?.message != null ? requireId(f.message, 'Message') : null,
+    deviceId: f?.device != null ? requireId(f.device, 'Device') : null,
+    email: f?.email ?? null,
+    actionIn: f?.actionIn ?? null,
+  };
+}
 
 @Resolver(() => EventLog)
 export class EventLogResolver {
@@ -21,17 +36,24 @@ export class EventLogResolver {
     description: 'Events you may see (yours; your organizations’ when you administer them; instance admins: all), most recent first.',
   })
   async eventLogs(@Args(() => EventLogsArgs) args: EventLogsArgs, @Ctx() ctx: Context) {
-    const f = args.filter ?? {};
-    const c = await listVisibleEventLogs(ctx, args, {
-      dateGt: f.dateGt ?? null,
-      dateLt: f.dateLt ?? null,
-      userId: f.user != null ? requireId(f.user, 'User') : null,
-      messageId: f.message != null ? requireId(f.message, 'Message') : null,
-      deviceId: f.device != null ? requireId(f.device, 'Device') : null,
-      email: f.email ?? null,
-      actionIn: f.actionIn ?? null,
-    });
-    return mapConnection(c, EventLog.from);
+    return mapConnection(await listVisibleEventLogs(ctx, args, eventLogFilterOf(args.filter)), EventLog.from);
+  }
+
+  @Subscription(() => EventLogAdded, {
+    description:
+      'Events you may see (as eventLogs shows them), as they are committed by any gateway on this database; with `after`, first those after that cursor. Over graphql-ws on /graphql.',
+    subscribe: ({ args, context }: { args: EventLogAddedArgs; context: Context }) => openEventLogStream(context, eventLogFilterOf(args.filter), args.after ?? null),
+  })
+  eventLogAdded(@Root() e: LiveEvent, @Args(() => EventLogAddedArgs) _args: EventLogAddedArgs): EventLogAdded {
+    return Object.assign(new EventLogAdded(), { cursor: e.cursor, event: EventLog.from(e.row) });
+  }
+
+  @Subscription(() => EventLogAdded, {
+    description: 'Changes made to you, by anyone (invitations you receive, memberships and roles given or taken, your account): the events where you are the second user, as they are committed.',
+    subscribe: ({ args, context }: { args: ViewerEventsArgs; context: Context }) => openViewerEventStream(context, args.after ?? null),
+  })
+  viewerEventAdded(@Root() e: LiveEvent, @Args(() => ViewerEventsArgs) _args: ViewerEventsArgs): EventLogAdded {
+    return Object.assign(new EventLogAdded(), { cursor: e.cursor, event: EventLog.from(e.row) });
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Who made the change (null for the system or a deleted user).' })

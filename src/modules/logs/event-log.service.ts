@@ -3,6 +3,7 @@
 // named `entity.verb` in camelCase (organization.create, message.read, login).
 import type { Context } from '../../context.js';
 import type { Principal } from '../../core/auth/principal.js';
+import { DomainError, unauthenticated } from '../../core/errors.js';
 import type { Database } from '../../core/db.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
@@ -50,3 +51,20 @@ export async function eventLogsOf(
   const rows = await ctx.loaders.eventLogPage({ parent, scope, actionIn, page }).load(id);
   return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogsOfParent(ctx.db, scope, parent, id, actionIn));
 }
+
+// ---- live ----
+
+/** The eventLogAdded subscription: what eventLogs shows the caller, as it is committed. */
+export function openEventLogStream(ctx: Pick<Context, 'deps' | 'principal' | 'live'>, filter: EventLogFilter, after: string | null) {
+  if (!ctx.deps.liveEvents) throw new DomainError('BAD_REQUEST', 'This process serves no subscriptions');
+  return ctx.deps.liveEvents.open(ctx.principal, filter, after, () => ctx.live?.disconnect(SLOW_CONSUMER.code, SLOW_CONSUMER.reason));
+}
+
+/** The viewerEventAdded subscription: events where the caller is the second user (changes made to them). */
+export function openViewerEventStream(ctx: Pick<Context, 'deps' | 'principal' | 'live'>, after: string | null) {
+  if (ctx.principal.kind !== 'user') throw unauthenticated();
+  return openEventLogStream(ctx, { subjectUserId: ctx.principal.userId }, after);
+}
+
+/** The WebSocket close a subscriber that does not keep up gets (1008: policy violation). */
+export const SLOW_CONSUMER = { code: 1008, reason: 'Slow consumer: events were queued faster than they were read' } as const;

@@ -4,7 +4,7 @@ import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import type { EventLogRow } from './log.repo.js';
-import { ReadsWholeRow } from '../../core/read/reads.js';
+import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 
 @ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'An entry of the append-only event log, written with the change it records.' })
@@ -84,4 +84,32 @@ export class EventLogsArgs extends ConnectionArgs {
 export class RelatedEventLogsArgs extends ConnectionArgs {
   @Field(() => [String], { nullable: true, description: 'Only events with one of these actions.' })
   actionIn?: string[] | null;
+}
+
+@ReadsNoRow()
+@ObjectType({ description: 'An event as the eventLogAdded subscription delivers it, with the cursor to resume after it.' })
+export class EventLogAdded {
+  @Field({ description: 'Pass it as `after` to resume the subscription (or page eventLogs) after this event.' })
+  cursor!: string;
+
+  @Field(() => EventLog, { description: 'The event.' })
+  event!: EventLog;
+}
+
+@ArgsType()
+export class EventLogAddedArgs {
+  @Field(() => EventLogFilterInput, { nullable: true, description: 'Only events matching this filter (as for eventLogs).' })
+  filter?: EventLogFilterInput | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A cursor (of eventLogs or of an earlier eventLogAdded): first every event after it, oldest first, then live. Null: from now on.',
+  })
+  after?: string | null;
+}
+
+@ArgsType()
+export class ViewerEventsArgs {
+  @Field(() => String, { nullable: true, description: 'A cursor of an earlier viewerEventAdded: first every such event after it, then live.' })
+  after?: string | null;
 }

@@ -5,7 +5,7 @@ import type { Database } from '../../core/db.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { countOutbox, insertOutbox, listOutbox, type NewOutbox, type OutboxRow, type OutboxStatusValue } from './outbox.repo.js';
 
-export type OutboxTemplate = 'invitation' | 'email_validation' | 'phone_validation' | 'password_reset';
+export type OutboxTemplate = 'invitation' | 'email_validation' | 'phone_validation' | 'password_reset' | 'webhook_disabled';
 
 export function enqueue(tx: Database, message: Omit<NewOutbox, 'id' | 'status' | 'attempts' | 'lastError' | 'createdAt' | 'sentAt'> & { template: OutboxTemplate }): Promise<OutboxRow> {
   return insertOutbox(tx, message);

@@ -25,11 +25,12 @@ registerEnumType(OutboxStatus, {
 export enum OutboxChannel {
   EMAIL = 'email',
   SMS = 'sms',
+  WEBHOOK = 'webhook',
 }
 registerEnumType(OutboxChannel, {
   name: 'OutboxChannel',
   description: 'How an outbox message travels.',
-  valuesConfig: { EMAIL: { description: 'Email (SMTP).' }, SMS: { description: 'Text message.' } },
+  valuesConfig: { EMAIL: { description: 'Email (SMTP).' }, SMS: { description: 'Text message.' }, WEBHOOK: { description: 'A signed HTTP POST to a webhook endpoint.' } },
 });
 
 @ReadsWholeRow()

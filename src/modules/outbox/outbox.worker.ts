@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Database, DbHandle } from '../../core/db.js';
+import { deliveryGivenUp, deliverySucceeded } from '../webhooks/webhook.service.js';
+import { webhookSender } from '../webhooks/webhook.sender.js';
 import { findDueOutbox, markOutboxAttemptFailed, markOutboxDelivered, type OutboxChannelValue, type OutboxRow } from './outbox.repo.js';
 
 /** Delivers one message; throws on failure (an error with `permanent: true` is not retried). */
@@ -27,6 +29,8 @@ export interface OutboxWorkerOptions {
    * are read and marked without one (same queries, same code path otherwise).
    */
   lockRows: boolean;
+  /** What a channel does after a delivery (in the drain's transaction when rows are locked). */
+  outcomes?: Partial<Record<OutboxChannelValue, { sent?(db: Database, row: OutboxRow): Promise<void>; gaveUp?(db: Database, row: OutboxRow): Promise<void> }>>;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
@@ -103,12 +107,15 @@ export class OutboxWorker {
           const message = err instanceof Error ? err.message : String(err);
           await markOutboxAttemptFailed(db, row.id, message, permanent ? 1 : this.maxAttempts);
           const gaveUp = permanent || row.attempts + 1 >= this.maxAttempts;
-          if (gaveUp) result.failed++;
-          else result.retrying++;
+          if (gaveUp) {
+            result.failed++;
+            await this.opts.outcomes?.[row.channel]?.gaveUp?.(db, { ...row, attempts: row.attempts + 1, lastError: message, status: 'failed' });
+          } else result.retrying++;
           this.opts.logger?.warn({ outboxId: row.id, attempt: row.attempts + 1, gaveUp, error: message }, 'outbox: delivery failed');
           continue;
         }
         await markOutboxDelivered(db, row.id, new Date());
+        await this.opts.outcomes?.[row.channel]?.sent?.(db, row);
         result.sent++;
       }
       return result;
@@ -142,23 +149,36 @@ export function smtpSender(smtpUrl: string, defaultFrom: string): { send: Outbox
 }
 
 /**
- * Starts the worker when SMTP_URL is configured; returns null (and starts nothing) otherwise,
- * so messages stay pending and readable in outboxMessages. Call stop() before closing the database.
+ * Starts the worker when it has something to send: email when SMTP_URL is configured, webhook
+ * deliveries unless WEBHOOK_DELIVERY=false. Returns null (and starts nothing) otherwise, so
+ * messages stay pending and readable in outboxMessages. Call stop() before closing the database.
  */
 export function startOutboxWorker(database: DbHandle, config: Config, logger: Pick<Logger, 'info' | 'warn' | 'error'>): { stop(): Promise<void>; worker: OutboxWorker } | null {
-  if (!config.smtpUrl) {
-    logger.info('outbox: SMTP_URL is not set; queued messages stay in the outbox');
-    return null;
+  const smtp = config.smtpUrl ? smtpSender(config.smtpUrl, config.admin.email) : null;
+  if (!smtp) logger.info('outbox: SMTP_URL is not set; queued email stays in the outbox');
+  const senders: OutboxWorkerOptions['senders'] = {};
+  const outcomes: OutboxWorkerOptions['outcomes'] = {};
+  if (smtp) senders.email = smtp.send;
+  if (config.webhooks.deliver) {
+    senders.webhook = webhookSender(database.db, config.webhooks);
+    outcomes.webhook = { sent: deliverySucceeded, gaveUp: (db, row) => deliveryGivenUp(db, row, config.webhooks.disableAfter) };
   }
-  const smtp = smtpSender(config.smtpUrl, config.admin.email);
-  const worker = new OutboxWorker(database.db, { senders: { email: smtp.send }, intervalMs: config.outboxIntervalMs, lockRows: database.driver === 'postgres', logger });
+  if (!Object.keys(senders).length) return null;
+  const worker = new OutboxWorker(database.db, {
+    senders,
+    outcomes,
+    intervalMs: config.outboxIntervalMs,
+    retryBaseMs: config.outboxRetryBaseMs,
+    lockRows: database.driver === 'postgres',
+    logger,
+  });
   worker.start();
-  logger.info({ intervalMs: config.outboxIntervalMs }, 'outbox: worker started');
+  logger.info({ intervalMs: config.outboxIntervalMs, channels: Object.keys(senders) }, 'outbox: worker started');
   return {
     worker,
     async stop() {
       await worker.stop();
-      smtp.close();
+      smtp?.close();
     },
   };
 }
