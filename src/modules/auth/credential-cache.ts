@@ -81,11 +81,12 @@ export function credentialCacheOf(db: Database, ttlMs: number): CredentialCache 
 
 /**
  * Actions after which a credential may no longer be good: a token revoked, a user blocked,
- * disabled, deleted or signed out, a password changed or reset. Any gateway on the database that
- * hears one (the event log's notices, core/events/feed.ts) drops its cached credentials at once,
- * so the next request anywhere checks the database.
+ * disabled (user.update), deleted or signed out, a password changed, a role lost (which revokes
+ * the tokens bound there). Any gateway on the database that hears one (the event log's notices,
+ * core/events/feed.ts) drops its cached credentials at once, so the next request anywhere checks
+ * the database.
  */
-export const REVOKING_ACTIONS = /^(personalAccessToken\.revoke|user\.(block|delete|update|logout|signOut|changePassword|resetPassword|revokeSessions)|session\.|accessToken\.revoke)/;
+export const REVOKING_ACTIONS = /^(personalAccessToken\.revoke|session\.logout|user\.(block|unblock|delete|update|changePassword)|membership\.(remove|changeRole))$/;
 
 /** A feed listener that calls onRevoked for every revoking action among the event log's notices. */
 export function revocationListener(onRevoked: () => void): FeedListener {
