@@ -182,15 +182,16 @@ export function requireAdmin(viewer: { isAdmin: boolean | null } | null | undefi
 
 // ---- pagination (page / per_page, with GitLab's headers) ----
 
+/** GitLab's largest page: a larger per_page is answered with pages of this size, not refused. */
 export const PER_PAGE_MAX = 100;
 export const pageQuery: Record<string, JsonSchema> = {
   page: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 },
-  per_page: { type: 'integer', minimum: 1, maximum: PER_PAGE_MAX, default: 20 },
+  per_page: { type: 'integer', minimum: 1, default: 20, description: `Items per page; above ${PER_PAGE_MAX}, ${PER_PAGE_MAX}.` },
 };
 
 export function pageOf(req: RestRequest): { page: number; perPage: number; offset: number } {
   const page = Number(req.query.page ?? 1);
-  const perPage = Number(req.query.per_page ?? 20);
+  const perPage = Math.min(Number(req.query.per_page ?? 20), PER_PAGE_MAX);
   return { page, perPage, offset: (page - 1) * perPage };
 }
 
