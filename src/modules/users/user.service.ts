@@ -7,7 +7,7 @@ import type { Context, ServiceContext } from '../../context.js';
 import { hashPassword } from '../../core/auth/passwords.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
-import { checkOffset, MAX_USERS_OFFSET } from '../../core/offset.js';
+import { offsetPage, MAX_USERS_OFFSET } from '../../core/offset.js';
 import { isUuid } from '../../core/validation.js';
 import { applyGroupsOfUser, planGroupsOfUser, type GroupRefs } from '../groups/group.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
@@ -120,8 +120,8 @@ export async function listVisibleUsers(
   order: { field: UserOrderField; direction: 'asc' | 'desc' },
   offset?: number | null,
 ): Promise<Connection<UserRow>> {
-  const page = pageRequest(args);
-  const skip = checkOffset(page, offset, MAX_USERS_OFFSET);
+  const page = offsetPage(pageRequest(args), offset, MAX_USERS_OFFSET);
+  const skip = page.skipped;
   if (!ctx.authz.userId) return emptyConnection(page);
   // The admin flag is private: filtering on it would reveal it.
   if (filter.isAdmin != null && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins filter users by isAdmin');
