@@ -40,6 +40,15 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * GraphQL over HTTP: a client that accepts `application/graphql-response+json` gets errors the
+ * framework answers (a malformed body, one too large) in that media type too, as Apollo's own.
+ */
+function errorType(request: FastifyRequest): string {
+  const graphqlResponse = request.url.startsWith(GRAPHQL_PATH) && /application\/graphql-response\+json/i.test(request.headers.accept ?? '');
+  return graphqlResponse ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8';
+}
+
 function errorBody(request: FastifyRequest, code: string, message: string) {
   // GraphQL callers get GraphQL's error shape; other paths get a flat one.
   return request.url.startsWith(GRAPHQL_PATH) ? { errors: [{ message, extensions: { code } }] } : { code, message, requestId: request.id };
@@ -87,14 +96,18 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Every answer: never sniffed into another media type, and no Referer leaves with a link
+    // (URLs may carry a private_token or a page of private data).
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
     const shown = frameworkError(error, { bodyLimit: config.bodyLimit });
-    if (shown) return reply.code(shown.status).send(errorBody(request, shown.code, shown.message));
+    if (shown) return reply.code(shown.status).type(errorType(request)).send(errorBody(request, shown.code, shown.message));
     request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
+    return reply.code(500).type(errorType(request)).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
   });
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
@@ -168,6 +181,10 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.route({
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
+    // Answers carry tokens (login, personal tokens) and private data: no cache keeps them, errors included.
+    onRequest: async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.method === 'GET' && config.graphiql && wantsGraphiql(request.headers.accept, request.query)) {
         return reply.type('text/html; charset=utf-8').header('content-security-policy', GRAPHIQL_CSP).send(graphiqlHtml());
@@ -228,6 +245,7 @@ function serviceUnavailable(request: FastifyRequest, reply: FastifyReply, reason
   return reply
     .code(503)
     .header('retry-after', String(RETRY_AFTER_SECONDS))
+    .type(errorType(request))
     .send(errorBody(request, 'SERVICE_UNAVAILABLE', ERROR_CODES.SERVICE_UNAVAILABLE.message));
 }
 

@@ -116,6 +116,9 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       expect(r.status).toBe(200);
       expect(Object.keys(r.body).sort()).toEqual([...BASIC_KEYS, 'bio', 'created_at', 'is_admin', 'linkedin', 'location', 'skype', 'twitter', 'website_url'].sort());
       expect(r.body).not.toHaveProperty('email');
+      // GitLab's documented boolean, never null (the flag itself is private: false unless it is you).
+      expect(r.body.is_admin).toBe(false);
+      expect((await call('GET', `/users/${ids.alice}`, tok.bob)).body.is_admin).toBe(false);
       const a = await call('GET', `/users/${ids.bob}`, tok.admin);
       expect(a.body).toMatchObject({ id: ids.bob, email: 'gl-bob@example.com', is_admin: false, theme_id: 1 });
       expect(await call('GET', '/users/999999', tok.alice)).toMatchObject({ status: 404, body: { message: '404 User Not Found' } });

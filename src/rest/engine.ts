@@ -142,6 +142,10 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       // Only the parts a route declares (fastify warns about declared-but-empty ones).
       schema: Object.fromEntries(Object.entries({ params: route.params, querystring: route.querystring, body: route.body }).filter(([, v]) => v !== undefined)),
       attachValidation: true,
+      // Answers carry private data (and, in some dialects, tokens): no cache keeps them, errors included.
+      onRequest: async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      },
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
         if (isDatabaseUnavailable(error)) return unavailable(request, reply, error);
