@@ -176,6 +176,24 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
     expect(await rowCounts(t)).toEqual(before);
   });
 
+  it('refuses them on the known-query lane too (compiled code, no Apollo pipeline)', async () => {
+    const q = 'query strictKnown($u: String!, $f: UserFilter) { user(username: $u) { username } users(first: 1, filter: $f) { nodes { id } } }';
+    for (let i = 0; i < 3; i++) expect((await send(q, { u: ADMIN.username })).body.errors).toBeUndefined();
+    const { answered, fellThrough } = t.gw.app.knownQueries.stats;
+    const before = { ...t.gw.app.knownQueries.stats };
+    expect((await send(q, { u: ADMIN.username })).body.errors).toBeUndefined();
+    expect(t.gw.app.knownQueries.stats.answered).toBe(before.answered + 1);
+    expect(answered + fellThrough).toBeGreaterThan(0);
+    for (const variables of [{ u: NUL }, { u: SURROGATE }, { u: 'x', f: { search: NUL } }]) {
+      const r = await send(q, variables);
+      expectRefused(r, `known lane ${JSON.stringify(variables)}`);
+      expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    }
+    expectRefused(await raw(withDeep({ query: q, variables: { u: 'x', unused: DEEP } })), 'known lane deep');
+    // Each of those was tried on the lane and handed to Apollo, which refused it.
+    expect(t.gw.app.knownQueries.stats.fellThrough).toBe(before.fellThrough + 4);
+  });
+
   it('refuses a forged cursor on every connection field, as BAD_USER_INPUT', async () => {
     const schema = await buildSchema();
     const query = schema.getQueryType()!;
