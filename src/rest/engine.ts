@@ -193,18 +193,16 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
         }
-        // The same budget as /graphql, charged the operation's cost before it runs.
+        // The limits and the input guard, as on /graphql: refused, nothing runs (and nothing is charged).
         const limits = checkLimits(schema, deps.config.limits, document, undefined, variables);
-        // Refused (a variable the guard refuses, a page too costly): nothing runs.
-        const overLimits = limits.error && publicError(limits.error);
-        if (overLimits) return fail(reply, forRoute(overLimits, route));
-        {
-          const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
-          if (budget) {
-            ctx.budget = budget;
-            writeBudgetHeaders(budget, headerStyle, (k, v) => reply.header(k, v));
-            if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
-          }
+        const refused = limits.error && publicError(limits.error);
+        if (refused) return send(reply, forRoute(refused, route));
+        // The same budget as /graphql, charged the operation's cost before it runs.
+        const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
+        if (budget) {
+          ctx.budget = budget;
+          writeBudgetHeaders(budget, headerStyle, (k, v) => reply.header(k, v));
+          if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
         }
         const jitData = isMutation ? null : await jit.tryQuery(document, undefined, ctx, variables);
         const result = jitData ? { data: jitData } : await execute({ schema, document, contextValue: ctx, variableValues: variables });
