@@ -446,10 +446,24 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       ['PUT', `/users/${ids.bob}/unblock`, tok.alice, undefined],
       ['POST', "/users/1'%20OR%20'1'%3D'1/block", tok.admin, undefined],
       ['POST', '/users/999999/unblock', tok.admin, undefined],
+      // Wrong JSON types are refused, never coerced (an array once became a username).
+      ['POST', '/users', tok.admin, { email: 'e2@example.com', password: 'password-1', username: ['gl-arr'], name: 'n' }],
+      ['POST', '/users', tok.admin, { email: 'e2@example.com', password: 'password-1', username: 'gl-bool', name: true }],
+      ['PUT', `/users/${ids.bob}`, tok.admin, { projects_limit: [1] }],
+      ['PUT', `/users/${ids.bob}`, tok.admin, { admin: null }],
+      ['PUT', `/users/${ids.bob}`, tok.admin, '{"bio": "a\\ud800"}'],
+      // No credential: 401 before anything is read (DELETE once answered 200 {}).
+      ['PUT', `/users/${ids.bob}`, undefined, { name: 'x' }],
+      ['PUT', `/users/${ids.bob}/block`, undefined, undefined],
+      ['POST', `/users/${ids.bob}/keys`, undefined, { title: 'x', key: ED25519 }],
+      ['DELETE', `/users/${ids.bob}/keys/1`, undefined, undefined],
+      ['DELETE', `/users/${ids.bob}/emails/1`, undefined, undefined],
+      ['DELETE', '/users/999999', undefined, undefined],
     ];
     for (const [method, url, token, body, headers] of cases) {
       const r = await call(method, url, token, body, headers);
       const label = `${method} ${url.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 60)}`;
+      if (token === undefined && !url.includes('private_token')) expect(r, label).toMatchObject({ status: 401, body: { message: '401 Unauthorized' } });
       expect(r.status, label).toBeGreaterThanOrEqual(400);
       expect(r.status, label).toBeLessThan(500);
       expect(r.body, label).toHaveProperty('message');

@@ -103,6 +103,14 @@ async function rowCounts(t: TestGateway): Promise<Record<string, number>> {
 
 const clientCode = (code: unknown) => typeof code === 'string' && (!(code in ERROR_CODES) || (ERROR_CODES[code as ErrorCode].status >= 400 && ERROR_CODES[code as ErrorCode].status < 500));
 
+/** What the originals answer a caller without a credential (dialects not listed: their error schema only). */
+const ANONYMOUS_BODIES: Record<string, unknown> = {
+  gitlab: { message: '401 Unauthorized' },
+  'gitlab-v3': { message: '401 Unauthorized' },
+  accounts: { detail: 'Authentication credentials were not provided.' },
+  oisp: { code: 401, message: ERROR_CODES.UNAUTHENTICATED.message },
+};
+
 describe.each(DRIVERS)('strict input on %s', (driver) => {
   let t: TestGateway;
   const raw = async (body: string, token: string | undefined = ADMIN.token) => {
@@ -287,6 +295,7 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
           const label = `${dialect.name} ${route.method} ${route.path}`;
           expect(res.statusCode, label).toBe(401);
           expect(ajv.validate(dialect.errorSchema, res.json()), `${label}: ${res.body}`).toBe(true);
+          if (ANONYMOUS_BODIES[dialect.name]) expect(res.json(), label).toEqual(ANONYMOUS_BODIES[dialect.name]);
         }
       }
       expect(routes).toBeGreaterThan(40);

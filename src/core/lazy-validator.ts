@@ -34,7 +34,7 @@ export function markTextValued<T extends object>(body: T): T {
 
 type ObjectSchema = { type?: unknown; properties?: Record<string, unknown>; required?: string[] };
 const isObjectSchema = (s: unknown): s is ObjectSchema & { properties: Record<string, unknown> } =>
-  typeof s === 'object' && s !== null && (s as ObjectSchema).type === 'object' && typeof (s as ObjectSchema).properties === 'object';
+  typeof s === 'object' && s !== null && [(s as ObjectSchema).type].flat().includes('object') && typeof (s as ObjectSchema).properties === 'object';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A validator compiled on its first call. */
