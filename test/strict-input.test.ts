@@ -147,6 +147,14 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
     // (JSON.parse: an object literal's `__proto__` would set the expectation's prototype.)
     expect(message.message.metadata).toEqual(JSON.parse('{"k": 1, "nested": {"list": [1, "two"]}, "__proto__": {"polluted": true}}'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Nested past the input depth (as a variable may not be either), or a NUL inside: refused before it runs.
+    const nested = (n: number) => `${'{ a: '.repeat(n)}1${' }'.repeat(n)}`;
+    expect((await send(`mutation { createMessage(input: { metadata: ${nested(20)} }) { message { id } } }`)).body.errors).toBeUndefined();
+    for (const q of [`mutation { createMessage(input: { metadata: ${nested(200)} }) { message { id } } }`, 'mutation { createMessage(input: { metadata: { k: "a\\u0000" } }) { message { id } } }']) {
+      const r = await send(q);
+      expect(r.status).toBe(400);
+      expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
   });
 
   it('refuses NUL, lone surrogates, deep variables and wrong types in every Query and Mutation field that takes arguments', async () => {

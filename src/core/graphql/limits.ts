@@ -8,7 +8,7 @@
 // which the walk notices.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, GraphQLError, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { describeInputProblem, inputProblem, stringProblem } from '../input-guard.js';
+import { describeInputProblem, inputProblem, MAX_INPUT_DEPTH, stringProblem } from '../input-guard.js';
 import { operationCost, partsOf, shapeOf } from './query-cost.js';
 
 export interface QueryLimits {
@@ -105,13 +105,27 @@ function costFor(m: Measured, variables: Record<string, unknown>): number | null
 }
 
 /**
- * The first string literal of the document that the input guard refuses (a `\u0000` escape in
- * an argument, inline JSON included), in words; null when there is none. graphql-js's visit is
- * iterative, so any document the parser accepted can be walked.
+ * What the input guard refuses in the document's own values (core/input-guard.ts), in words, or
+ * null: a string literal with a NUL (a `\u0000` escape) or a lone surrogate, inline JSON
+ * included, and list or object literals nested deeper than variables may be. graphql-js's visit
+ * is iterative, so any document the parser accepted can be walked.
  */
 function literalProblem(document: DocumentNode): string | null {
   let found: string | null = null;
+  let depth = 0;
+  const nest = {
+    enter() {
+      if (++depth <= MAX_INPUT_DEPTH) return undefined;
+      found = `A value in the query is nested more than ${MAX_INPUT_DEPTH} levels deep`;
+      return BREAK;
+    },
+    leave() {
+      depth--;
+    },
+  };
   visit(document, {
+    ObjectValue: nest,
+    ListValue: nest,
     StringValue(node) {
       const p = stringProblem(node.value);
       if (!p) return undefined;
