@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from './core/db-availability.js';
+import { drainRefusedBody } from './core/refused-body.js';
 import { DomainError, ERROR_CODES } from './core/errors.js';
 import { errorLoggingPlugin, formatError, unavailablePlugin, withoutSuggestions } from './core/graphql/errors.js';
 import { frameworkError, scopePlugin } from './core/graphql/request-rules.js';
@@ -105,6 +106,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
     const shown = frameworkError(error, { bodyLimit: config.bodyLimit });
+    if (shown?.code === 'PAYLOAD_TOO_LARGE') drainRefusedBody(request.raw, reply, config.bodyLimit);
     if (shown) return reply.code(shown.status).type(errorType(request)).send(errorBody(request, shown.code, shown.message));
     request.log.error({ err: error }, 'unexpected error');
     return reply.code(500).type(errorType(request)).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));

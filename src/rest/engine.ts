@@ -14,6 +14,7 @@ import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from '../core/db-availability.js';
 import { DomainError, ERROR_CODES } from '../core/errors.js';
 import { inputProblem, MAX_INPUT_DEPTH } from '../core/input-guard.js';
+import { drainRefusedBody } from '../core/refused-body.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
 
@@ -150,6 +151,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       errorHandler: (error: FastifyError, request, reply) => {
         if (isDatabaseUnavailable(error)) return unavailable(request, reply, error);
         const shown = frameworkError(error, { bodyLimit: deps.config.bodyLimit });
+        if (shown?.code === 'PAYLOAD_TOO_LARGE') drainRefusedBody(request.raw, reply, deps.config.bodyLimit);
         if (shown) return send(reply, shown);
         request.log.error({ err: error }, 'REST route failed');
         return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
