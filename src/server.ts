@@ -25,7 +25,7 @@ import { writeBudgetHeaders } from './core/rate-limit/headers.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
-import { registerRest } from './rest/index.js';
+import { registerRest, type DialectAt } from './rest/index.js';
 import { buildSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -93,7 +93,18 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     },
     // Route schemas compile on first use, not at start (core/lazy-validator.ts).
     schemaController: { compilersFactory: { buildValidator: lazyValidatorBuilder() } },
+    // A path that is no valid URL (bad percent-encoding, e.g. a lone surrogate's bytes) names no
+    // route: 404 in the shape of the surface it was meant for, not fastify's own body.
+    frameworkErrors: (_error, request: FastifyRequest, reply: FastifyReply) => {
+      const dialect = dialectAt(request.url.split('?')[0]!);
+      const notFound = { code: 'NOT_FOUND', message: ERROR_CODES.NOT_FOUND.message, status: 404 };
+      if (!dialect) return reply.code(404).send(errorBody(request, notFound.code, notFound.message));
+      const { status, body } = dialect.error(notFound);
+      return reply.code(status).type('application/json; charset=utf-8').send(body);
+    },
   });
+  // Set once the REST dialects are mounted (below).
+  let dialectAt: DialectAt = () => undefined;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -220,7 +231,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   });
   if (config.graphiql) registerGraphiqlAssets(app);
 
-  registerRest(app, { schema, jit, deps, logger });
+  dialectAt = registerRest(app, { schema, jit, deps, logger });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Answers within READY_TIMEOUT_MS whatever the database does: a probe that hangs with the
