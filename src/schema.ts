@@ -4,7 +4,8 @@
 // its index.ts and being listed here.
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeResolver } from 'graphql-scalars';
+import { JSONObjectScalar } from './core/graphql/json-object.js';
 import type { NonEmptyArray } from 'type-graphql';
 import { buildTunedSchema } from './core/graphql/resolver-tuning.js';
 import * as auth from './modules/auth/index.js';
@@ -40,7 +41,7 @@ export function buildSchema(): Promise<GraphQLSchema> {
     resolvers: [createNodeResolver(fetchers), ...modules.flatMap((m) => m.resolvers)] as unknown as NonEmptyArray<Function>,
     scalarsMap: [
       { type: Date, scalar: DateTimeResolver },
-      { type: Object, scalar: JSONObjectResolver },
+      { type: Object, scalar: JSONObjectScalar },
     ],
     // Input rules live in the services (one place for GraphQL and REST), not in class-validator.
     validate: false,

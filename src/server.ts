@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from './core/db-availability.js';
+import { drainRefusedBody } from './core/refused-body.js';
 import { DomainError, ERROR_CODES } from './core/errors.js';
 import { errorLoggingPlugin, formatError, unavailablePlugin, withoutSuggestions } from './core/graphql/errors.js';
 import { frameworkError, scopePlugin } from './core/graphql/request-rules.js';
@@ -26,7 +27,7 @@ import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } fro
 import { credentialCacheOf, revocationListener } from './modules/auth/credential-cache.js';
 import type { NotificationFeed } from './core/events/feed.js';
 import { serveSubscriptions } from './core/graphql/subscriptions.js';
-import { registerRest } from './rest/index.js';
+import { registerRest, type DialectAt } from './rest/index.js';
 import { buildSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -41,6 +42,15 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * GraphQL over HTTP: a client that accepts `application/graphql-response+json` gets errors the
+ * framework answers (a malformed body, one too large) in that media type too, as Apollo's own.
+ */
+function errorType(request: FastifyRequest): string {
+  const graphqlResponse = request.url.startsWith(GRAPHQL_PATH) && /application\/graphql-response\+json/i.test(request.headers.accept ?? '');
+  return graphqlResponse ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8';
+}
 
 function errorBody(request: FastifyRequest, code: string, message: string) {
   // GraphQL callers get GraphQL's error shape; other paths get a flat one.
@@ -87,18 +97,34 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
     },
     // Route schemas compile on first use, not at start (core/lazy-validator.ts).
     schemaController: { compilersFactory: { buildValidator: lazyValidatorBuilder() } },
+    // A path that is no valid URL (bad percent-encoding, e.g. a lone surrogate's bytes) names no
+    // route: 404 in the shape of the surface it was meant for, not fastify's own body.
+    frameworkErrors: (_error, request: FastifyRequest, reply: FastifyReply) => {
+      const dialect = dialectAt(request.url.split('?')[0]!);
+      const notFound = { code: 'NOT_FOUND', message: ERROR_CODES.NOT_FOUND.message, status: 404 };
+      if (!dialect) return reply.code(404).send(errorBody(request, notFound.code, notFound.message));
+      const { status, body } = dialect.error(notFound);
+      return reply.code(status).type('application/json; charset=utf-8').send(body);
+    },
   });
+  // Set once the REST dialects are mounted (below).
+  let dialectAt: DialectAt = () => undefined;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Every answer: never sniffed into another media type, and no Referer leaves with a link
+    // (URLs may carry a private_token or a page of private data).
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
     const shown = frameworkError(error, { bodyLimit: config.bodyLimit });
-    if (shown) return reply.code(shown.status).send(errorBody(request, shown.code, shown.message));
+    if (shown?.code === 'PAYLOAD_TOO_LARGE') drainRefusedBody(request.raw, reply, config.bodyLimit);
+    if (shown) return reply.code(shown.status).type(errorType(request)).send(errorBody(request, shown.code, shown.message));
     request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
+    return reply.code(500).type(errorType(request)).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
   });
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
@@ -172,6 +198,10 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
   app.route({
     method: ['GET', 'POST'],
     url: GRAPHQL_PATH,
+    // Answers carry tokens (login, personal tokens) and private data: no cache keeps them, errors included.
+    onRequest: async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.method === 'GET' && config.graphiql && wantsGraphiql(request.headers.accept, request.query)) {
         return reply.type('text/html; charset=utf-8').header('content-security-policy', GRAPHIQL_CSP).send(graphiqlHtml());
@@ -205,7 +235,7 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
   });
   if (config.graphiql) registerGraphiqlAssets(app);
 
-  registerRest(app, { schema, jit, deps, logger });
+  dialectAt = registerRest(app, { schema, jit, deps, logger });
 
   // Subscriptions over WebSocket on the same path (core/graphql/subscriptions.ts); closed first at
   // shutdown (1001: clients resume elsewhere from their cursor).
@@ -247,6 +277,7 @@ function serviceUnavailable(request: FastifyRequest, reply: FastifyReply, reason
   return reply
     .code(503)
     .header('retry-after', String(RETRY_AFTER_SECONDS))
+    .type(errorType(request))
     .send(errorBody(request, 'SERVICE_UNAVAILABLE', ERROR_CODES.SERVICE_UNAVAILABLE.message));
 }
 

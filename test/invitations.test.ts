@@ -158,8 +158,6 @@ describe.each(DRIVERS)('invitations on %s', (driver) => {
         [{ email: 'not-an-email' }, 'email'],
         [{ phone: '12' }, 'phone'],
         [{ phone: '0475 12 34 56' }, 'phone'],
-        [{ phone: '+1555\u00000109999' }, 'phone'],
-        [{ email: 'nul\u0000@example.org' }, 'email'],
         [{ email: `${'x'.repeat(65)}@example.org` }, 'email'],
         [{ username: 'gina', validUntil: new Date(Date.now() - 1000).toISOString() }, 'validUntil'],
         [{ username: 'gina', validUntil: new Date(Date.now() + 31 * 86_400_000).toISOString() }, 'validUntil'],
@@ -169,6 +167,11 @@ describe.each(DRIVERS)('invitations on %s', (driver) => {
       for (const [input, field] of cases) {
         const { p } = await invite(input, tok.alice);
         expect(p.userErrors[0], JSON.stringify(input)).toMatchObject({ code: 'VALIDATION_FAILED', field });
+      }
+      // A NUL cannot be stored: the input guard refuses it before the service runs (core/input-guard.ts).
+      for (const input of [{ phone: '+1555\u00000109999' }, { email: 'nul\u0000@example.org' }]) {
+        const { r } = await invite(input, tok.alice);
+        expect(r.body.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('BAD_USER_INPUT');
       }
       const ok = await invite({ username: 'gina', validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() });
       expect(ok.p.userErrors).toEqual([]);

@@ -507,9 +507,10 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     expect(last.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
     const before = await pageOf('kids-1', `last: 2, before: "${last.pageInfo.startCursor}"`);
     expect(before.nodes.map((n: { slug: string }) => n.slug)).toEqual(sorted('kids-1').slice(1, 3));
-    // A cursor of another list (a membership's) matches nothing: an empty page, not an error.
+    // A cursor of another list (a membership's) is no position of this one: BAD_USER_INPUT.
     const m = (await t.gql(`{ organization(slug: "kids-1") { memberships(first: 1) { pageInfo { endCursor } } } }`, {}, { token: ADMIN.token })).body.data.organization.memberships;
-    expect((await pageOf('kids-1', `first: 2, after: "${m.pageInfo.endCursor}"`)).nodes).toEqual([]);
+    const foreign = await t.gql(`{ organization(slug: "kids-1") { children(first: 2, after: "${m.pageInfo.endCursor}") { nodes { slug } } } }`, {}, { token: ADMIN.token });
+    expect(foreign.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     // A batch of parents: one statement for every page and count, each parent paged as alone.
     const q = `{ organizations(filter: { slugContains: "kids-" , rootsOnly: true }, first: 10) { nodes { slug children(first: 1) { ${PAGE} } } } }`;
     const count = t.db.statementCount;

@@ -116,6 +116,9 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       expect(r.status).toBe(200);
       expect(Object.keys(r.body).sort()).toEqual([...BASIC_KEYS, 'bio', 'created_at', 'is_admin', 'linkedin', 'location', 'skype', 'twitter', 'website_url'].sort());
       expect(r.body).not.toHaveProperty('email');
+      // GitLab's documented boolean, never null (the flag itself is private: false unless it is you).
+      expect(r.body.is_admin).toBe(false);
+      expect((await call('GET', `/users/${ids.alice}`, tok.bob)).body.is_admin).toBe(false);
       const a = await call('GET', `/users/${ids.bob}`, tok.admin);
       expect(a.body).toMatchObject({ id: ids.bob, email: 'gl-bob@example.com', is_admin: false, theme_id: 1 });
       expect(await call('GET', '/users/999999', tok.alice)).toMatchObject({ status: 404, body: { message: '404 User Not Found' } });
@@ -362,7 +365,12 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
     expect(await post({ password: 'password-1', username: 'gl-words', name: 'W' })).toMatchObject({ status: 400, body: { message: { email: ['is missing'] } } });
     expect(await post({ ...ok, name: 'n'.repeat(300) })).toMatchObject({ status: 400, body: { message: { name: ['is too long (maximum is 255 characters)'] } } });
     expect(await post({ ...ok, projects_limit: 'many' })).toMatchObject({ status: 400, body: { message: { projects_limit: ['is invalid'] } } });
-    expect(await call('GET', '/users?per_page=1000', tok.admin)).toMatchObject({ status: 400, body: { message: { per_page: ['does not have a valid value'] } } });
+    expect(await call('GET', '/users?per_page=0', tok.admin)).toMatchObject({ status: 400, body: { message: { per_page: ['does not have a valid value'] } } });
+    // Every bad field at once, as Grape lists them.
+    expect(await post({ email: 'not-an-email', password: 'password-1', username: ['gl-words'], name: true, projects_limit: 'many' })).toMatchObject({
+      status: 400,
+      body: { message: { email: ['is invalid'], username: ['is invalid'], name: ['is invalid'], projects_limit: ['is invalid'] } },
+    });
     expect(await call('POST', '/user/keys', tok.alice, { title: 'x' })).toMatchObject({ status: 400, body: { message: { key: ['is missing'] } } });
     // Nothing was created by those.
     expect((await call('GET', '/users?username=gl-words', tok.admin)).body).toEqual([]);
@@ -381,7 +389,7 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       ['GET', `/users/${big}`, tok.alice, undefined],
       ['GET', '/users?page=0', tok.alice, undefined],
       ['GET', '/users?page=abc', tok.alice, undefined],
-      ['GET', '/users?per_page=1000', tok.alice, undefined],
+      ['GET', '/users?per_page=-1', tok.alice, undefined],
       ['GET', `/users?search=${big}`, tok.alice, undefined],
       ['GET', "/users?username=1'%20OR%20'1'%3D'1&page=99999999", tok.alice, undefined],
       ['GET', '/user/keys/..%2F..%2Fetc%2Fpasswd', tok.alice, undefined],
@@ -438,10 +446,24 @@ describe.each(DRIVERS)('gitlab dialect on %s', (driver) => {
       ['PUT', `/users/${ids.bob}/unblock`, tok.alice, undefined],
       ['POST', "/users/1'%20OR%20'1'%3D'1/block", tok.admin, undefined],
       ['POST', '/users/999999/unblock', tok.admin, undefined],
+      // Wrong JSON types are refused, never coerced (an array once became a username).
+      ['POST', '/users', tok.admin, { email: 'e2@example.com', password: 'password-1', username: ['gl-arr'], name: 'n' }],
+      ['POST', '/users', tok.admin, { email: 'e2@example.com', password: 'password-1', username: 'gl-bool', name: true }],
+      ['PUT', `/users/${ids.bob}`, tok.admin, { projects_limit: [1] }],
+      ['PUT', `/users/${ids.bob}`, tok.admin, { admin: null }],
+      ['PUT', `/users/${ids.bob}`, tok.admin, '{"bio": "a\\ud800"}'],
+      // No credential: 401 before anything is read (DELETE once answered 200 {}).
+      ['PUT', `/users/${ids.bob}`, undefined, { name: 'x' }],
+      ['PUT', `/users/${ids.bob}/block`, undefined, undefined],
+      ['POST', `/users/${ids.bob}/keys`, undefined, { title: 'x', key: ED25519 }],
+      ['DELETE', `/users/${ids.bob}/keys/1`, undefined, undefined],
+      ['DELETE', `/users/${ids.bob}/emails/1`, undefined, undefined],
+      ['DELETE', '/users/999999', undefined, undefined],
     ];
     for (const [method, url, token, body, headers] of cases) {
       const r = await call(method, url, token, body, headers);
       const label = `${method} ${url.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 60)}`;
+      if (token === undefined && !url.includes('private_token')) expect(r, label).toMatchObject({ status: 401, body: { message: '401 Unauthorized' } });
       expect(r.status, label).toBeGreaterThanOrEqual(400);
       expect(r.status, label).toBeLessThan(500);
       expect(r.body, label).toHaveProperty('message');

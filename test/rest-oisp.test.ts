@@ -99,6 +99,15 @@ describe.each(DRIVERS)('oisp dialect on %s', (driver) => {
       ['PUT', `/invites/${acme.id}/status`, tok.invitee, { accept: true }],
       ['PUT', `/invites/${acme.id}/status`, 'igw_not-a-real-token', { accept: true }],
       ['DELETE', `/accounts/${acme.id}/invites/not-an-email`, tok.owner, undefined],
+      // Wrong JSON types are refused, never coerced ({"accept": null} once declined the invitation).
+      ['PUT', `/invites/${acme.id}/status`, tok.invitee, { accept: null }],
+      ['PUT', `/invites/${acme.id}/status`, tok.invitee, { accept: 'true' }],
+      ['PUT', `/invites/${acme.id}/status`, tok.invitee, { accept: [true] }],
+      ['POST', `/accounts/${acme.id}/invites`, tok.owner, { email: ['a@example.com'] }],
+      ['POST', `/accounts/${acme.id}/invites`, tok.owner, '{"email": "a\\ud800@example.com"}'],
+      // No credential: 401 before anything is read.
+      ['GET', '/invites/someone@example.com', undefined, undefined],
+      ['DELETE', `/accounts/${acme.id}/invites/someone@example.com`, undefined, undefined],
     ];
     for (const [method, url, token, body, headers] of cases) {
       const r = await call(method, url, token, body, headers);

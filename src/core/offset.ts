@@ -13,7 +13,15 @@ export const MAX_OFFSET = 100_000;
  */
 export const MAX_USERS_OFFSET = 1_000_000;
 
-export function checkOffset(page: PageRequest, offset: number | null | undefined, max: number = MAX_OFFSET): number {
+/**
+ * The page with its offset checked and recorded (`skipped`), so its pageInfo can say there are
+ * items before it (hasPreviousPage) as a cursor page does.
+ */
+export function offsetPage(page: PageRequest, offset: number | null | undefined, max: number = MAX_OFFSET): PageRequest & { skipped: number } {
+  return { ...page, skipped: checkOffset(page, offset, max) };
+}
+
+function checkOffset(page: PageRequest, offset: number | null | undefined, max: number): number {
   if (offset == null) return 0;
   if (!Number.isInteger(offset) || offset < 0 || offset > max) throw new DomainError('BAD_USER_INPUT', `Offset must be 0 to ${max}`);
   if (page.cursor || page.direction === 'backward') throw new DomainError('BAD_USER_INPUT', 'Use offset with first only, without cursors');

@@ -13,6 +13,8 @@ import { frameworkError, fromDomain as publicDomainError, fromUserError, publicE
 import { credentialCacheOf } from '../modules/auth/credential-cache.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from '../core/db-availability.js';
 import { DomainError, ERROR_CODES } from '../core/errors.js';
+import { inputProblem, MAX_INPUT_DEPTH } from '../core/input-guard.js';
+import { drainRefusedBody } from '../core/refused-body.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import type { Dialect, DialectError, RestRequest, Route } from './types.js';
 import { publicRequestUrl } from './public-url.js';
@@ -77,13 +79,38 @@ function firstUserError(data: Record<string, unknown> | null | undefined): { cod
   return null;
 }
 
-/** The validation failure fastify/Ajv found, as one field and message. */
-function validationError(err: FastifyError & { validation?: { instancePath: string; params: Record<string, unknown>; message?: string }[]; validationContext?: string }): DialectError {
-  const v = err.validation?.[0];
-  const path = v?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (v?.params?.missingProperty as string | undefined) || (v?.params?.additionalProperty as string | undefined) || err.validationContext || null;
-  const message = v ? `${path ?? err.validationContext} ${v.message ?? 'is invalid'}`.trim() : err.message;
+type AjvFailure = { instancePath: string; params: Record<string, unknown>; message?: string };
+
+/** One failure fastify/Ajv found, as a field and a message. */
+function fieldFailure(v: AjvFailure | undefined, context: string | undefined, fallback: string): DialectError {
+  const path = v?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (v?.params?.missingProperty as string | undefined) || (v?.params?.additionalProperty as string | undefined) || context || null;
+  const message = v ? `${path ?? context} ${v.message ?? 'is invalid'}`.trim() : fallback;
   return { code: 'VALIDATION_FAILED', message, field: path, status: 400 };
 }
+
+/** The validation failures fastify/Ajv found (every bad field, core/lazy-validator.ts): the first, then `more`. */
+function validationError(err: FastifyError & { validation?: AjvFailure[]; validationContext?: string }): DialectError {
+  const [first, ...rest] = err.validation?.length ? err.validation : [undefined];
+  const e = fieldFailure(first, err.validationContext, err.message);
+  return rest.length ? { ...e, more: rest.map((v) => fieldFailure(v, err.validationContext, err.message)) } : e;
+}
+
+/**
+ * The input guard (core/input-guard.ts) over a request's path, query and body: a NUL, a lone
+ * surrogate or a value nested too deep is a validation failure of that field, in words each
+ * dialect maps to its own ("is invalid", DRF's "Null characters are not allowed.").
+ */
+function guardError(request: FastifyRequest): DialectError | null {
+  for (const part of [request.params, request.query, request.body]) {
+    const p = inputProblem(part);
+    if (!p) continue;
+    const message = p.kind === 'nul' ? 'must not contain NUL characters' : p.kind === 'surrogate' ? `must not contain unpaired surrogates (${p.unit})` : `must not be nested more than ${MAX_INPUT_DEPTH} levels deep`;
+    return { code: 'VALIDATION_FAILED', message: p.path ? `${p.path} ${message}` : message, field: p.path || null, status: 400 };
+  }
+  return null;
+}
+
+const anonymous = (): DialectError => ({ code: 'UNAUTHENTICATED', message: ERROR_CODES.UNAUTHENTICATED.message, status: 401 });
 
 export interface MountOptions {
   schema: GraphQLSchema;
@@ -117,17 +144,23 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       // Only the parts a route declares (fastify warns about declared-but-empty ones).
       schema: Object.fromEntries(Object.entries({ params: route.params, querystring: route.querystring, body: route.body }).filter(([, v]) => v !== undefined)),
       attachValidation: true,
+      // Answers carry private data (and, in some dialects, tokens): no cache keeps them, errors included.
+      onRequest: async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      },
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
         if (isDatabaseUnavailable(error)) return unavailable(request, reply, error);
         const shown = frameworkError(error, { bodyLimit: deps.config.bodyLimit });
+        if (shown?.code === 'PAYLOAD_TOO_LARGE') drainRefusedBody(request.raw, reply, deps.config.bodyLimit);
         if (shown) return send(reply, shown);
         request.log.error({ err: error }, 'REST route failed');
         return send(reply, { code: 'INTERNAL_SERVER_ERROR', message: ERROR_CODES.INTERNAL_SERVER_ERROR.message, status: 500 });
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const invalid = (request as { validationError?: unknown }).validationError;
-        if (invalid) return send(reply, validationError(invalid as never));
+        // Who first, as the legacy servers did (DRF's authentication and permission checks,
+        // Grape's `authenticate!` before its parameter validation): a caller without a
+        // credential learns nothing about the input or the objects a route would read.
         let ctx: Context;
         try {
           ctx = await createContext(deps, { requestId: request.id, ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null }, dialect.credential(request));
@@ -135,8 +168,13 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           if (err instanceof DomainError) return send(reply, fromDomain(err, route));
           throw err;
         }
+        if (!route.public && ctx.principal.kind !== 'user') return send(reply, anonymous());
         const refusal = scopeRefusal(ctx.principal, isMutation ? 'mutation' : 'query');
         if (refusal) return send(reply, fromDomain(refusal));
+        const invalid = (request as { validationError?: unknown }).validationError;
+        if (invalid) return send(reply, validationError(invalid as never));
+        const unstorable = guardError(request);
+        if (unstorable) return send(reply, unstorable);
         const req: RestRequest = {
           params: (request.params ?? {}) as Record<string, string>,
           query: (request.query ?? {}) as Record<string, unknown>,
@@ -158,15 +196,16 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           if (err instanceof DomainError) return fail(reply, fromDomain(err, route));
           throw err;
         }
-        // The same budget as /graphql, charged the operation's cost before it runs.
+        // The limits and the input guard, as on /graphql: refused, nothing runs (and nothing is charged).
         const limits = checkLimits(schema, deps.config.limits, document, undefined, variables);
-        if (!limits.error) {
-          const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
-          if (budget) {
-            ctx.budget = budget;
-            writeBudgetHeaders(budget, headerStyle, (k, v) => reply.header(k, v));
-            if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
-          }
+        const refused = limits.error && publicError(limits.error);
+        if (refused) return send(reply, forRoute(refused, route));
+        // The same budget as /graphql, charged the operation's cost before it runs.
+        const budget = deps.rateLimits.charge(ctx.principal, ctx.ip, Math.max(1, limits.cost));
+        if (budget) {
+          ctx.budget = budget;
+          writeBudgetHeaders(budget, headerStyle, (k, v) => reply.header(k, v));
+          if (!budget.allowed) return send(reply, { code: 'RATE_LIMITED', message: `${ERROR_CODES.RATE_LIMITED.message}: the budget is whole again in ${reply.getHeader('retry-after')} s`, status: 429 });
         }
         const jitData = isMutation ? null : await jit.tryQuery(document, undefined, ctx, variables);
         const result = jitData ? { data: jitData } : await execute({ schema, document, contextValue: ctx, variableValues: variables });

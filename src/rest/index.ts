@@ -17,13 +17,30 @@ import type { Dialect } from './types.js';
 
 export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
 
-export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): void {
+/**
+ * Which mounted dialect a request path belongs to: the one with the longest static route prefix
+ * (a route's path up to its first parameter) that the path starts with; undefined for none.
+ * For answers given before routing (a path that is no valid URL) in the dialect's shape.
+ */
+export type DialectAt = (path: string) => Dialect | undefined;
+
+function dialectLocator(mounted: { dialect: Dialect; mount: string }[]): DialectAt {
+  const prefixes = mounted
+    .flatMap(({ dialect, mount }) => dialect.routes.map((r) => ({ dialect, prefix: mount + r.path.split('/:')[0]! })))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  return (path) => prefixes.find((p) => path.startsWith(p.prefix))?.dialect;
+}
+
+/** Mounts every dialect; returns where each answers, for errors raised before routing. */
+export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): DialectAt {
+  const mounted: { dialect: Dialect; mount: string }[] = [];
   const names = DIALECTS.map((d) => d.name).sort();
   if (names.join() !== [...REST_DIALECTS].sort().join()) throw new Error(`REST_DIALECTS in config.ts must name the dialects: ${names.join(', ')}`);
   for (const dialect of DIALECTS) {
     // REST_MOUNTS may move a dialect, mount it twice or turn it off ([]).
     const mounts = opts.deps.config.restMounts[dialect.name as RestDialectName] ?? dialect.mounts;
     if (mounts.length === 0) continue;
+    mounted.push(...mounts.map((mount) => ({ dialect, mount })));
     // Each dialect in its own plugin scope, so its body parsers never reach /graphql or the
     // other dialects (routes are registered at ready()).
     app.register(async (scope) => {
@@ -34,4 +51,5 @@ export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema
     const document = openApiDocument(dialect, mounts[0]!);
     app.get(`/openapi/${dialect.name}.json`, async () => document);
   }
+  return dialectLocator(mounted);
 }

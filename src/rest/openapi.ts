@@ -31,6 +31,8 @@ export function openApiDocument(dialect: Dialect, mount: string): Record<string,
       },
     };
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.body } } };
+    // Routes need a credential (the document-wide `security`) unless they say they are public.
+    if (r.public) op.security = [];
     paths[path] ??= {};
     paths[path]![r.method.toLowerCase()] = op;
   }

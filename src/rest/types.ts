@@ -27,6 +27,11 @@ export interface Route {
   /** The documented path, fastify syntax (`/accounts/:accountId/invites`). */
   path: string;
   summary: string;
+  /**
+   * Anonymous callers may call it. Unset (the default), the engine answers a request without a
+   * credential 401 in the dialect's body before the route reads anything: deny by default.
+   */
+  public?: boolean;
   /** One GraphQL operation, parsed and validated against the schema at start. */
   operation: string;
   params?: JsonSchema;
@@ -56,6 +61,8 @@ export interface DialectError {
   field?: string | null;
   status: number;
   resource?: string;
+  /** Further failures of the same request (validation: every bad field), in order. */
+  more?: DialectError[];
 }
 
 export interface Dialect {

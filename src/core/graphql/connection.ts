@@ -98,6 +98,8 @@ export interface PageRequest {
   /** Rows wanted; the repository fetches one more to know whether another page exists. */
   size: number;
   cursor: unknown[] | null;
+  /** Items skipped before the page (an offset page, core/offset.ts); 0 or absent otherwise. */
+  skipped?: number;
 }
 
 export function pageRequest(args: ConnectionArgs, dflt = DEFAULT_PAGE_SIZE): PageRequest {
@@ -231,7 +233,7 @@ export function toConnection<R, T>(
     pageRows.map(toNode),
     { rows: pageRows, keyOf } as PageKeys<unknown>,
     page.direction === 'forward' ? hasMore : page.cursor !== null,
-    page.direction === 'backward' ? hasMore : page.cursor !== null,
+    page.direction === 'backward' ? hasMore : page.cursor !== null || (page.skipped ?? 0) > 0,
     count,
   );
 }

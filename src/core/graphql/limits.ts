@@ -7,7 +7,8 @@
 // cached per variables only when the variables decide it (a page size given as a variable),
 // which the walk notices.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { BREAK, GraphQLError, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { describeInputProblem, inputProblem, MAX_INPUT_DEPTH, stringProblem } from '../input-guard.js';
 import { operationCost, partsOf, shapeOf } from './query-cost.js';
 
 export interface QueryLimits {
@@ -46,6 +47,8 @@ interface Measured {
   aliases: number;
   /** The walk overflowed the stack: refused as too deep, nothing else measured. */
   tooDeep: boolean;
+  /** Why a string literal of the document cannot be taken (core/input-guard.ts), or null. */
+  badLiteral: string | null;
   /** The cost, when no variable decides it. */
   cost?: number | null;
   byVariables?: Map<string, number | null>;
@@ -62,7 +65,7 @@ function measuredOf(schema: GraphQLSchema, document: DocumentNode, operationName
   let m = ops.get(key);
   if (m && m.schema === schema) return m;
   const { operations, fragments } = partsOf(document, operationName);
-  m = { schema, operations, fragments, depth: 0, aliases: 0, tooDeep: false };
+  m = { schema, operations, fragments, depth: 0, aliases: 0, tooDeep: false, badLiteral: literalProblem(document) };
   try {
     Object.assign(m, shapeOf(operations, fragments));
   } catch (err) {
@@ -101,6 +104,40 @@ function costFor(m: Measured, variables: Record<string, unknown>): number | null
   return cost;
 }
 
+/**
+ * What the input guard refuses in the document's own values (core/input-guard.ts), in words, or
+ * null: a string literal with a NUL (a `\u0000` escape) or a lone surrogate, inline JSON
+ * included, and list or object literals nested deeper than variables may be. graphql-js's visit
+ * is iterative, so any document the parser accepted can be walked.
+ */
+function literalProblem(document: DocumentNode): string | null {
+  let found: string | null = null;
+  let depth = 0;
+  const nest = {
+    enter() {
+      if (++depth <= MAX_INPUT_DEPTH) return undefined;
+      found = `A value in the query is nested more than ${MAX_INPUT_DEPTH} levels deep`;
+      return BREAK;
+    },
+    leave() {
+      depth--;
+    },
+  };
+  visit(document, {
+    ObjectValue: nest,
+    ListValue: nest,
+    StringValue(node) {
+      const p = stringProblem(node.value);
+      if (!p) return undefined;
+      found = describeInputProblem({ path: '', ...p }, 'A string literal');
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+
 const refusal = (code: 'QUERY_TOO_DEEP' | 'QUERY_TOO_COMPLEX', message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 
@@ -110,13 +147,18 @@ export const costExtension = (cost: number, limits: QueryLimits) => ({ requested
 const UNCOERCIBLE: LimitCheck = Object.freeze({ error: null, cost: 0 });
 
 /**
- * The limits' verdict on one request: the refusal (depth, aliases, cost, in that order) or null,
+ * The limits' verdict on one request: the refusal (input, depth, aliases, cost, in that order) or null,
  * and the operation's cost. Both lanes ask for every request; measured once per document (and
  * per variables where they decide the cost), so a repeated query costs a few Map lookups.
  * operationName: the operation's own name (any of them when undefined).
  */
 export function checkLimits(schema: GraphQLSchema, limits: QueryLimits, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): LimitCheck {
   const m = measuredOf(schema, document, operationName);
+  // Input first: a value PostgreSQL cannot store, or variables nested too deep to walk safely
+  // (core/input-guard.ts), is the caller's error whatever the operation would cost.
+  if (m.badLiteral) return { error: badInput(m.badLiteral), cost: 0 };
+  const bad = inputProblem(variables);
+  if (bad) return { error: badInput(describeInputProblem(bad, 'Variable')), cost: 0 };
   if (m.tooDeep) return { error: refusal('QUERY_TOO_DEEP', 'Query is nested too deeply to be measured'), cost: 0 };
   const cost = costFor(m, variables);
   if (m.depth > limits.maxDepth) {

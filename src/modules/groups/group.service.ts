@@ -6,7 +6,7 @@ import type { Context, ServiceContext } from '../../context.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
-import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { offsetPage, MAX_OFFSET } from '../../core/offset.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../core/sql-errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -107,8 +107,8 @@ export async function listVisibleGroups(
   /** Rows to skip, for page-number clients (forward pages without a cursor only). */
   offset?: number | null,
 ): Promise<Connection<GroupRow>> {
-  const page = pageRequest(args);
-  const skip = checkOffset(page, offset, MAX_OFFSET);
+  const page = offsetPage(pageRequest(args), offset, MAX_OFFSET);
+  const skip = page.skipped;
   const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
   const keyset = groupKeyset(order.field, order.direction);

@@ -10,7 +10,7 @@ import { DomainError, conflict, notFound, validation } from '../../core/errors.j
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { offsetPage, MAX_OFFSET } from '../../core/offset.js';
 import { isE164Phone, isEmail, normalizePhone } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findMembership, findOrganizationBySlug, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
@@ -97,8 +97,8 @@ async function requireOrganization(ctx: Ctx, id: string): Promise<OrganizationRo
 const empty = <T>(args: ConnectionArgs): Connection<T> => emptyConnection(pageRequest(args));
 
 export async function listVisibleInvitations(ctx: Ctx, args: ConnectionArgs, filter: InvitationFilter, offset?: number | null): Promise<Connection<InvitationRow>> {
-  const page = pageRequest(args);
-  const skip = checkOffset(page, offset, MAX_OFFSET);
+  const page = offsetPage(pageRequest(args), offset, MAX_OFFSET);
+  const skip = page.skipped;
   const scope = tenantScopeOf(ctx.principal);
   if (!scope) return empty(args);
   const rows = await listInvitations(ctx.db, scope, filter, page, skip);

@@ -1,5 +1,5 @@
 // GraphQL types of the event log: one entry per change, with who, what, when and where.
-import { JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
@@ -21,7 +21,7 @@ export class EventLog extends Node {
   @Field(() => String, { nullable: true, description: 'Address of the client that made the change.' })
   ip!: string | null;
 
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'Where the client was, as geo-IP data.' })
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Where the client was, as geo-IP data.' })
   geo!: Record<string, unknown> | null;
 
   @Field(() => String, { nullable: true, description: 'The email address involved (for example a revoked external recipient).' })
@@ -30,7 +30,7 @@ export class EventLog extends Node {
   @Field(() => ID, { nullable: true, description: 'Global ID (type Device) of the device involved.' })
   deviceId!: string | null;
 
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'Details of the change.' })
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Details of the change.' })
   data!: Record<string, unknown> | null;
 
   static from(row: EventLogRow): EventLog {

@@ -1,5 +1,5 @@
 // GraphQL types of messages and message accesses, their inputs and payloads.
-import { JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
@@ -16,7 +16,7 @@ export class Message extends Node {
   @Field({ description: 'When the message was created.' })
   createdAt!: Date;
 
-  @Field(() => JSONObjectResolver, { description: 'Metadata the owner attached (a JSON object).' })
+  @Field(() => JSONObjectScalar, { description: 'Metadata the owner attached (a JSON object).' })
   metadata!: Record<string, unknown>;
 
   @Field({ description: 'Whether recipients may download the content.' })
@@ -97,7 +97,7 @@ export class MessageFilterInput {
   @Field(() => ID, { nullable: true, description: 'Only messages owned by this user (global ID).' })
   owner?: string | null;
 
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'Only messages whose metadata contains this JSON object (jsonb containment).' })
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Only messages whose metadata contains this JSON object (jsonb containment).' })
   metaDataContains?: Record<string, unknown> | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Only messages created by users, not service messages.' })
@@ -112,7 +112,7 @@ export class MessagesArgs extends ConnectionArgs {
 
 @InputType({ description: 'A new message: its metadata and its recipients.' })
 export class CreateMessageInput {
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'Metadata (a JSON object, at most 64 KiB).' })
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Metadata (a JSON object, at most 64 KiB).' })
   metadata?: Record<string, unknown> | null;
 
   @Field(() => [ID], { nullable: true, description: 'Global IDs of user recipients.' })

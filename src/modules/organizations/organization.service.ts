@@ -8,7 +8,7 @@ import type { Database } from '../../core/db.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { checkOffset, MAX_OFFSET } from '../../core/offset.js';
+import { offsetPage, MAX_OFFSET } from '../../core/offset.js';
 import { isSlug, SLUG_MAX_LENGTH } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { revokeTokensBoundWithin } from '../auth/session.repo.js';
@@ -79,8 +79,8 @@ export async function listVisibleOrganizations(
   /** Rows to skip, for page-number clients (forward pages without a cursor only). */
   offset?: number | null,
 ): Promise<Connection<OrganizationRow>> {
-  const page = pageRequest(args);
-  const skip = checkOffset(page, offset, MAX_OFFSET);
+  const page = offsetPage(pageRequest(args), offset, MAX_OFFSET);
+  const skip = page.skipped;
   const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
   const rows = await listOrganizations(ctx.db, scope, filter, order, page, skip);

@@ -1,7 +1,7 @@
 // GraphQL types of the outbox: every email and SMS the system queued, for operators (instance
 // admins) and tests. Bodies may hold codes meant for one recipient, hence admins only.
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node } from '../../core/graphql/node.js';
 import type { OutboxRow } from './outbox.repo.js';
@@ -54,7 +54,7 @@ export class OutboxMessage extends Node {
   @Field({ description: 'Plain-text body.' })
   body!: string;
 
-  @Field(() => JSONObjectResolver, { description: 'Structured data of the message (ids, links), for templates and tests.' })
+  @Field(() => JSONObjectScalar, { description: 'Structured data of the message (ids, links), for templates and tests.' })
   payload!: Record<string, unknown>;
 
   @Field(() => OutboxStatus, { description: 'Delivery state.' })

@@ -1,6 +1,6 @@
 // Inputs and payloads of the users module's mutations: one `input` each, a payload with the
 // changed object and userErrors.
-import { JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../../core/graphql/payload.js';
 import { Contact, Device, PublicKey, PublicKeyKind, User } from './user.type.js';
@@ -57,7 +57,7 @@ export class CreateUserInput {
   @Field(() => String, { nullable: true, description: 'Website: an http or https URL.' })
   website?: string | null;
 
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'Social handles by network; string values only.' })
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Social handles by network; string values only.' })
   social?: Record<string, unknown> | null;
 
   @Field(() => Int, { nullable: true, description: 'Projects limit (default 10).' })
@@ -108,7 +108,7 @@ export class UpdateUserInput {
   @Field(() => String, { nullable: true, description: 'Website: an http or https URL.' })
   website?: string | null;
 
-  @Field(() => JSONObjectResolver, { nullable: true, description: 'Social handles by network (replaces the whole map); string values only.' })
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Social handles by network (replaces the whole map); string values only.' })
   social?: Record<string, unknown> | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Instance admin flag (instance admins only; you cannot drop your own).' })
@@ -135,7 +135,7 @@ export class UpdateUserInput {
   @Field(() => String, { nullable: true, description: 'New password under the password policy (instance admins only); ends the user\'s sessions (earlier access tokens).' })
   password?: string | null;
 
-  @Field(() => JSONObjectResolver, {
+  @Field(() => JSONObjectScalar, {
     nullable: true,
     description: 'Sets the social handles given and keeps the others (an empty string removes one); `social` replaces the whole map instead.',
   })

@@ -7,8 +7,7 @@ import type { Context, ServiceContext } from '../../context.js';
 import { hashPassword } from '../../core/auth/passwords.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
-import { checkOffset, MAX_USERS_OFFSET } from '../../core/offset.js';
-import { isUuid } from '../../core/validation.js';
+import { offsetPage, MAX_USERS_OFFSET } from '../../core/offset.js';
 import { applyGroupsOfUser, planGroupsOfUser, type GroupRefs } from '../groups/group.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { insertMembership } from '../organizations/organization.repo.js';
@@ -106,14 +105,6 @@ export interface UserFilterInput {
   analystConsent?: boolean | null;
 }
 
-/** A cursor of another ordering (or a forged one) must not reach SQL as a bad cast (a 500). */
-function checkCursor(cursor: unknown[] | null, field: UserOrderField): void {
-  if (!cursor) return;
-  const [v, id] = cursor;
-  const valueOk = field === 'databaseId' ? Number.isInteger(v) : field === 'createdAt' ? typeof v === 'string' && !Number.isNaN(Date.parse(v)) : typeof v === 'string';
-  if (cursor.length !== 2 || !valueOk || typeof id !== 'string' || !isUuid(id)) throw new DomainError('BAD_USER_INPUT', 'Invalid cursor');
-}
-
 /** Users visible to the caller (every user, for any signed-in caller; nobody for anonymous ones). */
 export async function listVisibleUsers(
   ctx: Ctx,
@@ -122,13 +113,12 @@ export async function listVisibleUsers(
   order: { field: UserOrderField; direction: 'asc' | 'desc' },
   offset?: number | null,
 ): Promise<Connection<UserRow>> {
-  const page = pageRequest(args);
-  const skip = checkOffset(page, offset, MAX_USERS_OFFSET);
+  const page = offsetPage(pageRequest(args), offset, MAX_USERS_OFFSET);
+  const skip = page.skipped;
   if (!ctx.authz.userId) return emptyConnection(page);
   // The admin flag is private: filtering on it would reveal it.
   if (filter.isAdmin != null && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins filter users by isAdmin');
   if (filter.analystConsent === false && !ctx.authz.isInstanceAdmin) throw new DomainError('FORBIDDEN', 'Only instance admins list users without analyst consent');
-  checkCursor(page.cursor, order.field);
   // Who belongs to an organization is for its members to know (organizations are isolated).
   if (filter.organizationId) await ctx.authz.assert('membership:read', { organizationId: filter.organizationId }, { hideAs: 'NOT_FOUND', message: 'Organization not found' });
   const search = filter.search?.trim() || null;

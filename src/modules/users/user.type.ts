@@ -3,7 +3,7 @@
 // properties), each declaring its columns with @UserReads; the primary email is a getter that
 // checks the policy for the viewer the user was built for. Other private fields (contacts,
 // devices, sign-in times, tokens) are field resolvers in user.resolver.ts that check the policy.
-import { JSONObjectResolver } from 'graphql-scalars';
+import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { can } from '../../core/auth/policy.js';
 import type { Principal } from '../../core/auth/principal.js';
@@ -126,7 +126,7 @@ export class User extends Node {
   }
 
   @UserReads('social')
-  @Field(() => JSONObjectResolver, { description: 'Social handles by network, e.g. `{"twitter": "alice", "linkedin": "alice-l"}`.' })
+  @Field(() => JSONObjectScalar, { description: 'Social handles by network, e.g. `{"twitter": "alice", "linkedin": "alice-l"}`.' })
   get social(): Record<string, string> {
     return this.row.social ?? NO_SOCIAL;
   }

@@ -21,7 +21,8 @@ export { MAX_OFFSET, MAX_USERS_OFFSET } from '../../core/offset.js';
 
 export const pageQuery: Record<string, JsonSchema> = {
   page: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'A page number within the paginated result set.' },
-  page_size: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, description: 'Number of results to return per page.' },
+  // DRF's max_page_size: a larger page_size is answered with pages of this size, not refused.
+  page_size: { type: 'integer', minimum: 1, description: `Number of results to return per page (at most ${MAX_PAGE_SIZE}).` },
 };
 export const searchQuery: JsonSchema = { type: 'string', maxLength: 200, description: 'A search term.' };
 
@@ -50,7 +51,7 @@ export interface Page {
 
 export function pageOfRequest(r: RestRequest): Page {
   const page = Number(r.query.page ?? 1);
-  const size = Number(r.query.page_size ?? DEFAULT_PAGE_SIZE);
+  const size = Math.min(Number(r.query.page_size ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
   return { page, size, offset: (page - 1) * size };
 }
 

@@ -4,7 +4,7 @@
 // `{"detail": "…"}` for 401/403/404 and the like, `{"<field>": ["…"]}` (or
 // `{"non_field_errors": [...]}`) for invalid input.
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../core/errors.js';
+import { DomainError, ERROR_CODES } from '../../core/errors.js';
 import type { Dialect, DialectError } from '../types.js';
 import { INVALID_PAGE, NOT_PROVIDED } from './common.js';
 import { invitationRoutes } from './invitations.routes.js';
@@ -63,15 +63,32 @@ function drfMessage(e: DialectError, field: string | null): string {
     return 'Enter a valid value.';
   }
   if (/must match format "email"/.test(m)) return 'Enter a valid email address.';
+  // The input guard's (core/input-guard.ts), in the words of DRF's own validators.
+  if (/must not contain NUL/.test(m)) return 'Null characters are not allowed.';
+  if ((x = /must not contain unpaired surrogates \((U\+[0-9A-F]+)\)/.exec(m))) return `Surrogate characters are not allowed: ${x[1]}.`;
+  if (/must not be nested/.test(m)) return 'Invalid data.';
   if (/must match format "date-time"/.test(m)) return 'Datetime has wrong format.';
   return m.endsWith('.') ? m : `${m}.`;
 }
 
+/** DRF's answer; validation failures of several fields in one body, as a serializer lists them. */
 export function accountsError(e: DialectError): { status: number; body: unknown } {
+  const first = accountsOne(e);
+  if (!e.more?.length || first.status !== 400 || 'detail' in (first.body as object)) return first;
+  const all: Record<string, string[]> = { ...(first.body as Record<string, string[]>) };
+  for (const m of e.more) {
+    const other = accountsOne(m);
+    if (other.status === 400 && !('detail' in (other.body as object))) for (const [k, v] of Object.entries(other.body as Record<string, string[]>)) all[k] = [...(all[k] ?? []), ...v];
+  }
+  return { status: 400, body: all };
+}
+
+function accountsOne(e: DialectError): { status: number; body: unknown } {
   switch (e.code) {
     case 'UNAUTHENTICATED':
     case 'INVALID_CREDENTIALS':
-      return { status: 401, body: { detail: e.message === NOT_PROVIDED ? NOT_PROVIDED : DETAIL[401] } };
+      // No credential at all (the engine's default message, or a view's own): DRF's "not provided".
+      return { status: 401, body: { detail: e.message === NOT_PROVIDED || e.message === ERROR_CODES.UNAUTHENTICATED.message ? NOT_PROVIDED : DETAIL[401] } };
     case 'FORBIDDEN':
     case 'INSUFFICIENT_SCOPE':
     case 'ACCOUNT_BLOCKED':

@@ -71,7 +71,11 @@ export function basicUser(u: UserNode, req: RestRequest) {
   };
 }
 
-/** The single-user view of other users ("for user"). is_admin is private here: null unless it is you. */
+/**
+ * The single-user view of other users ("for user"). The admin flag is private in this gateway:
+ * `is_admin` is the real flag for yourself (and in admins' full view), `false` otherwise, the
+ * boolean GitLab documents for this view (never null, which its clients do not expect).
+ */
 export function profileUser(u: UserNode, req: RestRequest) {
   // Fields spelled out rather than spread: a page of these is built on every list request, and
   // a spread copies every field of the basic view once more for each of them.
@@ -84,7 +88,7 @@ export function profileUser(u: UserNode, req: RestRequest) {
     avatar_url: b.avatar_url,
     web_url: b.web_url,
     created_at: u.createdAt,
-    is_admin: u.isAdmin,
+    is_admin: u.isAdmin ?? false,
     bio: u.bio,
     location: u.location,
     skype: u.social?.skype ?? '',
@@ -106,7 +110,7 @@ export function fullUser(u: UserNode, req: RestRequest) {
     avatar_url: p.avatar_url,
     web_url: p.web_url,
     created_at: p.created_at,
-    is_admin: u.isAdmin,
+    is_admin: u.isAdmin ?? false,
     bio: p.bio,
     location: p.location,
     skype: p.skype,
@@ -147,7 +151,7 @@ export const fullUserSchema: JsonSchema = {
     ...(basicUserSchema.properties as object),
     email: nullableString,
     created_at: { type: 'string' },
-    is_admin: { type: ['boolean', 'null'] },
+    is_admin: { type: 'boolean' },
     bio: nullableString,
     location: nullableString,
     skype: { type: 'string' },
@@ -182,15 +186,16 @@ export function requireAdmin(viewer: { isAdmin: boolean | null } | null | undefi
 
 // ---- pagination (page / per_page, with GitLab's headers) ----
 
+/** GitLab's largest page: a larger per_page is answered with pages of this size, not refused. */
 export const PER_PAGE_MAX = 100;
 export const pageQuery: Record<string, JsonSchema> = {
   page: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 },
-  per_page: { type: 'integer', minimum: 1, maximum: PER_PAGE_MAX, default: 20 },
+  per_page: { type: 'integer', minimum: 1, default: 20, description: `Items per page; above ${PER_PAGE_MAX}, ${PER_PAGE_MAX}.` },
 };
 
 export function pageOf(req: RestRequest): { page: number; perPage: number; offset: number } {
   const page = Number(req.query.page ?? 1);
-  const perPage = Number(req.query.per_page ?? 20);
+  const perPage = Math.min(Number(req.query.per_page ?? 20), PER_PAGE_MAX);
   return { page, perPage, offset: (page - 1) * perPage };
 }
 

@@ -64,10 +64,25 @@ export function gitlabMessage(m: string): string {
   if ((x = /^must NOT have fewer than (\d+) characters/.exec(m))) return x[1] === '1' ? "can't be blank" : `is too short (minimum is ${x[1]} characters)`;
   if (/^must be (<=|>=|<|>) /.test(m) || /^must be equal to one of the allowed values/.test(m)) return 'does not have a valid value';
   if (/^must (be (integer|number|boolean|string|array|object)|match (pattern|format))/.test(m)) return 'is invalid';
+  // The input guard's (core/input-guard.ts): a NUL, a lone surrogate, a value nested too deep.
+  if (/^must not (contain|be nested)/.test(m)) return 'is invalid';
   return m;
 }
 
+/** GitLab's answer; validation failures of several fields in one message object, as Grape lists them. */
 export function gitlabError(e: DialectError): { status: number; body: unknown } {
+  const first = gitlabOne(e);
+  const message = (first.body as { message: unknown }).message;
+  if (!e.more?.length || typeof message !== 'object') return first;
+  const all: Record<string, string[]> = { ...(message as Record<string, string[]>) };
+  for (const m of e.more) {
+    const other = (gitlabOne(m).body as { message: unknown }).message;
+    if (typeof other === 'object') for (const [k, v] of Object.entries(other as Record<string, string[]>)) all[k] = [...(all[k] ?? []), ...v];
+  }
+  return { status: first.status, body: { message: all } };
+}
+
+function gitlabOne(e: DialectError): { status: number; body: unknown } {
   const status = e.status;
   if (status === 401 || status === 403 || status === 500) return { status, body: { message: `${status} ${REASON[status]}` } };
   if (status === 404) {

@@ -5,7 +5,7 @@
 // - GET /user omits `private_token`: personal tokens are stored as hashes, and a GET must not
 //   hand out a credential.
 // - GET /users/:id: admins get the full object, everyone else the "for user" view; `is_admin`
-//   there is null unless it is you (the admin flag is private in this gateway).
+//   there is false unless it is you (the admin flag is private in this gateway).
 // - DELETE /users/:id: `200` with the user as it was when it was deleted (its email is null:
 //   it went with the user); `200 {}` when there was no such user, as the document says.
 // - PUT/POST block and unblock answer `true` (GitLab's body), 200 for PUT and 201 for v4's POST.

@@ -17,7 +17,8 @@ export const oisp: Dialect = {
     if (!m) throw unauthenticated('Use Authorization: Bearer <token>');
     return m[1];
   },
-  error: (e) => ({ status: e.status, body: { code: e.status, message: e.message, ...(e.field ? { field: e.field } : {}) } }),
+  // One message per answer: several validation failures are joined into it.
+  error: (e) => ({ status: e.status, body: { code: e.status, message: [e, ...(e.more ?? [])].map((m) => m.message).join('; '), ...(e.field ? { field: e.field } : {}) } }),
   errorSchema: {
     type: 'object',
     properties: { code: { type: 'integer' }, message: { type: 'string' }, field: { type: 'string' } },
