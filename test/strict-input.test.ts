@@ -26,6 +26,7 @@ import { rowsOf } from '../src/core/db.js';
 import { ERROR_CODES, type ErrorCode } from '../src/core/errors.js';
 import { DIALECTS } from '../src/rest/index.js';
 import type { JsonSchema, Route } from '../src/rest/types.js';
+import { insertWebhook } from '../src/modules/webhooks/webhook.repo.js';
 import { buildSchema } from '../src/schema.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed } from './helpers/seed.js';
@@ -59,11 +60,12 @@ function valueOf(type: GraphQLInputType, s: unknown, depth = 0): unknown {
     return Object.fromEntries((chosen.length ? chosen : fields.slice(0, 1)).map((f) => [f.name, valueOf(f.type, s, depth + 1)]));
   }
   switch (getNamedType(type).name) {
+    // A wrong-typed value (an object) goes where anything goes; otherwise a good number or flag.
     case 'Int':
     case 'Float':
-      return 1;
+      return typeof s === 'object' && s !== null ? s : 1;
     case 'Boolean':
-      return true;
+      return typeof s === 'object' && s !== null ? s : true;
     case 'JSONObject':
       return { k: s };
     default:
@@ -212,20 +214,37 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
 
   it('refuses a forged cursor on every connection field, as BAD_USER_INPUT', async () => {
     const schema = await buildSchema();
+    // A webhook on the first organization, so that Webhook.deliveries is reached (written
+    // directly: its URL check would look the host up).
+    const first = await send('{ organizations(first: 1) { nodes { id } } }');
+    const orgUuid = Buffer.from((first.body.data as { organizations: { nodes: { id: string }[] } }).organizations.nodes[0]!.id, 'base64url').toString().split(':')[1]!;
+    await insertWebhook(t.db.db, { organizationId: orgUuid, url: 'https://hooks.example.com/in', secret: 'whsec_test' });
     const query = schema.getQueryType()!;
     /** A path from Query to one object of `type` (no required arguments), as selection text around `inner`. */
-    const reach = (type: GraphQLObjectType, inner: string): string | null => {
-      for (const f of Object.values(query.getFields())) {
+    const reach = (type: GraphQLObjectType, inner: string, from: GraphQLObjectType = query, hops = 2): string | null => {
+      for (const f of Object.values(from.getFields())) {
         if (f.args.some((a) => isNonNullType(a.type))) continue;
         const named = getNamedType(f.type);
         if (named === type) return `${f.name} { ${inner} }`;
         if (named.name === `${type.name}Connection`) return `${f.name}(first: 1) { nodes { ${inner} } }`;
       }
+      // Two hops: through a root list of objects (Organization.webhooks under organizations).
+      if (hops > 1) {
+        for (const f of Object.values(from.getFields())) {
+          if (f.args.some((a) => isNonNullType(a.type))) continue;
+          const named = getNamedType(f.type);
+          const node = isObjectType(named) && named.name.endsWith('Connection') ? schema.getType(named.name.slice(0, -'Connection'.length)) : null;
+          if (!node || !isObjectType(node)) continue;
+          const inside = reach(type, inner, node, hops - 1);
+          if (inside) return `${f.name}(first: 1) { nodes { ${inside} } }`;
+        }
+      }
       return null;
     };
     let connections = 0;
     for (const type of Object.values(schema.getTypeMap())) {
-      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      // Subscriptions run over WebSocket: their forged cursors are test/subscriptions.test.ts's.
+      if (!isObjectType(type) || type.name.startsWith('__') || type === schema.getSubscriptionType()) continue;
       for (const field of Object.values(type.getFields())) {
         if (!field.args.some((a) => a.name === 'after')) continue;
         const required = field.args.filter((a) => isNonNullType(a.type) && a.name !== 'after');
@@ -242,7 +261,7 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
         }
       }
     }
-    expect(connections).toBe(19);
+    expect(connections).toBe(20); // with Webhook.deliveries
   });
 
   it('reports hasPreviousPage truthfully on offset pages', async () => {
