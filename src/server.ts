@@ -11,6 +11,7 @@ import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
+import { registerCors } from './core/cors.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from './core/db-availability.js';
 import { DomainError, ERROR_CODES } from './core/errors.js';
 import { errorLoggingPlugin, formatError, unavailablePlugin, withoutSuggestions } from './core/graphql/errors.js';
@@ -88,6 +89,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  await registerCors(app, config.cors);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
