@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as tables from '../../schema/index.js';
 import { DATABASE_FAULT_DEFAULTS, defaultPoolMax, type DatabaseFaultLimits } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { boundedBegin, ConnectionWaitBound, DatabaseUnavailableError } from './db-availability.js';
 
 export type Schema = typeof tables;
@@ -162,9 +163,14 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   ]);
   const dataDir = opts.loadDataDir || opts.memory ? undefined : resolve(opts.dataDir ?? './data');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // One process at a time on a data directory (core/data-dir-lock.ts); taken before PGlite opens it.
+  const lock = dataDir ? lockDataDir(dataDir) : undefined;
   const client = await PGlite.create({
     dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
     loadDataDir: opts.loadDataDir,
+  }).catch((err: unknown) => {
+    lock?.release();
+    throw err;
   });
   const db = drizzlePglite(client, { schema: tables, logger }) as unknown as Database;
   return {
@@ -176,7 +182,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     recentStatements: recent,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder: migrationsFolder() }),
     checkReady: (timeoutMs) => checkReady(db, timeoutMs),
-    close: () => client.close(),
+    close: () => client.close().finally(() => lock?.release()),
     dumpDataDir: () => client.dumpDataDir('gzip'),
   };
 }

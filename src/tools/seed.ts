@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createAuthz, type AppDeps, type Context } from '../context.js';
 import { AccessTokens } from '../core/auth/jwt.js';
 import type { Principal } from '../core/auth/principal.js';
+import { DATA_DIR_LOCKED_EXIT, DataDirLockedError } from '../core/data-dir-lock.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { RateLimits } from '../core/rate-limit/index.js';
 import { createLoaders } from '../loaders.js';
@@ -128,6 +129,16 @@ async function main(): Promise<void> {
 
 if (process.argv[1]?.endsWith('seed.js')) {
   main().catch((err) => {
+    if (err instanceof DataDirLockedError) {
+      // The usual case: the gateway runs on the default embedded database. It is the only one
+      // that may open it, so the seed cannot write beside it.
+      process.stderr.write(
+        `npm run seed: the embedded database in ${err.dataDir} is open in process ${err.holder.pid} (${err.holder.command}).\n` +
+          `Stop that process (Ctrl-C in its terminal, or kill ${err.holder.pid}), run \`npm run seed\`, then start the gateway again; ` +
+          `or run the gateway and the seed on PostgreSQL (DATABASE_URL), where they can share the database.\n`,
+      );
+      process.exit(DATA_DIR_LOCKED_EXIT);
+    }
     process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
