@@ -11,7 +11,6 @@ import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { DbHandle } from './core/db.js';
-import { registerCors } from './core/cors.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS, unavailableReason } from './core/db-availability.js';
 import { DomainError, ERROR_CODES } from './core/errors.js';
 import { errorLoggingPlugin, formatError, unavailablePlugin, withoutSuggestions } from './core/graphql/errors.js';
@@ -26,6 +25,7 @@ import { bearerToken, createContext, type AppDeps, type Context } from './contex
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
 import { registerRest } from './rest/index.js';
+import { probeLogLevel, registerObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -89,7 +89,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  await registerCors(app, config.cors);
+  const ops = await registerObservability(app, { config, database, deps, graphqlPath: GRAPHQL_PATH });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
@@ -99,7 +99,10 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
     return reply.code(500).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => {
+    ops.unmatched(request, 404, reply.elapsedTime);
+    return reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
 
   const schema = await buildSchema();
   const jit = new QueryJit(schema, { compileAfter: config.jitCompileAfter });
@@ -130,6 +133,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), unavailablePlugin(logger), limitsPlugin(schema, config.limits), rateLimitPlugin(deps.rateLimits, costOf), scopePlugin(), credentialCachePlugin(deps),
+      ...ops.apolloPlugins,
       jitPlugin(jit, {
         answered: (text, requestedName, document, operationName) => known.remember(text, requestedName, document, operationName),
         skip: (ctx) => known.triedCompiled(ctx),
@@ -176,6 +180,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
       }
       // A query Apollo answered before, from compiled code, is answered the same way without
       // its pipeline (core/graphql/known-queries.ts); anything else, or any failure, is Apollo's.
+      const startedAt = performance.now();
       const match = known.match(request);
       if (match) {
         const ctx = await contextOf(request).catch(() => undefined);
@@ -184,6 +189,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
           const admit = (cost: number) => (ctx.budget = deps.rateLimits.charge(ctx.principal, ctx.ip, cost) ?? undefined)?.allowed !== false;
           const answer = await known.answer(match, ctx, admit).catch(() => null);
           if (answer) {
+            ops.answeredOperation('query', match.known.operationName, startedAt);
             if (ctx.budget) writeBudgetHeaders(ctx.budget, 'standard', (k, v) => reply.header(k, v));
             return reply.code(200).type(answer.contentType).send(answer.body);
           }
@@ -205,10 +211,12 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
 
   registerRest(app, { schema, jit, deps, logger });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Probes log their requests at debug (observability.ts).
+  const probe = { logLevel: probeLogLevel(config.logLevel) as 'debug' };
+  app.get('/healthz', probe, async () => ({ status: 'ok' }));
   // Answers within READY_TIMEOUT_MS whatever the database does: a probe that hangs with the
   // database tells the orchestrator nothing, and piles up.
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', probe, async (request, reply) => {
     try {
       await database.checkReady(config.readyTimeoutMs);
       return { status: 'ready' };

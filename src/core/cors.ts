@@ -45,7 +45,7 @@ export function isExactOrigin(value: string): boolean {
  * Registers @fastify/cors when origins are configured. Unset, nothing is registered: same-origin
  * and non-browser callers pay no hook, and a preflight from anywhere finds no route (404).
  */
-export async function registerCors(app: FastifyInstance, settings: CorsSettings): Promise<void> {
+export async function registerCors(app: FastifyInstance, settings: CorsSettings, preflightLogLevel: string): Promise<void> {
   if (settings.origins.length === 0) return;
   const allowed = new Set(settings.origins);
   await app.register(cors, {
@@ -58,7 +58,7 @@ export async function registerCors(app: FastifyInstance, settings: CorsSettings)
     // as the dialects' credential headers differ (PRIVATE-TOKEN, X-DASHBOARD-API-KEY, …).
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: settings.maxAgeSeconds,
-    // Preflights are noise in the logs at info.
-    logLevel: 'debug',
+    // Preflights are noise in the logs at info (observability.ts: probeLogLevel).
+    logLevel: preflightLogLevel as 'debug',
   });
 }
