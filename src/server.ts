@@ -24,6 +24,7 @@ import { writeBudgetHeaders } from './core/rate-limit/headers.js';
 import { bearerToken, createContext, type AppDeps, type Context } from './context.js';
 import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } from './graphiql.js';
 import { credentialCacheOf } from './modules/auth/credential-cache.js';
+import { registerDocs } from './docs.js';
 import { registerRest } from './rest/index.js';
 import { probeLogLevel, registerObservability } from './observability.js';
 import { buildSchema } from './schema.js';
@@ -209,7 +210,7 @@ export async function createServer({ config, database, deps, logger }: ServerOpt
   });
   if (config.graphiql) registerGraphiqlAssets(app);
 
-  registerRest(app, { schema, jit, deps, logger });
+  registerDocs(app, registerRest(app, { schema, jit, deps, logger }));
 
   // Probes log their requests at debug (observability.ts).
   const probe = { logLevel: probeLogLevel(config.logLevel) as 'debug' };

@@ -17,7 +17,9 @@ import type { Dialect } from './types.js';
 
 export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
 
-export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): void {
+/** Registers every mounted dialect; returns their names (each has /openapi/<name>.json). */
+export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): string[] {
+  const mounted: string[] = [];
   const names = DIALECTS.map((d) => d.name).sort();
   if (names.join() !== [...REST_DIALECTS].sort().join()) throw new Error(`REST_DIALECTS in config.ts must name the dialects: ${names.join(', ')}`);
   for (const dialect of DIALECTS) {
@@ -33,5 +35,7 @@ export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema
     });
     const document = openApiDocument(dialect, mounts[0]!);
     app.get(`/openapi/${dialect.name}.json`, async () => document);
+    mounted.push(dialect.name);
   }
+  return mounted;
 }
