@@ -66,6 +66,8 @@ interface PendingQuery {
   cancel(): unknown;
   resolve(value: unknown): void;
   reject(err: unknown): void;
+  /** The statement's text (unsafe() queries hold one string). */
+  strings?: readonly string[];
 }
 
 /**
@@ -81,15 +83,21 @@ export class ConnectionWaitBound {
   private poolHandler: ((q: PendingQuery) => void) | undefined;
   /** Statements handed to the pool and not settled yet (the metrics' pool "in use"). */
   inFlight = 0;
+  /** Told of each statement as it is handed to the pool; its result is called when it settles (traces). */
+  observer: ((kind: 'statement' | 'transaction', text: string) => (error?: unknown) => void) | undefined;
   private readonly dispatch = (q: PendingQuery) => {
     this.inFlight++;
     const { resolve, reject } = q;
+    const end = this.observer?.('statement', q.strings?.[0] ?? '');
     let settled = false;
-    const settle = () => {
-      if (!settled) (settled = true), this.inFlight--;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      this.inFlight--;
+      end?.(error);
     };
     q.resolve = (x) => (settle(), resolve(x));
-    q.reject = (x) => (settle(), reject(x));
+    q.reject = (x) => (settle(x ?? true), reject(x));
     this.poolHandler!(q);
     if (q.state === null) this.remember(q);
   };

@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import * as tables from '../../schema/index.js';
 import { DATABASE_FAULT_DEFAULTS, defaultPoolMax, type DatabaseFaultLimits } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import type { StatementObserver } from './tracing.js';
 import { boundedBegin, ConnectionWaitBound, DatabaseUnavailableError } from './db-availability.js';
 
 export type Schema = typeof tables;
@@ -40,6 +41,11 @@ export interface DbHandle {
    * waiting for a connection.
    */
   poolStats?: () => { max: number; inUse: number; waiting: number };
+  /**
+   * Tells `observer` of every statement sent outside a transaction and of every transaction (a
+   * transaction's own statements are inside its span); undefined stops it. For traces.
+   */
+  observeStatements(observer: StatementObserver | undefined): void;
 }
 
 export interface OpenOptions {
@@ -136,8 +142,12 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
         const body = (typeof a === 'function' ? a : b) as (tx: unknown) => Promise<unknown>;
         const run = typeof a === 'function' ? begin : (fn: (tx: unknown) => Promise<unknown>) => (client.begin as (o: unknown, f: unknown) => Promise<unknown>)(a, fn);
         transactions++;
+        const end = waitBound.observer?.('transaction', '');
         const done = boundedBegin(run, body, limits.connectionWaitMs);
-        done.then(endTransaction, endTransaction);
+        done.then(
+          () => (endTransaction(), end?.()),
+          (err: unknown) => (endTransaction(), end?.(err ?? true)),
+        );
         return done;
       },
     }) as typeof client;
@@ -164,6 +174,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       checkReady: (timeoutMs) => checkReady(db, timeoutMs),
       close: () => client.end({ timeout: 5 }),
       poolStats: () => ({ max: poolMax, inUse: waitBound.inFlight + transactions, waiting: waitBound.unsentCount }),
+      observeStatements: (observer) => void (waitBound.observer = observer),
     };
   }
 
@@ -186,7 +197,26 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     throw err;
   });
   const db = drizzlePglite(client, { schema: tables, logger }) as unknown as Database;
+  // Statements and transactions through the observer (traces), when one is set.
+  let observer: StatementObserver | undefined;
+  const observed = <A extends unknown[], R>(kind: 'statement' | 'transaction', fn: (...args: A) => Promise<R>, textOf: (...args: A) => string) =>
+    (...args: A): Promise<R> => {
+      const end = observer?.(kind, textOf(...args));
+      if (!end) return fn(...args);
+      return fn(...args).then(
+        (r) => (end(), r),
+        (err: unknown) => {
+          end(err ?? true);
+          throw err;
+        },
+      );
+    };
+  const c = client as unknown as Record<'query' | 'exec' | 'transaction', (...args: unknown[]) => Promise<unknown>>;
+  c.query = observed('statement', c.query.bind(client), (text) => String(text));
+  c.exec = observed('statement', c.exec.bind(client), (text) => String(text));
+  c.transaction = observed('transaction', c.transaction.bind(client), () => '');
   return {
+    observeStatements: (o) => void (observer = o),
     db,
     driver: 'pglite',
     get statementCount() {
