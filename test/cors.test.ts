@@ -88,8 +88,34 @@ describe('CORS off (CORS_ORIGINS unset)', () => {
   });
 });
 
-describe('CORS_ORIGINS', () => {
-  it('refuses anything but exact origins, naming the value', () => {
+describe('the settings of CORS, metrics and tracing', () => {
+  for (const name of ['CORS_MAX_AGE_S', 'METRICS_PORT']) {
+    it(`refuses bad values of ${name}`, () => {
+      for (const bad of ['many', '-1', '1e400', '99999999999999999999', '1.5', '1\u0000', '70000000']) {
+        expect(() => loadConfig({ [name]: bad }), `${name}=${JSON.stringify(bad)}`).toThrow(new RegExp(name));
+      }
+    });
+  }
+
+  it('refuses a short or spaced METRICS_TOKEN without echoing it, and a non-http OTLP endpoint', () => {
+    for (const bad of ['short', 'has a space in it 0123456789', 'x'.repeat(300), `${'y'.repeat(20)}\u0000`]) {
+      let message = '';
+      try {
+        loadConfig({ METRICS_TOKEN: bad });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/METRICS_TOKEN/);
+      expect(message).not.toContain(bad);
+    }
+    for (const bad of ['collector:4318', 'grpc://collector:4317', 'http://a b']) expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: bad }), bad).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    const ok = loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'z'.repeat(20), OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
+    expect(ok.metrics).toEqual({ port: 9464, token: 'z'.repeat(20) });
+    expect(ok.tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: 'identity-graph-gateway' });
+    expect(loadConfig({}).metrics.port).toBeUndefined();
+  });
+
+  it('refuses CORS_ORIGINS that are not exact origins', () => {
     for (const bad of ['*', 'app.example.com', 'https://app.example.com/', 'https://app.example.com/path', 'ftp://x.example', 'https://*.example.com']) {
       expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
     }
