@@ -2,14 +2,12 @@
 // lists every mounted dialect, shows each dialect's own credential schemes, and breaks no rule
 // of its Content-Security-Policy. Skips (saying why) where no Chromium is installed. The
 // documents' security schemes and the page's headers are also checked without a browser.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_CSP } from '../src/docs.js';
+import { hasChromium, offlinePage } from './helpers/browser.js';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`[docs.browser] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const hasBrowser = hasChromium('docs.browser');
 
 describe('/docs and the dialects\' credential schemes', () => {
   let t: TestGateway;
@@ -59,22 +57,8 @@ describe('/docs and the dialects\' credential schemes', () => {
 
   it.skipIf(!hasBrowser)('renders in Chromium offline, lists the dialects and shows their schemes', { timeout: 90_000 }, async () => {
     const base = await t.gw.app.listen({ port: 0, host: '127.0.0.1' });
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const { browser, page, external, pageErrors: errors } = await offlinePage(base);
     try {
-      const page = await browser.newPage();
-      const external: string[] = [];
-      await page.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (url.origin === base) return route.continue();
-        external.push(url.href);
-        return route.abort();
-      });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
