@@ -12,6 +12,7 @@ import postgres from 'postgres';
 import * as tables from '../../schema/index.js';
 import { DATABASE_FAULT_DEFAULTS, defaultPoolMax, type DatabaseFaultLimits } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { seedFromSnapshot } from './embedded-snapshot.js';
 import type { StatementObserver } from './tracing.js';
 import { boundedBegin, ConnectionWaitBound, DatabaseUnavailableError } from './db-availability.js';
 
@@ -189,6 +190,16 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // One process at a time on a data directory (core/data-dir-lock.ts); taken before PGlite opens it.
   const lock = dataDir ? lockDataDir(dataDir) : undefined;
+  // A new data directory starts as a copy of the build's migrated snapshot when there is one
+  // (core/embedded-snapshot.ts), not from initdb. Under the lock: no other process is in it.
+  if (dataDir && !existsSync(join(dataDir, 'pglite', 'PG_VERSION'))) {
+    try {
+      seedFromSnapshot(join(dataDir, 'pglite'));
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
   const client = await PGlite.create({
     dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
     loadDataDir: opts.loadDataDir,
