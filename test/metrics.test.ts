@@ -59,6 +59,8 @@ describe.each(DRIVERS)('/metrics on %s', (driver) => {
     const rest = await t.gw.app.inject({ method: 'GET', url: '/api/v4/users/12345678', headers: { 'private-token': ADMIN.token } });
     expect(rest.statusCode).toBe(404);
     await t.gw.app.inject({ method: 'GET', url: '/no/such/path' });
+    // fastify's automatic HEAD route of a GET: counted once, as HEAD.
+    await t.gw.app.inject({ method: 'HEAD', url: '/healthz' });
     const after = await scrape();
 
     const delta = (name: string, labels: Record<string, string>) => (sample(after, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
@@ -73,6 +75,7 @@ describe.each(DRIVERS)('/metrics on %s', (driver) => {
     expect(delta('http_requests_total', { method: 'GET', route: '/api/v4/users/:id', dialect: 'gitlab', status: '404' })).toBe(1);
     expect(delta('http_requests_total', { route: '(unmatched)', status: '404' })).toBe(1);
     expect(after).not.toContain('12345678');
+    expect(delta('http_requests_total', { method: 'HEAD', route: '/healthz', status: '200' })).toBe(1);
   });
 
   it('reports the outbox backlog, the pool (PostgreSQL) and Node\'s process and event-loop metrics', async () => {
