@@ -2,6 +2,7 @@
 // start with a message naming the variable (see main.ts), never a half-configured server.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { isExactOrigin, type CorsSettings } from './core/cors.js';
 import { isEmail, isUsername } from './core/validation.js';
 
 /**
@@ -108,6 +109,13 @@ const restMounts = optionalString.transform((v, ctx) => {
   return out;
 });
 
+// CORS_ORIGINS: exact origins separated by commas (core/cors.ts says why no patterns).
+const corsOrigins = optionalString.transform((v, ctx) => {
+  const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) if (!isExactOrigin(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://app.example.com (scheme, host, optional port; no path or slash)` });
+  return [...new Set(origins)];
+});
+
 const envSchema = z.object({
   PORT: int(4000, 0, 65535),
   HOST: z.string().min(1).default('localhost'),
@@ -204,6 +212,15 @@ const envSchema = z.object({
   WEBHOOK_DISABLE_AFTER: int(5, 1, 1_000),
   WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
   SUBSCRIPTION_QUEUE_EVENTS: int(1_000, 1, 1_000_000),
+  // Running it as a service (src/core/cors.ts, metrics.ts, tracing.ts).
+  CORS_ORIGINS: corsOrigins,
+  CORS_MAX_AGE_S: int(600, 0, 86_400),
+  METRICS_PORT: int(-1, 0, 65535), // -1: unset (metrics on the main port)
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || (v.length >= 20 && v.length <= 256 && /^[\x21-\x7e]+$/.test(v)), {
+    message: 'must be 20 to 256 printable characters without whitespace',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http:// or https:// URL' }),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('identity-graph-gateway'),
 });
 
 /** An http(s) origin: what PUBLIC_URL may be. */
@@ -303,6 +320,12 @@ export interface Config {
     perPrincipal: number;
     queuedEvents: number;
   };
+  /** Browser origins allowed to call with credentials (core/cors.ts). */
+  cors: CorsSettings;
+  /** /metrics: on its own port without a token when `port` is set, else on the main port behind a token (core/metrics.ts). */
+  metrics: { port?: number; token?: string };
+  /** OpenTelemetry traces, exported over OTLP/HTTP when an endpoint is set (core/tracing.ts). */
+  tracing: { endpoint?: string; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -376,5 +399,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       disableAfter: e.WEBHOOK_DISABLE_AFTER,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
+    cors: { origins: e.CORS_ORIGINS, maxAgeSeconds: e.CORS_MAX_AGE_S },
+    metrics: { port: e.METRICS_PORT < 0 ? undefined : e.METRICS_PORT, token: e.METRICS_TOKEN },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   });
 }

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { ConfigError, loadConfig } from './config.js';
+import { DATA_DIR_LOCKED_EXIT, DataDirLockedError } from './core/data-dir-lock.js';
 import { applyHeapGrowth } from './core/heap.js';
 import { installLastResortHandlers } from './core/last-resort.js';
 import { createLogger } from './core/logger.js';
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof DataDirLockedError) {
+    // Another process owns the embedded database: a distinct code, so scripts can tell.
+    process.stderr.write(`Start refused: ${err.message}\n`);
+    process.exit(DATA_DIR_LOCKED_EXIT);
+  }
   process.stderr.write(`Start failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -27,7 +27,9 @@ import { GRAPHIQL_CSP, graphiqlHtml, registerGraphiqlAssets, wantsGraphiql } fro
 import { credentialCacheOf, revocationListener } from './modules/auth/credential-cache.js';
 import type { NotificationFeed } from './core/events/feed.js';
 import { serveSubscriptions } from './core/graphql/subscriptions.js';
+import { registerDocs } from './docs.js';
 import { registerRest, type DialectAt } from './rest/index.js';
+import { probeLogLevel, registerObservability } from './observability.js';
 import { buildSchema } from './schema.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -117,6 +119,7 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
   });
+  const ops = await registerObservability(app, { config, database, deps, graphqlPath: GRAPHQL_PATH });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) return serviceUnavailable(request, reply, unavailableReason(error));
@@ -127,7 +130,10 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
     return reply.code(500).type(errorType(request)).send(errorBody(request, 'INTERNAL_SERVER_ERROR', ERROR_CODES.INTERNAL_SERVER_ERROR.message));
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => {
+    ops.unmatched(request, 404, reply.elapsedTime);
+    return reply.code(404).send(errorBody(request, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
 
   const schema = await buildSchema();
   const jit = new QueryJit(schema, { compileAfter: config.jitCompileAfter });
@@ -158,6 +164,7 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
       // resolver to compute them: disabled, it saves a call per field (measured in the bench).
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(), errorLoggingPlugin(logger), unavailablePlugin(logger), limitsPlugin(schema, config.limits), rateLimitPlugin(deps.rateLimits, costOf), scopePlugin(), credentialCachePlugin(deps),
+      ...ops.apolloPlugins,
       jitPlugin(jit, {
         answered: (text, requestedName, document, operationName) => known.remember(text, requestedName, document, operationName),
         skip: (ctx) => known.triedCompiled(ctx),
@@ -208,6 +215,7 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
       }
       // A query Apollo answered before, from compiled code, is answered the same way without
       // its pipeline (core/graphql/known-queries.ts); anything else, or any failure, is Apollo's.
+      const startedAt = performance.now();
       const match = known.match(request);
       if (match) {
         const ctx = await contextOf(request).catch(() => undefined);
@@ -216,6 +224,7 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
           const admit = (cost: number) => (ctx.budget = deps.rateLimits.charge(ctx.principal, ctx.ip, cost) ?? undefined)?.allowed !== false;
           const answer = await known.answer(match, ctx, admit).catch(() => null);
           if (answer) {
+            ops.answeredOperation('query', match.known.operationName, startedAt);
             if (ctx.budget) writeBudgetHeaders(ctx.budget, 'standard', (k, v) => reply.header(k, v));
             return reply.code(200).type(answer.contentType).send(answer.body);
           }
@@ -235,7 +244,9 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
   });
   if (config.graphiql) registerGraphiqlAssets(app);
 
-  dialectAt = registerRest(app, { schema, jit, deps, logger });
+  const rest = registerRest(app, { schema, jit, deps, logger });
+  dialectAt = rest.dialectAt;
+  registerDocs(app, rest.names);
 
   // Subscriptions over WebSocket on the same path (core/graphql/subscriptions.ts); closed first at
   // shutdown (1001: clients resume elsewhere from their cursor).
@@ -252,10 +263,12 @@ export async function createServer({ config, database, deps, logger, feed }: Ser
     app.addHook('onClose', async () => stop());
   }
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Probes log their requests at debug (observability.ts).
+  const probe = { logLevel: probeLogLevel(config.logLevel) as 'debug' };
+  app.get('/healthz', probe, async () => ({ status: 'ok' }));
   // Answers within READY_TIMEOUT_MS whatever the database does: a probe that hangs with the
   // database tells the orchestrator nothing, and piles up.
-  app.get('/readyz', async (request, reply) => {
+  app.get('/readyz', probe, async (request, reply) => {
     try {
       await database.checkReady(config.readyTimeoutMs);
       return { status: 'ready' };

@@ -1,12 +1,10 @@
 // GraphiQL in a real browser with the network cut off: it renders from this server alone and
 // runs a query. Skips (saying why) where no Chromium is installed; .ci/run installs Debian's.
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, offlinePage } from './helpers/browser.js';
 import { ADMIN, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`[graphiql.browser] skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const hasBrowser = hasChromium('graphiql.browser');
 
 describe.skipIf(!hasBrowser)('GraphiQL in Chromium, offline', () => {
   let t: TestGateway;
@@ -18,23 +16,8 @@ describe.skipIf(!hasBrowser)('GraphiQL in Chromium, offline', () => {
   afterAll(() => t?.close());
 
   it('renders with no external request and runs a query', { timeout: 60_000 }, async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const { browser, page, external, pageErrors: consoleErrors } = await offlinePage(base);
     try {
-      const page = await browser.newPage();
-      const external: string[] = [];
-      await page.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (url.origin === base) return route.continue();
-        external.push(url.href);
-        return route.abort();
-      });
-      const consoleErrors: string[] = [];
-      page.on('pageerror', (e) => consoleErrors.push(e.message));
-
       await page.goto(`${base}/graphql`);
       await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
       await page.click('.graphiql-execute-button');
@@ -60,15 +43,8 @@ describe.skipIf(!hasBrowser)('GraphiQL in Chromium: subscriptions', () => {
   afterAll(() => t?.close());
 
   it('runs a subscription over WebSocket with the headers typed in GraphiQL, and shows live events', { timeout: 90_000 }, async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    const { browser, page, external, pageErrors: consoleErrors } = await offlinePage(base);
     try {
-      const page = await browser.newPage();
-      const consoleErrors: string[] = [];
-      page.on('pageerror', (e) => consoleErrors.push(e.message));
       const query = 'subscription { eventLogAdded(filter: { actionIn: ["organization.create"] }) { event { action data } } }';
       await page.goto(`${base}/graphql#query=${encodeURIComponent(query)}`);
       await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
@@ -86,6 +62,7 @@ describe.skipIf(!hasBrowser)('GraphiQL in Chromium: subscriptions', () => {
         await page.waitForTimeout(300);
       }
       expect(await page.textContent('.result-window')).toContain('organization.create');
+      expect(external).toEqual([]);
       expect(consoleErrors).toEqual([]);
     } finally {
       await browser.close();

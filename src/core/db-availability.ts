@@ -64,12 +64,16 @@ interface PendingQuery {
   /** postgres.js sets it when the statement is written to a connection. */
   state: unknown;
   cancel(): unknown;
+  resolve(value: unknown): void;
   reject(err: unknown): void;
+  /** The statement's text (unsafe() queries hold one string). */
+  strings?: readonly string[];
 }
 
 /**
  * Bounds the wait of postgres.js statements for a connection. A statement the pool sends at once
- * (the normal case: an open or pipelining connection takes it) costs one property check; one it
+ * (the normal case: an open or pipelining connection takes it) costs one property check and the
+ * two wrappers that count it in flight (inFlight, for /metrics); one it
  * has to queue is remembered, and if still unsent after `waitMs` it is rejected with
  * DatabaseUnavailableError and cancelled (taken out of the pool's queue: it never runs later).
  */
@@ -77,7 +81,23 @@ export class ConnectionWaitBound {
   private waiting: { q: PendingQuery; since: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private poolHandler: ((q: PendingQuery) => void) | undefined;
+  /** Statements handed to the pool and not settled yet (the metrics' pool "in use"). */
+  inFlight = 0;
+  /** Told of each statement as it is handed to the pool; its result is called when it settles (traces). */
+  observer: ((kind: 'statement' | 'transaction', text: string) => (error?: unknown) => void) | undefined;
   private readonly dispatch = (q: PendingQuery) => {
+    this.inFlight++;
+    const { resolve, reject } = q;
+    const end = this.observer?.('statement', q.strings?.[0] ?? '');
+    let settled = false;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      this.inFlight--;
+      end?.(error);
+    };
+    q.resolve = (x) => (settle(), resolve(x));
+    q.reject = (x) => (settle(x ?? true), reject(x));
     this.poolHandler!(q);
     if (q.state === null) this.remember(q);
   };
@@ -90,6 +110,13 @@ export class ConnectionWaitBound {
     this.poolHandler ??= q.handler;
     q.handler = this.dispatch;
     return query;
+  }
+
+  /** Statements still unsent (remembered ones that got a connection since are not counted). */
+  get unsentCount(): number {
+    let n = 0;
+    for (const w of this.waiting) if (w.q.state === null) n++;
+    return n;
   }
 
   /** Statements waiting for a connection now (tests, diagnostics). */

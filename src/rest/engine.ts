@@ -141,6 +141,8 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
     app.route({
       method: route.method,
       url: mount + route.path,
+      // The dialect, for the metrics' and traces' labels (core/metrics.ts).
+      config: { dialect: dialect.name },
       // Only the parts a route declares (fastify warns about declared-but-empty ones).
       schema: Object.fromEntries(Object.entries({ params: route.params, querystring: route.querystring, body: route.body }).filter(([, v]) => v !== undefined)),
       attachValidation: true,

@@ -31,9 +31,13 @@ function dialectLocator(mounted: { dialect: Dialect; mount: string }[]): Dialect
   return (path) => prefixes.find((p) => path.startsWith(p.prefix))?.dialect;
 }
 
-/** Mounts every dialect; returns where each answers, for errors raised before routing. */
-export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): DialectAt {
+/**
+ * Mounts every dialect; returns where each answers (for errors raised before routing) and the
+ * names of those mounted (each has /openapi/<name>.json, listed by /docs).
+ */
+export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): { dialectAt: DialectAt; names: string[] } {
   const mounted: { dialect: Dialect; mount: string }[] = [];
+  const mountedNames: string[] = [];
   const names = DIALECTS.map((d) => d.name).sort();
   if (names.join() !== [...REST_DIALECTS].sort().join()) throw new Error(`REST_DIALECTS in config.ts must name the dialects: ${names.join(', ')}`);
   for (const dialect of DIALECTS) {
@@ -50,6 +54,7 @@ export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema
     });
     const document = openApiDocument(dialect, mounts[0]!);
     app.get(`/openapi/${dialect.name}.json`, async () => document);
+    mountedNames.push(dialect.name);
   }
-  return dialectLocator(mounted);
+  return { dialectAt: dialectLocator(mounted), names: mountedNames };
 }

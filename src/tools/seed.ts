@@ -9,6 +9,7 @@ import { createAuthz, type AppDeps, type Context } from '../context.js';
 import { AccessTokens } from '../core/auth/jwt.js';
 import { loadServerSettings } from '../core/auth/server-secrets.js';
 import type { Principal } from '../core/auth/principal.js';
+import { DATA_DIR_LOCKED_EXIT, DataDirLockedError } from '../core/data-dir-lock.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { RateLimits } from '../core/rate-limit/index.js';
 import { createLoaders } from '../loaders.js';
@@ -40,11 +41,22 @@ async function principalOf(db: Database, username: string): Promise<Principal> {
   return { kind: 'user', userId: u.id, username: u.username, isInstanceAdmin: u.isAdmin, credential: { type: 'access_token', expiresAt: new Date(Date.now() + 3600_000) } };
 }
 
-export async function seedDemo(db: Database, config: Config, log: (s: string) => void = console.log): Promise<boolean> {
-  if (await findUserByUsername(db, 'alice')) {
-    log('demo data already present: nothing to do');
-    return false;
-  }
+/** What a seed needs to write through GraphQL as its demo users, and to say what it added. */
+export interface SeedKit {
+  run: Run;
+  /** Signs a user in for later `run(…, …, username)` calls. */
+  actAs(username: string): Promise<void>;
+  /**
+   * Returns what `find` finds, or what `create` makes (counted as added): each entity is looked
+   * up before it is written, so a seed run again adds only what is missing.
+   */
+  ensure<T>(find: () => Promise<T | null | undefined>, create: () => Promise<T>): Promise<T>;
+  /** Entities created so far by this run. */
+  readonly added: number;
+}
+
+/** A kit for seeding as the instance admin; `close()` when done. */
+export async function seedKit(db: Database, config: Config): Promise<SeedKit & { close(): Promise<void> }> {
   const schema = await buildSchema();
   await loadServerSettings(db, config);
   const accessTokens = await AccessTokens.load(db, { privateKeyPem: config.jwt.privateKeyPem, issuer: config.jwt.issuer, ttlSeconds: config.jwt.accessTokenTtlSeconds, masterKey: config.masterKey });
@@ -52,59 +64,136 @@ export async function seedDemo(db: Database, config: Config, log: (s: string) =>
   const rateLimits = await RateLimits.open(db, config);
   const deps: AppDeps = { db, config, accessTokens, rateLimits };
   const principals = new Map<string, Principal>([['admin', await principalOf(db, config.admin.username)]]);
-  const run = runner(schema, deps, principals);
-
-  const ids: Record<string, string> = {};
-  for (const name of DEMO_USERS) {
-    const r = await run(`mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } userErrors { field message } } }`, {
-      i: { username: name, email: `${name}@example.com`, skipConfirmation: true, password: demoPassword(name), displayName: name[0]!.toUpperCase() + name.slice(1) },
-    });
-    ids[name] = r.createUser.user.id;
-    principals.set(name, await principalOf(db, name));
-  }
-
-  const org = async (slug: string, name: string, as: string, parentId?: string) =>
-    (await run(`mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } userErrors { field message } } }`, { i: { slug, name, parentId } }, as))
-      .createOrganization.organization.id as string;
-  const acme = await org('acme', 'Acme Corporation', 'alice');
-  const eng = await org('acme.engineering', 'Acme Engineering', 'alice', acme);
-  await org('acme.engineering.web', 'Web team', 'alice', eng);
-  await org('acme.sales', 'Acme Sales', 'alice', acme);
-  const globex = await org('globex', 'Globex', 'bob');
-
-  // Members join the way people do: an owner invites, the invitee accepts.
-  const join = async (organizationId: string, username: string, role: string, by: string) => {
-    const r = await run(`mutation($i: InviteToOrganizationInput!) { inviteToOrganization(input: $i) { invitation { id } userErrors { field message } } }`, { i: { organizationId, username, role } }, by);
-    await run(`mutation($i: InvitationIdInput!) { acceptInvitation(input: $i) { invitation { id } userErrors { field message } } }`, { i: { id: r.inviteToOrganization.invitation.id } }, username);
+  let added = 0;
+  return {
+    run: runner(schema, deps, principals),
+    actAs: async (username) => void principals.set(username, await principalOf(db, username)),
+    async ensure(find, create) {
+      const found = await find();
+      if (found !== null && found !== undefined) return found;
+      added++;
+      return create();
+    },
+    get added() {
+      return added;
+    },
+    close: () => rateLimits.close(),
   };
-  await join(acme, 'bob', 'ADMIN', 'alice');
-  await join(acme, 'carol', 'MEMBER', 'alice');
-  await join(eng, 'dave', 'MEMBER', 'alice');
-  await join(globex, 'erin', 'MEMBER', 'bob');
+}
 
-  const group = async (organizationId: string, name: string, memberIds: string[], adminIds: string[], as: string) =>
-    run(`mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } userErrors { field message } } }`, { i: { organizationId, name, memberIds, adminIds } }, as);
-  await group(acme, 'Everyone', [ids.alice!, ids.bob!, ids.carol!], [ids.alice!], 'alice');
-  await group(eng, 'Engineering', [ids.alice!, ids.dave!], [ids.dave!], 'alice');
-  await group(globex, 'Founders', [ids.bob!, ids.erin!], [ids.bob!], 'bob');
+/**
+ * The demo graph. Idempotent per entity: users by username, organizations by slug, memberships,
+ * groups by name, messages by subject and the pending invitation by address are looked up first
+ * and only the missing ones are written. True when anything was added.
+ */
+export async function seedDemo(db: Database, config: Config, log: (s: string) => void = console.log): Promise<boolean> {
+  const kit = await seedKit(db, config);
+  try {
+    const { run, ensure } = kit;
+    const ids: Record<string, string> = {};
+    for (const name of DEMO_USERS) {
+      ids[name] = await ensure(
+        async () => (await run(`query($u: String!) { user(username: $u) { id } }`, { u: name })).user?.id as string | undefined,
+        async () =>
+          (
+            await run(`mutation($i: CreateUserInput!) { createUser(input: $i) { user { id } userErrors { field message } } }`, {
+              i: { username: name, email: `${name}@example.com`, skipConfirmation: true, password: demoPassword(name), displayName: name[0]!.toUpperCase() + name.slice(1) },
+            })
+          ).createUser.user.id,
+      );
+      await kit.actAs(name);
+    }
 
-  const message = async (as: string, subject: string, recipientIds: string[], organizationId?: string) =>
-    (await run(`mutation($i: CreateMessageInput!) { createMessage(input: $i) { message { id } userErrors { field message } } }`, { i: { metadata: { subject }, recipientIds, organizationId } }, as)).createMessage
-      .message.id as string;
-  const m1 = await message('alice', 'Quarterly plan', [ids.bob!, ids.carol!], acme);
-  await message('dave', 'Release notes', [ids.alice!], eng);
-  await message('bob', 'Welcome to Globex', [ids.erin!], globex);
-  await run(`mutation($i: RecordMessageReadInput!) { recordMessageRead(input: $i) { message { id } userErrors { field message } } }`, { i: { messageId: m1 } }, 'bob');
+    // What the admin sees of an organization: enough to tell what is missing in it.
+    const orgState = async (slug: string) =>
+      (
+        await run(
+          `query($s: String!) { organization(slug: $s) { id memberships(first: 100) { nodes { user { username } } } groups(first: 100) { nodes { name } } invitations(first: 100) { nodes { status inviteeIdentifier } } } }`,
+          { s: slug },
+        )
+      ).organization as { id: string; memberships: { nodes: { user: { username: string } }[] }; groups: { nodes: { name: string }[] }; invitations: { nodes: { status: string; inviteeIdentifier: string }[] } } | null;
+    // Members join the way people do: an owner invites, the invitee accepts.
+    const join = (slug: string, username: string, role: string, by: string) =>
+      ensure(
+        async () => (await orgState(slug))!.memberships.nodes.some((m) => m.user.username === username) || null,
+        async () => {
+          const organizationId = (await orgState(slug))!.id;
+          const r = await run(`mutation($i: InviteToOrganizationInput!) { inviteToOrganization(input: $i) { invitation { id } userErrors { field message } } }`, { i: { organizationId, username, role } }, by);
+          await run(`mutation($i: InvitationIdInput!) { acceptInvitation(input: $i) { invitation { id } userErrors { field message } } }`, { i: { id: r.inviteToOrganization.invitation.id } }, username);
+          return true;
+        },
+      );
+    // An organization that was there before the seed belongs to someone else: its demo owner is
+    // made an owner (by the admin), so the demo's invitations and groups in it work.
+    const org = async (slug: string, name: string, owner: string, parentId?: string) => {
+      const id = await ensure(
+        async () => (await orgState(slug))?.id,
+        async () =>
+          (await run(`mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } userErrors { field message } } }`, { i: { slug, name, parentId } }, owner))
+            .createOrganization.organization.id as string,
+      );
+      if (!parentId) await join(slug, owner, 'OWNER', 'admin');
+      return id;
+    };
+    const acme = await org('acme', 'Acme Corporation', 'alice');
+    const eng = await org('acme.engineering', 'Acme Engineering', 'alice', acme);
+    await org('acme.engineering.web', 'Web team', 'alice', eng);
+    await org('acme.sales', 'Acme Sales', 'alice', acme);
+    const globex = await org('globex', 'Globex', 'bob');
 
-  // A pending invitation by email, with its message waiting in the outbox.
-  await run(
-    `mutation($i: InviteToOrganizationInput!) { inviteToOrganization(input: $i) { invitation { id } userErrors { field message } } }`,
-    { i: { organizationId: acme, email: 'frank@example.com', role: 'MEMBER' } },
-    'alice',
-  );
-  log(`demo data: ${DEMO_USERS.length} users (password "<username>-demo-password"), 5 organizations, 3 groups, 3 messages, 5 invitations`);
-  await rateLimits.close();
-  return true;
+    await join('acme', 'bob', 'ADMIN', 'alice');
+    await join('acme', 'carol', 'MEMBER', 'alice');
+    await join('acme.engineering', 'dave', 'MEMBER', 'alice');
+    await join('globex', 'erin', 'MEMBER', 'bob');
+
+    const group = (slug: string, name: string, memberIds: string[], adminIds: string[], as: string) =>
+      ensure(
+        async () => (await orgState(slug))!.groups.nodes.some((g) => g.name === name) || null,
+        async () => {
+          const organizationId = (await orgState(slug))!.id;
+          await run(`mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } userErrors { field message } } }`, { i: { organizationId, name, memberIds, adminIds } }, as);
+          return true;
+        },
+      );
+    await group('acme', 'Everyone', [ids.alice!, ids.bob!, ids.carol!], [ids.alice!], 'alice');
+    await group('acme.engineering', 'Engineering', [ids.alice!, ids.dave!], [ids.dave!], 'alice');
+    await group('globex', 'Founders', [ids.bob!, ids.erin!], [ids.bob!], 'bob');
+
+    // A message is the sender's message with that subject; a new one is read once by `readBy`.
+    const message = (as: string, subject: string, recipientIds: string[], organizationId: string, readBy?: string) =>
+      ensure(
+        async () => {
+          const r = await run(`{ viewer { ownedMessages(first: 100) { nodes { id metadata } } } }`, {}, as);
+          return (r.viewer.ownedMessages.nodes as { metadata: { subject?: string } | null }[]).some((m) => m.metadata?.subject === subject) || null;
+        },
+        async () => {
+          const r = await run(`mutation($i: CreateMessageInput!) { createMessage(input: $i) { message { id } userErrors { field message } } }`, { i: { metadata: { subject }, recipientIds, organizationId } }, as);
+          const messageId = r.createMessage.message.id as string;
+          if (readBy) await run(`mutation($i: RecordMessageReadInput!) { recordMessageRead(input: $i) { message { id } userErrors { field message } } }`, { i: { messageId } }, readBy);
+          return true;
+        },
+      );
+    await message('alice', 'Quarterly plan', [ids.bob!, ids.carol!], acme, 'bob');
+    await message('dave', 'Release notes', [ids.alice!], eng);
+    await message('bob', 'Welcome to Globex', [ids.erin!], globex);
+
+    // A pending invitation by email, with its message waiting in the outbox.
+    await ensure(
+      async () => (await orgState('acme'))!.invitations.nodes.some((i) => i.inviteeIdentifier === 'frank@example.com' && i.status === 'PENDING') || null,
+      async () => {
+        await run(`mutation($i: InviteToOrganizationInput!) { inviteToOrganization(input: $i) { invitation { id } userErrors { field message } } }`, { i: { organizationId: acme, email: 'frank@example.com', role: 'MEMBER' } }, 'alice');
+        return true;
+      },
+    );
+    log(
+      kit.added === 0
+        ? 'demo data already present: nothing to do'
+        : `demo data: added ${kit.added} missing entities of ${DEMO_USERS.length} users (password "<username>-demo-password"), 5 organizations, 4 memberships, 3 groups, 3 messages, 1 pending invitation`,
+    );
+    return kit.added > 0;
+  } finally {
+    await kit.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -123,6 +212,8 @@ async function main(): Promise<void> {
     await handle.migrate();
     await bootstrap(handle.db, config);
     await seedDemo(handle.db, config);
+    // Each dialect's own demo data (src/tools/seed-<dialect>.ts): one line each, idempotent like
+    // seedDemo (a seedKit's ensure() skips what exists).
   } finally {
     await handle.close();
   }
@@ -130,6 +221,16 @@ async function main(): Promise<void> {
 
 if (process.argv[1]?.endsWith('seed.js')) {
   main().catch((err) => {
+    if (err instanceof DataDirLockedError) {
+      // The usual case: the gateway runs on the default embedded database. It is the only one
+      // that may open it, so the seed cannot write beside it.
+      process.stderr.write(
+        `npm run seed: the embedded database in ${err.dataDir} is open in process ${err.holder.pid} (${err.holder.command}).\n` +
+          `Stop that process (Ctrl-C in its terminal, or kill ${err.holder.pid}), run \`npm run seed\`, then start the gateway again; ` +
+          `or run the gateway and the seed on PostgreSQL (DATABASE_URL), where they can share the database.\n`,
+      );
+      process.exit(DATA_DIR_LOCKED_EXIT);
+    }
     process.stderr.write(`seed failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

@@ -133,6 +133,11 @@ export const accounts: Dialect = {
     if (!m) throw new DomainError('UNAUTHENTICATED', NOT_PROVIDED);
     return m[1];
   },
+  // DRF's TokenAuthentication (`Authorization: Token <key>`) and Bearer, as credential() reads them.
+  securitySchemes: {
+    token: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Django REST framework token authentication: the value is `Token <key>` (a personal API token).' },
+    bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token or an access token from the GraphQL `login` mutation.' },
+  },
   error: accountsError,
   errorSchema: {
     type: 'object',

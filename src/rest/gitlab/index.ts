@@ -141,6 +141,12 @@ export const gitlab: Dialect = {
   mounts: ['/api/v4'],
   routes: ROUTES,
   credential,
+  // As GitLab documents them, so generated clients send what this dialect reads (credential()).
+  securitySchemes: {
+    privateToken: { type: 'apiKey', in: 'header', name: 'PRIVATE-TOKEN', description: 'A personal API token.' },
+    privateTokenQuery: { type: 'apiKey', in: 'query', name: 'private_token', description: 'A personal API token, in the query string (it lands in access logs: prefer the header).' },
+    bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token or an access token from the GraphQL `login` mutation.' },
+  },
   error: gitlabError,
   errorSchema,
   // GitLab takes JSON, urlencoded and multipart bodies (gitbeaker's Users.edit sends multipart).

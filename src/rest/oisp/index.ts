@@ -17,6 +17,7 @@ export const oisp: Dialect = {
     if (!m) throw unauthenticated('Use Authorization: Bearer <token>');
     return m[1];
   },
+  securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from the GraphQL `login` mutation, or a personal API token.' } },
   // One message per answer: several validation failures are joined into it.
   error: (e) => ({ status: e.status, body: { code: e.status, message: [e, ...(e.more ?? [])].map((m) => m.message).join('; '), ...(e.field ? { field: e.field } : {}) } }),
   errorSchema: {
