@@ -8,6 +8,7 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { NonEmptyArray } from 'type-graphql';
 import { buildTunedSchema } from './core/graphql/resolver-tuning.js';
 import * as auth from './modules/auth/index.js';
+import * as dashboard from './modules/dashboard/index.js';
 import * as groups from './modules/groups/index.js';
 import * as invitations from './modules/invitations/index.js';
 import * as logs from './modules/logs/index.js';
@@ -24,7 +25,7 @@ interface GraphModule {
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, dashboard];
 
 let cached: Promise<GraphQLSchema> | undefined;
 

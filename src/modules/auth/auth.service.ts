@@ -13,6 +13,7 @@ import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { findWithinSubtree } from '../../core/auth/tenant.sql.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
+import { checkSignInOtp } from '../users/totp.service.js';
 import { findSignInUser, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
@@ -74,7 +75,7 @@ const MAX_PASSWORD_LENGTH = 1024;
  * are throttled per account and per client address (core/rate-limit/sign-in.ts): one over the
  * limit is refused with RATE_LIMITED before its password is checked, whichever password it has.
  */
-export async function login(c: Caller, input: { login: string; password: string }): Promise<LoginResult> {
+export async function login(c: Caller, input: { login: string; password: string; otp?: string | null }): Promise<LoginResult> {
   const name = input.login.trim();
   if (name.length === 0 || name.length > 255) throw validation('login', 'Login must be 1 to 255 characters');
   if (input.password.length === 0 || input.password.length > MAX_PASSWORD_LENGTH) {
@@ -115,10 +116,14 @@ export async function login(c: Caller, input: { login: string; password: string 
   if (!user || !passwordOk) failure = 'INVALID_CREDENTIALS';
   else if (user.state === 'blocked') failure = 'ACCOUNT_BLOCKED';
   else if (user.state === 'disabled') failure = 'ACCOUNT_DISABLED';
+  // The second factor, asked only after the password is right (so it tells nothing to a guesser);
+  // a wrong or reused code is a failed attempt like a wrong password (throttled, logged).
+  const otpFailure = failure === null && input.otp !== undefined && input.otp !== null && input.otp.length > 64 ? 'invalid_otp' : failure === null ? await checkSignInOtp(c.db, user!.id, input.otp) : null;
 
   // A key that reached its limit with this attempt is locked from now on, unless it signed in.
-  await log(failure?.toLowerCase() ?? null, { lifted: verdict.lifted, reachedLimit: failure === null ? [] : verdict.reachedLimit });
+  await log(otpFailure ?? failure?.toLowerCase() ?? null, { lifted: verdict.lifted, reachedLimit: failure === null && otpFailure === null ? [] : verdict.reachedLimit });
   if (failure !== null) throw new DomainError(failure);
+  if (otpFailure !== null) throw new DomainError('INVALID_CREDENTIALS', otpFailure === 'otp_required' ? 'A one-time code (otp) is required for this account' : 'Invalid one-time code (otp)', 'otp');
   await throttle.signedIn(keys);
 
   if (needsRehash(user!.passwordHash!)) await updatePasswordHash(c.db, user!.id, await hashPassword(input.password));

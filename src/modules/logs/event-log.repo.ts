@@ -59,6 +59,8 @@ export interface EventLogFilter {
   deviceId?: string | null;
   email?: string | null;
   actionIn?: readonly string[] | null;
+  /** Events in this organization. */
+  organizationId?: string | null;
 }
 
 function filterWhere(f: EventLogFilter): SQL | undefined {
@@ -70,17 +72,19 @@ function filterWhere(f: EventLogFilter): SQL | undefined {
     f.messageId ? eq(eventLogs.messageId, f.messageId) : undefined,
     f.deviceId ? eq(eventLogs.deviceId, f.deviceId) : undefined,
     f.email ? sql`lower(${eventLogs.email}) = lower(${f.email})` : undefined,
+    f.organizationId ? eq(eventLogs.organizationId, f.organizationId) : undefined,
     f.actionIn ? (f.actionIn.length ? inArray(eventLogs.action, [...f.actionIn]) : sql`false`) : undefined,
   );
 }
 
-export async function listEventLogs(db: Database, scope: TenantScope, filter: EventLogFilter, page: PageRequest): Promise<EventLogWithKey[]> {
-  return db
+export async function listEventLogs(db: Database, scope: TenantScope, filter: EventLogFilter, page: PageRequest, offset = 0): Promise<EventLogWithKey[]> {
+  const q = db
     .select({ event: eventLogs, key: occurredKey })
     .from(eventLogs)
     .where(and(visibleEventIds(scope), filterWhere(filter), keysetAfter(EVENT_KEYSET, page)))
     .orderBy(...keysetOrder(EVENT_KEYSET, page))
     .limit(page.size + 1);
+  return offset > 0 ? q.offset(offset) : q;
 }
 
 export async function countEventLogs(db: Database, scope: TenantScope, filter: EventLogFilter): Promise<number> {

@@ -30,7 +30,8 @@ export class EventLogResolver {
       deviceId: f.device != null ? requireId(f.device, 'Device') : null,
       email: f.email ?? null,
       actionIn: f.actionIn ?? null,
-    });
+      organizationId: f.organization != null ? requireId(f.organization, 'Organization') : null,
+    }, args.offset);
     return mapConnection(c, EventLog.from);
   }
 

@@ -6,6 +6,7 @@ import type { Principal } from '../../core/auth/principal.js';
 import type { Database } from '../../core/db.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
+import { checkOffset } from '../../core/offset.js';
 import { countEventLogs, countEventLogsOfParent, listEventLogs, type EventLogFilter, type EventLogParent } from './event-log.repo.js';
 import { insertEventLog, type EventLogRow, type NewEventLog } from './log.repo.js';
 
@@ -28,11 +29,12 @@ export function recordEvent(tx: Database, actor: Actor, event: Omit<NewEventLog,
 type ReadCtx = Pick<Context, 'principal' | 'loaders' | 'db'>;
 
 
-export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter): Promise<Connection<EventLogRow>> {
+export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter, offset?: number | null): Promise<Connection<EventLogRow>> {
   const page = pageRequest(args);
+  const skip = checkOffset(page, offset);
   const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
-  const rows = await listEventLogs(ctx.db, scope, filter, page);
+  const rows = await listEventLogs(ctx.db, scope, filter, page, skip);
   return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogs(ctx.db, scope, filter));
 }
 
