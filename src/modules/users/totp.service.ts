@@ -77,14 +77,17 @@ export async function hasTwoFactor(db: Database, userId: string): Promise<boolea
 }
 
 /**
- * The second factor of a sign-in: null when the user has none or `otp` is a valid, unused code;
- * else why not (`otp_required`, `invalid_otp`) for the login log.
+ * The second factor of a sign-in: null when the user has none, or `otp` is a valid, unused code
+ * or an unused recovery code (used up now: someone who lost the phone can still get in, once per
+ * code); else why not (`otp_required`, `invalid_otp`) for the login log.
  */
 export async function checkSignInOtp(db: Database, userId: string, otp: string | null | undefined): Promise<'otp_required' | 'invalid_otp' | null> {
   const row = await findTotp(db, userId);
   if (!row?.enabledAt) return null;
-  if (!otp) return 'otp_required';
-  return (await acceptCode(db, userId, row.secret, otp.trim())) ? null : 'invalid_otp';
+  const value = otp?.trim();
+  if (!value) return 'otp_required';
+  if (CODE.test(value)) return (await acceptCode(db, userId, row.secret, value)) ? null : 'invalid_otp';
+  return value.length <= 64 && (await useRecoveryCode(db, userId, hashRecoveryCode(value), new Date())) ? null : 'invalid_otp';
 }
 
 /** Starts set-up: a new secret (base32) and its otpauth:// URI, pending until confirmed. */

@@ -9,7 +9,7 @@ import { notFound } from '../../core/errors.js';
 import { MAX_OFFSET } from '../../core/offset.js';
 import { envelope, INVALID_PAGE, pageOf, pageOfRequest, pageQuery, uuidOf } from '../drf.js';
 import type { JsonSchema, Route } from '../types.js';
-import { BASE, idOf, idParams, teamOf, USER_ERRORS } from './common.js';
+import { administeredTeam, BASE, idOf, idParams, teamOf, USER_ERRORS } from './common.js';
 
 const tokenSchema: JsonSchema = {
   type: 'object',
@@ -43,8 +43,7 @@ export const apitokenRoutes: Route[] = [
       return { first: p.size, offset: p.offset };
     },
     respond: (d, r) => {
-      if (!d.dashboardTeam) teamOf(r);
-      const page = d.dashboardTeam?.apiTokens ?? { totalCount: 0, nodes: [] };
+      const page = administeredTeam(d.dashboardTeam).apiTokens;
       return { body: envelope(r, pageOfRequest(r), page.totalCount, page.nodes.map(tokenBody)) };
     },
   },

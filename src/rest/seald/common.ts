@@ -28,6 +28,12 @@ export function teamOf(r: RestRequest): string {
   return gid('Organization', team);
 }
 
+/** The `dashboardTeam` an operation read: null means the caller does not administer its team (403). */
+export function administeredTeam<T>(team: T | null | undefined): T {
+  if (!team) throw forbidden('You do not administer this team');
+  return team;
+}
+
 /** A path `{id}` as the global ID of `type`. */
 export const idOf = (r: RestRequest, type: string) => {
   signedIn(r);

@@ -13,7 +13,7 @@ import { DomainError, notFound } from '../../core/errors.js';
 import { MAX_OFFSET } from '../../core/offset.js';
 import { envelope, INVALID_PAGE, pageOf, pageOfRequest, pageQuery, uuidOf } from '../drf.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { BASE, boolQuery, idOf, idParams, ok, statusOk, teamOf, USER_ERRORS } from './common.js';
+import { administeredTeam, BASE, boolQuery, idOf, idParams, ok, statusOk, teamOf, USER_ERRORS } from './common.js';
 
 const CONNECTOR_TYPES: Record<string, string> = { MO: 'MOBILE', EM: 'EMAIL', PH: 'PHONE', AP: 'APP' };
 
@@ -94,8 +94,7 @@ export const userRoutes: Route[] = [
       return { first: p.size, offset: p.offset, filter: filterOf(r, null) };
     },
     respond: (d, r) => {
-      if (!d.dashboardTeam) teamOf(r);
-      const page = d.dashboardTeam?.teamUsers ?? { totalCount: 0, nodes: [] };
+      const page = administeredTeam(d.dashboardTeam).teamUsers;
       return { body: envelope(r, pageOfRequest(r), page.totalCount, page.nodes.map(teamUserBody)) };
     },
   },
@@ -109,7 +108,7 @@ export const userRoutes: Route[] = [
     operation: OPERATION,
     variables: (r) => (teamOf(r), { first: 1, offset: 0, filter: filterOf(r, idOf(r, 'User')) }),
     respond: (d) => {
-      const node = d.dashboardTeam?.teamUsers.nodes[0];
+      const node = administeredTeam(d.dashboardTeam).teamUsers.nodes[0];
       if (!node) throw notFound();
       return { body: teamUserBody(node) };
     },
