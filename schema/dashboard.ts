@@ -3,7 +3,7 @@
 // disabled from a team. Every secret is stored as a hash, except the TOTP secret, which the
 // server needs in clear to compute codes (it is never logged and never read back by an API
 // after set-up).
-import { bigint, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { personalAccessTokens } from './auth.js';
 import { createdAt, id, tstz } from './common.js';
 import { organizations } from './organizations.js';
@@ -110,4 +110,53 @@ export const teamUserDisables = pgTable(
     disabledAt: tstz('disabled_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('team_user_disables_key').on(t.organizationId, t.userId), index('team_user_disables_user_idx').on(t.userId)],
+);
+
+/**
+ * A team's JWT shared secret (Seald's anonymous access): a third party signs HS256 JWTs with it,
+ * which act inside the team with exactly `permissions` (-1 all, 0 create messages, 1 retrieve
+ * keys, 2 retrieve sigchains). HMAC needs the secret itself, so it is stored as is (and listed to
+ * the team's admins, as Seald's API does); it is never logged.
+ */
+export const jwtSharedSecrets = pgTable(
+  'jwt_shared_secrets',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    sharedSecret: text('shared_secret').notNull(),
+    permissions: jsonb('permissions').$type<number[]>().notNull(),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('jwt_shared_secrets_organization_idx').on(t.organizationId, t.createdAt)],
+);
+
+/** `jti`s of accepted shared-secret JWTs, kept until the JWT expires: each is accepted once. */
+export const jwtUsedIds = pgTable(
+  'jwt_used_ids',
+  {
+    secretId: uuid('secret_id')
+      .notNull()
+      .references(() => jwtSharedSecrets.id, { onDelete: 'cascade' }),
+    jti: text('jti').notNull(),
+    expiresAt: tstz('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.secretId, t.jti] }), index('jwt_used_ids_expires_idx').on(t.expiresAt)],
+);
+
+/** A user's signature-chain transactions (Seald's sigchain), in chain order. */
+export const sigchainTransactions = pgTable(
+  'sigchain_transactions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    transaction: jsonb('transaction').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('sigchain_transactions_user_position_key').on(t.userId, t.position)],
 );

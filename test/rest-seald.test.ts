@@ -3,6 +3,8 @@
 // with its CSRF header); teams kept apart; a revoked or expired key refused at once; TOTP with
 // real codes; recovery codes once; bad input always a DRF-shaped 4xx.
 import { authenticator } from 'otplib';
+import { SignJWT } from 'jose';
+import { sigchainTransactions } from '../schema/dashboard.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -28,6 +30,7 @@ const VALID_BODIES: Record<string, unknown> = {
   [`${V2}/twofa/remove/`]: { otp: '123456' },
   [`${V2}/twofa/reset_recover_codes/`]: { otp: '123456' },
   [`${V2}/apitokens/`]: { name: 'n', valid_until: null },
+  [`${V2}/jwtsharedsecret/`]: { permissions: [-1] },
   [`${V2}/eventlogs/export/`]: { date_min: '2000-01-01T00:00:00Z', date_max: '2001-01-01T00:00:00Z' },
 };
 
@@ -339,6 +342,51 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
     });
   });
 
+  describe('jwtsharedsecret/', () => {
+    const sign = (secret: { id: string; shared_secret: string }, opts: { jti?: string; lifetime?: string | number; iat?: number } = {}) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(secret.id)
+        .setJti(opts.jti ?? crypto.randomUUID())
+        .setIssuedAt(opts.iat)
+        .setExpirationTime(opts.lifetime ?? '10m')
+        .sign(new TextEncoder().encode(secret.shared_secret));
+
+    it('creates, lists and deletes secrets; a JWT signed with one reads a member’s sigchain once per jti, with exactly its permissions, in its team only', async () => {
+      await t.db.db.insert(sigchainTransactions).values({ userId: memberA.id, position: 0, transaction: { type: 'create', hash: 'h0' } });
+      const created = await call('POST', `${V2}/jwtsharedsecret/`, key.a, { permissions: [2] });
+      expect(created).toMatchObject({ status: 201, body: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), created: expect.any(String), shared_secret: expect.stringMatching(/^.{16,}$/), permissions: [2] } });
+      const secret = created.body;
+      expect((await call('GET', `${V2}/jwtsharedsecret/`, key.a)).body).toMatchObject({ count: 1, results: [secret] });
+      expect((await call('GET', `${V2}/jwtsharedsecret/`, key.b)).body).toMatchObject({ count: 0 });
+      expect(await call('POST', `${V2}/jwtsharedsecret/`, key.a, { permissions: [7] })).toMatchObject({ status: 400, body: { permissions: [expect.any(String)] } });
+
+      const bearer = (jwt: string) => ({ authorization: `Bearer ${jwt}` });
+      const jwt = await sign(secret);
+      const chain = await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(jwt));
+      expect(chain).toEqual(expect.objectContaining({ status: 200, body: [{ position: 0, transaction: { type: 'create', hash: 'h0' }, created: expect.any(String) }] }));
+      // A jti is used once.
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(jwt))).status).toBe(401);
+      // Only inside its team, only its permissions.
+      expect((await call('GET', `${V2}/users/${adminB.id}/sigchain/`, undefined, undefined, bearer(await sign(secret)))).status).toBe(404);
+      expect((await call('GET', `${V2}/apitokens/`, undefined, undefined, bearer(await sign(secret)))).status).toBe(403);
+      const keysOnly = (await call('POST', `${V2}/jwtsharedsecret/`, key.a, { permissions: [1] })).body;
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(await sign(keysOnly)))).status).toBe(404);
+      // Expired, too long-lived, forged: refused.
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(await sign(secret, { iat: Math.floor(Date.now() / 1000) - 7200, lifetime: Math.floor(Date.now() / 1000) - 6000 })))).status).toBe(401);
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(await sign(secret, { lifetime: '2h' })))).status).toBe(401);
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(await sign({ id: secret.id, shared_secret: 'not-the-secret-at-all' })))).status).toBe(401);
+      // The team's admin reads it too; team B does not.
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, key.a)).body).toHaveLength(1);
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, key.b)).status).toBe(404);
+      // Deleted: its JWTs stop working at once.
+      const pending = await sign(secret);
+      expect(await call('DELETE', `${V2}/jwtsharedsecret/${secret.id}/`, key.b)).toMatchObject({ status: 404, body: NOT_FOUND });
+      expect((await call('DELETE', `${V2}/jwtsharedsecret/${secret.id}/`, key.a)).status).toBe(204);
+      expect((await call('GET', `${V2}/users/${memberA.id}/sigchain/`, undefined, undefined, bearer(pending))).status).toBe(401);
+    });
+  });
+
   it('answers every kind of bad input with a 4xx and a DRF-shaped JSON body', async () => {
     const big = 'a'.repeat(10_000);
     const k = key.a;
@@ -385,6 +433,14 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       ['GET', `${V2}/loginlogs/?user=not-a-uuid`, k, undefined],
       ['GET', `${V2}/loginlogs/${UNKNOWN}/`, k, undefined],
       ['GET', `${V2}/loginlogs/${UNKNOWN}/?user=${UNKNOWN}`, k, undefined],
+      ['GET', `${V2}/users/not-a-uuid/sigchain/`, k, undefined],
+      ['GET', `${V2}/users/${UNKNOWN}/sigchain/`, k, undefined],
+      ['GET', `${V2}/jwtsharedsecret/?page=-1`, k, undefined],
+      ['POST', `${V2}/jwtsharedsecret/`, k, { permissions: [] }],
+      ['POST', `${V2}/jwtsharedsecret/`, k, { permissions: ['-1'] }],
+      ['POST', `${V2}/jwtsharedsecret/`, k, { permissions: [1e300] }],
+      ['DELETE', `${V2}/jwtsharedsecret/${UNKNOWN}/`, k, undefined],
+      ['GET', `${V2}/users/${UNKNOWN}/sigchain/`, undefined, undefined, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA' }],
     ];
     for (const [method, url, credential, body, headers] of cases) {
       const r = await call(method, url, credential, body, headers);

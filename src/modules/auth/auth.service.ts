@@ -16,6 +16,8 @@ import { recordEvent } from '../logs/event-log.service.js';
 import { checkSignInOtp } from '../users/totp.service.js';
 import { findSignInUser, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
+import { authenticateTeamJwt } from './team-jwt.js';
+import { decodeProtectedHeader } from 'jose';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
 interface Caller extends RequestMeta {
@@ -27,10 +29,20 @@ interface Caller extends RequestMeta {
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export const looksLikeJwt = (token: string) => JWT_SHAPE.test(token);
 
+function jwtAlgorithm(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Turns a bearer credential into a Principal, or throws UNAUTHENTICATED. */
 export async function authenticate(deps: AppDeps, token: string): Promise<Principal> {
   if (token.length > 4096) throw unauthenticated('Invalid token');
   if (!token.startsWith(PERSONAL_TOKEN_PREFIX) && looksLikeJwt(token)) {
+    // HS256 is never an access token (those are EdDSA): a team's shared-secret JWT, or nothing.
+    if (jwtAlgorithm(token) === 'HS256') return authenticateTeamJwt(deps.db, token);
     const claims = await deps.accessTokens.verify(token);
     const [user] = await findUsersByIds(deps.db, [claims.userId]);
     if (!user || user.state !== 'active') throw unauthenticated('Invalid access token');

@@ -4,7 +4,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, notExists, or, sql } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
 import { personalAccessTokens } from '../../../schema/auth.js';
-import { dashboardSessions, passwordResetChallenges, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
+import { dashboardSessions, jwtSharedSecrets, passwordResetChallenges, sigchainTransactions, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
 import { memberships } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
@@ -178,4 +178,36 @@ export async function listTeamEventsBetween(db: Database, organizationId: string
     .where(and(eq(eventLogs.organizationId, organizationId), gt(eventLogs.occurredAt, min), lt(eventLogs.occurredAt, max)))
     .orderBy(asc(eventLogs.occurredAt), asc(eventLogs.id))
     .limit(limit);
+}
+
+export type JwtSecretRow = typeof jwtSharedSecrets.$inferSelect;
+
+export async function insertJwtSecret(db: Database, values: typeof jwtSharedSecrets.$inferInsert): Promise<JwtSecretRow> {
+  const [row] = await db.insert(jwtSharedSecrets).values(values).returning();
+  return row!;
+}
+
+export async function listJwtSecrets(db: Database, organizationId: string, limit: number, offset: number): Promise<JwtSecretRow[]> {
+  return db
+    .select()
+    .from(jwtSharedSecrets)
+    .where(eq(jwtSharedSecrets.organizationId, organizationId))
+    .orderBy(desc(jwtSharedSecrets.createdAt), desc(jwtSharedSecrets.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+export async function countJwtSecrets(db: Database, organizationId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(jwtSharedSecrets).where(eq(jwtSharedSecrets.organizationId, organizationId));
+  return Number(row?.n ?? 0);
+}
+
+/** Deletes a secret of the team (its JWTs stop working at once); undefined when the team has none by that id. */
+export async function deleteJwtSecret(db: Database, organizationId: string, id: string): Promise<JwtSecretRow | undefined> {
+  const [row] = await db.delete(jwtSharedSecrets).where(and(eq(jwtSharedSecrets.id, id), eq(jwtSharedSecrets.organizationId, organizationId))).returning();
+  return row;
+}
+
+export async function listSigchain(db: Database, userId: string) {
+  return db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId)).orderBy(asc(sigchainTransactions.position));
 }

@@ -1,6 +1,6 @@
 // Thin resolvers of the Seald dashboard's admin side: the caller's team, sessions, passwords,
 // team API keys and team members. Rules live in dashboard.service.ts.
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { idOfType } from '../../core/graphql/node.js';
@@ -25,7 +25,13 @@ import {
   teamOf,
   teamUsers,
   type TeamUserRow,
+  createJwtSharedSecret,
+  deleteJwtSharedSecret,
+  sigchainOf,
+  teamJwtSharedSecrets,
 } from './dashboard.service.js';
+import type { JwtSecretRow } from './dashboard.repo.js';
+import { isUuid } from '../../core/validation.js';
 import {
   ChangePasswordInput,
   CreateTeamApiTokenInput,
@@ -44,6 +50,12 @@ import {
   TeamUserPayload,
   TeamUserPage,
   TeamUsersArgs,
+  CreateJwtSharedSecretInput,
+  JwtSharedSecret,
+  JwtSharedSecretIdInput,
+  JwtSharedSecretPage,
+  JwtSharedSecretPayload,
+  SigchainTransaction,
 } from './dashboard.type.js';
 
 function checkPage(a: TeamPageArgs): void {
@@ -133,10 +145,38 @@ export class DashboardResolver {
   fullRevokeTeamUser(@Arg('input', () => TeamUserInput, { description: 'The member.' }) input: TeamUserInput, @Ctx() ctx: Context): Promise<TeamUserPayload> {
     return payload(async () => ({ teamUser: teamUser(await fullRevokeTeamUser(ctx, userIdOf(input.userId)), ctx) }));
   }
+
+  @Mutation(() => JwtSharedSecretPayload, { description: 'A new JWT shared secret of your team (generated) with these permissions.' })
+  createJwtSharedSecret(@Arg('input', () => CreateJwtSharedSecretInput, { description: 'Permissions.' }) input: CreateJwtSharedSecretInput, @Ctx() ctx: Context): Promise<JwtSharedSecretPayload> {
+    return payload(async () => ({ jwtSharedSecret: jwtSecret(await createJwtSharedSecret(ctx, input.permissions)) }));
+  }
+
+  @Mutation(() => JwtSharedSecretPayload, { description: 'Deletes a JWT shared secret of your team: its JWTs stop working at once.' })
+  deleteJwtSharedSecret(@Arg('input', () => JwtSharedSecretIdInput, { description: 'The secret.' }) input: JwtSharedSecretIdInput, @Ctx() ctx: Context): Promise<JwtSharedSecretPayload> {
+    return payload(async () => {
+      if (!isUuid(input.id)) throw notFound('JWT shared secret not found');
+      return { jwtSharedSecret: jwtSecret(await deleteJwtSharedSecret(ctx, input.id.toLowerCase())) };
+    });
+  }
+
+  @Query(() => [SigchainTransaction], { nullable: true, description: 'A team member’s signature chain, in order: for the team’s admins and for JWTs of the team with the sigchain permission; null for anyone else.' })
+  async sigchain(@Arg('userId', () => ID, { description: 'Global ID of the user.' }) userId: string, @Ctx() ctx: Context): Promise<SigchainTransaction[] | null> {
+    const id = idOfType(userId, 'User');
+    return id ? sigchainOf(ctx, id) : null;
+  }
 }
+
+const jwtSecret = (r: JwtSecretRow): JwtSharedSecret => ({ uuid: r.id, sharedSecret: r.sharedSecret, permissions: r.permissions, createdAt: r.createdAt });
 
 @Resolver(() => Organization)
 export class OrganizationTeamResolver {
+  @FieldResolver(() => JwtSharedSecretPage, { description: 'The JWT shared secrets of this organization as a team (its admins; empty for others), newest first.' })
+  async jwtSharedSecrets(@Root() org: Organization, @Args(() => TeamPageArgs) args: TeamPageArgs, @Ctx() ctx: Context): Promise<JwtSharedSecretPage> {
+    checkPage(args);
+    const r = await teamJwtSharedSecrets(ctx, org.uuid, args.first, args.offset);
+    return { nodes: r.rows.map(jwtSecret), get totalCount() { return r.count() as unknown as number; } };
+  }
+
   @FieldResolver(() => TeamApiTokenPage, { description: 'The usable API keys bound to this organization (its admins; empty for others), newest first.' })
   async apiTokens(@Root() org: Organization, @Args(() => TeamPageArgs) args: TeamPageArgs, @Ctx() ctx: Context): Promise<TeamApiTokenPage> {
     checkPage(args);

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, ServiceContext } from '../../context.js';
 import { hashPassword, verifyPassword } from '../../core/auth/passwords.js';
+import { JWT_PERMISSIONS, teamJwtMay } from '../../core/auth/principal.js';
 import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { hashToken, newPersonalToken } from '../../core/auth/secrets.js';
 import { DomainError, forbidden, notFound, validation } from '../../core/errors.js';
@@ -26,6 +27,12 @@ import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import {
   countChallengeAttempt,
+  countJwtSecrets,
+  deleteJwtSecret,
+  insertJwtSecret,
+  listJwtSecrets,
+  listSigchain,
+  type JwtSecretRow,
   findTeamTokenIdsOfUser,
   useChallenge,
   countTeamTokens,
@@ -309,4 +316,50 @@ export async function exportTeamEventLogs(ctx: Ctx, input: { dateMin: Date; date
     await recordEvent(tx, ctx, { action: 'eventLog.export', organizationId: team, data: { dateMin: input.dateMin.toISOString(), dateMax: input.dateMax.toISOString(), events: rows.length } });
   });
   return rows.length;
+}
+
+// ---- JWT shared secrets and sigchains ----
+
+/** A new shared secret of the team with these permissions (each of JWT_PERMISSIONS, at least one). */
+export async function createJwtSharedSecret(ctx: Ctx, permissions: number[]): Promise<JwtSecretRow> {
+  const team = await teamOf(ctx);
+  const perms = [...new Set(permissions)].sort((a, b) => a - b);
+  if (perms.length === 0 || perms.some((p) => !(JWT_PERMISSIONS as readonly number[]).includes(p))) {
+    throw validation('permissions', `Permissions must be among ${JWT_PERMISSIONS.join(', ')}`);
+  }
+  return ctx.db.transaction(async (tx) => {
+    // 256 random bits: HS256's key size (43 characters, above Seald's minimum of 16).
+    const row = await insertJwtSecret(tx, { organizationId: team, sharedSecret: randomBytes(32).toString('base64url'), permissions: perms, createdById: ctx.authz.userId });
+    await recordEvent(tx, ctx, { action: 'jwtSharedSecret.create', organizationId: team, data: { jwtSharedSecretId: row.id, permissions: perms } });
+    return row;
+  });
+}
+
+export async function teamJwtSharedSecrets(ctx: Ctx, team: string, limit: number, offset: number): Promise<{ rows: JwtSecretRow[]; count: () => Promise<number> }> {
+  if (!(await ctx.authz.can('membership:manage', { organizationId: team }))) return { rows: [], count: async () => 0 };
+  return { rows: await listJwtSecrets(ctx.db, team, limit, offset), count: () => countJwtSecrets(ctx.db, team) };
+}
+
+/** Deletes a secret of the team: JWTs signed with it stop working at once. */
+export async function deleteJwtSharedSecret(ctx: Ctx, id: string): Promise<JwtSecretRow> {
+  const team = await teamOf(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const row = await deleteJwtSecret(tx, team, id);
+    if (!row) throw notFound('JWT shared secret not found');
+    await recordEvent(tx, ctx, { action: 'jwtSharedSecret.delete', organizationId: team, data: { jwtSharedSecretId: id } });
+    return row;
+  });
+}
+
+/**
+ * A team member's signature chain, in order (possibly empty): for the team's admins, and for a
+ * JWT of the team with the sigchain permission. Anyone else: null (as a missing user).
+ */
+export async function sigchainOf(ctx: Ctx, userId: string) {
+  const p = ctx.principal;
+  const team = p.kind === 'teamJwt' ? p.organizationId : tokenOrganizationOf(p);
+  if (!team) return null;
+  const allowed = p.kind === 'teamJwt' ? teamJwtMay(p, team, 2) : await ctx.authz.can('membership:manage', { organizationId: team });
+  if (!allowed || !(await findEffectiveRoles(ctx.db, userId, [team])).has(team)) return null;
+  return listSigchain(ctx.db, userId);
 }

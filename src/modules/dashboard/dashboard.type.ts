@@ -216,3 +216,64 @@ export class TeamUsersArgs extends TeamPageArgs {
   @Field(() => TeamUserFilterInput, { nullable: true, description: 'Filter.' })
   filter?: TeamUserFilterInput | null;
 }
+
+@ReadsNoRow()
+@ObjectType({ description: 'A team’s JWT shared secret: third parties sign HS256 JWTs with it (iss = its uuid) that act in the team with its permissions.' })
+export class JwtSharedSecret {
+  @Field(() => ID, { description: 'The secret’s uuid (the `iss` of its JWTs).' })
+  uuid!: string;
+
+  @Field({ description: 'The secret (HS256 key).' })
+  sharedSecret!: string;
+
+  @Field(() => [Int], { description: 'What its JWTs may do: -1 all, 0 create messages, 1 retrieve keys, 2 retrieve sigchains.' })
+  permissions!: number[];
+
+  @Field({ description: 'When it was created.' })
+  createdAt!: Date;
+}
+
+@ReadsNoRow()
+@ObjectType({ description: 'A page of the team’s JWT shared secrets, by page number (offset).' })
+export class JwtSharedSecretPage {
+  @Field(() => Int, { description: 'How many there are in all.' })
+  totalCount!: number;
+
+  @Field(() => [JwtSharedSecret], { description: 'This page, newest first.' })
+  nodes!: JwtSharedSecret[];
+}
+
+@InputType({ description: 'A new JWT shared secret.' })
+export class CreateJwtSharedSecretInput {
+  @Field(() => [Int], { description: 'Permissions: -1 all, 0 create messages, 1 retrieve keys, 2 retrieve sigchains.' })
+  permissions!: number[];
+}
+
+@InputType({ description: 'One JWT shared secret of your team.' })
+export class JwtSharedSecretIdInput {
+  @Field(() => ID, { description: 'The secret’s uuid.' })
+  id!: string;
+}
+
+@ReadsNoRow()
+@ObjectType({ description: 'The result of creating or deleting a JWT shared secret.' })
+export class JwtSharedSecretPayload {
+  @Field(() => JwtSharedSecret, { nullable: true, description: 'The secret.' })
+  jwtSharedSecret?: JwtSharedSecret | null;
+
+  @Field(() => [UserError], { description: 'Why it failed.' })
+  userErrors!: UserError[];
+}
+
+@ReadsNoRow()
+@ObjectType({ description: 'One transaction of a user’s signature chain (Seald’s sigchain).' })
+export class SigchainTransaction {
+  @Field(() => Int, { description: 'Position in the chain, from 0.' })
+  position!: number;
+
+  @Field(() => Object, { description: 'The signed transaction as the SDK recorded it.' })
+  transaction!: Record<string, unknown>;
+
+  @Field({ description: 'When it was recorded.' })
+  createdAt!: Date;
+}

@@ -22,6 +22,7 @@ export const USER_ERRORS = 'userErrors { code field message }';
  * bound to. 401 for anonymous callers, 403 for a credential bound to no team.
  */
 export function teamOf(r: RestRequest): string {
+  if (r.principal.kind === 'teamJwt') throw forbidden('A JWT of the team may not do this');
   signedIn(r);
   const team = tokenOrganizationOf(r.principal);
   if (!team) throw forbidden('This credential is bound to no team');

@@ -28,6 +28,7 @@ import type { Dialect, DialectError } from '../types.js';
 import { adminRoutes } from './admin.routes.js';
 import { apitokenRoutes } from './apitokens.routes.js';
 import { SESSION_COOKIE } from './common.js';
+import { jwtSharedSecretRoutes } from './jwtsharedsecret.routes.js';
 import { logRoutes } from './logs.routes.js';
 import { twofaRoutes } from './twofa.routes.js';
 import { userRoutes } from './users.routes.js';
@@ -67,7 +68,7 @@ export const seald: Dialect = {
   title: 'Seald Dashboard API v2 (team administration)',
   version: '2.0',
   mounts: [''],
-  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes],
+  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes],
   credential(request: FastifyRequest) {
     const key = request.headers['x-dashboard-api-key'];
     if (typeof key === 'string' && key.trim() !== '') return key.trim();

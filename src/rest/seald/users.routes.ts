@@ -11,7 +11,7 @@
 //   disables them in the team, before answering (Seald does it in a background task).
 import { DomainError, notFound } from '../../core/errors.js';
 import { MAX_OFFSET } from '../../core/offset.js';
-import { envelope, INVALID_PAGE, pageOf, pageOfRequest, pageQuery, uuidOf } from '../drf.js';
+import { envelope, gid, INVALID_PAGE, pageOf, pageOfRequest, pageQuery, uuidOf } from '../drf.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
 import { administeredTeam, BASE, boolQuery, idOf, idParams, ok, statusOk, teamOf, USER_ERRORS } from './common.js';
 
@@ -111,6 +111,23 @@ export const userRoutes: Route[] = [
       const node = administeredTeam(d.dashboardTeam).teamUsers.nodes[0];
       if (!node) throw notFound();
       return { body: teamUserBody(node) };
+    },
+  },
+  {
+    method: 'GET',
+    path: `${BASE}/users/:id/sigchain/`,
+    summary: 'sigchain users: the member’s signature-chain transactions in order (possibly empty). Also for JWTs of the team with permission 2 (or -1).',
+    params: idParams,
+    response: { type: 'array', items: { type: 'object' } },
+    operation: `query sealdSigchain($userId: ID!) { sigchain(userId: $userId) { position transaction createdAt } }`,
+    variables: (r) => {
+      // A team's JWT has no user: the one route of this part it may call (common.ts teamOf asks for a user).
+      if (r.principal.kind !== 'teamJwt') teamOf(r);
+      return { userId: gid('User', r.params.id!) };
+    },
+    respond: (d) => {
+      if (!d.sigchain) throw notFound();
+      return { body: d.sigchain.map((t: { position: number; transaction: unknown; createdAt: string }) => ({ position: t.position, transaction: t.transaction, created: t.createdAt })) };
     },
   },
   {
