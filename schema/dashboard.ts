@@ -160,3 +160,23 @@ export const sigchainTransactions = pgTable(
   },
   (t) => [uniqueIndex('sigchain_transactions_user_position_key').on(t.userId, t.position)],
 );
+
+/**
+ * A team's domain validation key: the team proves it controls `domain`, and may then add
+ * prevalidated connectors (email addresses) on it for its users. The key is shown to the team's
+ * admins (it is what they publish), so it is stored as is; refresh replaces it.
+ */
+export const domainValidationKeys = pgTable(
+  'domain_validation_keys',
+  {
+    id: id(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    domain: text('domain').notNull(),
+    key: text('key').notNull(),
+    createdAt: createdAt(),
+    refreshedAt: tstz('refreshed_at'),
+  },
+  (t) => [uniqueIndex('domain_validation_keys_org_domain_key').on(t.organizationId, t.domain)],
+);

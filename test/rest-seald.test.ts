@@ -31,6 +31,7 @@ const VALID_BODIES: Record<string, unknown> = {
   [`${V2}/twofa/reset_recover_codes/`]: { otp: '123456' },
   [`${V2}/apitokens/`]: { name: 'n', valid_until: null },
   [`${V2}/jwtsharedsecret/`]: { permissions: [-1] },
+  [`${V2}/connectors/`]: { type: 'EM', value: 'a@b.test', bearduser_id: UNKNOWN, domainvalidationkey_id: UNKNOWN, force: false },
   [`${V2}/eventlogs/export/`]: { date_min: '2000-01-01T00:00:00Z', date_max: '2001-01-01T00:00:00Z' },
 };
 
@@ -90,7 +91,7 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
     it('answers anonymous callers 401 on every route but sign-in and the password reset', async () => {
       for (const route of seald.routes) {
         if (route.path.endsWith('/admin/login/') || route.path.endsWith('/admin/forgot_password/')) continue;
-        const url = route.path.replace(':id', UNKNOWN) + (route.path.includes('loginlogs') ? `?user=${UNKNOWN}` : '');
+        const url = route.path.replace(':id', UNKNOWN) + (/loginlogs|connectors\/$/.test(route.path) ? `?user=${UNKNOWN}` : '');
         const r = await call(route.method, url, undefined, route.body ? VALID_BODIES[route.path] : undefined);
         expect([r.status, r.body], `${route.method} ${route.path}`).toEqual([401, NOT_PROVIDED]);
       }
@@ -387,6 +388,48 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
     });
   });
 
+  describe('domainvalidationkeys/ and connectors/', () => {
+    it('lists and refreshes the team’s keys; creates prevalidated connectors on their domain (force takes an address), sets primary, deletes; teams apart', async () => {
+      const mk = async (k: string, domain: string) =>
+        (await t.gql(`mutation($i: CreateDomainValidationKeyInput!) { createDomainValidationKey(input: $i) { domainValidationKey { uuid key } userErrors { message } } }`, { i: { domain } }, { token: k })).body.data.createDomainValidationKey.domainValidationKey;
+      const dkA = await mk(key.a, 'team-a.test');
+      const dkB = await mk(key.b, 'team-b.test');
+      const keys = await call('GET', `${V2}/domainvalidationkeys/`, key.a);
+      expect(keys).toMatchObject({ status: 200, body: { count: 1, next: null, previous: null, results: [{ id: dkA.uuid, key: dkA.key, domain: 'team-a.test' }] } });
+      expect(await call('POST', `${V2}/domainvalidationkeys/${dkA.uuid}/refresh/`, key.a)).toMatchObject({ status: 201, body: { status: 'ok' } });
+      const refreshed = (await call('GET', `${V2}/domainvalidationkeys/`, key.a)).body.results[0];
+      expect(refreshed).toMatchObject({ id: dkA.uuid, domain: 'team-a.test' });
+      expect(refreshed.key).not.toBe(dkA.key);
+      expect(await call('POST', `${V2}/domainvalidationkeys/${dkA.uuid}/refresh/`, key.b)).toMatchObject({ status: 404, body: NOT_FOUND });
+
+      const body = (value: string, user: UserRow, dk = dkA.uuid, force = false) => ({ type: 'EM', value, bearduser_id: user.id, domainvalidationkey_id: dk, force });
+      const created = await call('POST', `${V2}/connectors/`, key.a, body('member@team-a.test', memberA));
+      expect(created).toMatchObject({ status: 201, body: { id: expect.any(String), type: 'EM', state: 'VO', value: 'member@team-a.test', bearduser_id: memberA.id, is_primary_email: 'false', created: expect.any(String), updated: expect.any(String) } });
+      expect(await call('POST', `${V2}/connectors/`, key.a, body('member@elsewhere.test', memberA))).toMatchObject({ status: 400, body: { value: [expect.any(String)] } });
+      expect(await call('POST', `${V2}/connectors/`, key.a, body('member2@team-b.test', memberA, dkB.uuid))).toMatchObject({ status: 400, body: { domainvalidationkey_id: [expect.any(String)] } });
+      expect(await call('POST', `${V2}/connectors/`, key.b, body('x@team-b.test', memberA, dkB.uuid))).toMatchObject({ status: 404, body: NOT_FOUND });
+      const list = await call('GET', `${V2}/connectors/?user=${memberA.id}`, key.a);
+      expect(list.body.results.map((c: { value: string }) => c.value).sort()).toEqual(['member@team-a.test', 'sld-member-a@example.com']);
+      expect(await call('GET', `${V2}/connectors/?user=${memberA.id}`, key.b)).toMatchObject({ status: 404, body: NOT_FOUND });
+      expect(await call('POST', `${V2}/connectors/${created.body.id}/set_primary/`, key.b)).toMatchObject({ status: 404 });
+      expect(await call('POST', `${V2}/connectors/${created.body.id}/set_primary/`, key.a)).toMatchObject({ status: 201, body: { status: 'ok' } });
+      expect((await call('GET', `${V2}/users/${memberA.id}/`, key.a)).body.email).toBe('member@team-a.test');
+      // One active address system-wide: force takes it.
+      expect(await call('POST', `${V2}/connectors/`, key.a, body('member@team-a.test', adminA))).toMatchObject({ status: 400, body: { value: [expect.any(String)] } });
+      const forced = await call('POST', `${V2}/connectors/`, key.a, body('member@team-a.test', adminA, dkA.uuid, true));
+      expect(forced).toMatchObject({ status: 201, body: { bearduser_id: adminA.id, state: 'VO' } });
+      // memberA's contact of that address is disabled (no longer among their active connectors).
+      expect((await call('GET', `${V2}/connectors/?user=${memberA.id}`, key.a)).body.results.map((c: { id: string }) => c.id)).not.toContain(created.body.id);
+      expect(await call('DELETE', `${V2}/connectors/${forced.body.id}/`, key.b)).toMatchObject({ status: 404 });
+      expect((await call('DELETE', `${V2}/connectors/${forced.body.id}/`, key.a)).status).toBe(204);
+      expect((await call('DELETE', `${V2}/connectors/${forced.body.id}/`, key.a)).status).toBe(404);
+      // Only a validated connector becomes primary (the test user's address was never validated).
+      const original = (await call('GET', `${V2}/connectors/?user=${memberA.id}`, key.a)).body.results.find((c: { value: string }) => c.value === 'sld-member-a@example.com');
+      expect(original).toMatchObject({ state: 'PE' });
+      expect(await call('POST', `${V2}/connectors/${original.id}/set_primary/`, key.a)).toMatchObject({ status: 400, body: { non_field_errors: [expect.any(String)] } });
+    });
+  });
+
   it('answers every kind of bad input with a 4xx and a DRF-shaped JSON body', async () => {
     const big = 'a'.repeat(10_000);
     const k = key.a;
@@ -440,6 +483,15 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       ['POST', `${V2}/jwtsharedsecret/`, k, { permissions: ['-1'] }],
       ['POST', `${V2}/jwtsharedsecret/`, k, { permissions: [1e300] }],
       ['DELETE', `${V2}/jwtsharedsecret/${UNKNOWN}/`, k, undefined],
+      ['GET', `${V2}/connectors/`, k, undefined],
+      ['GET', `${V2}/connectors/?user=${UNKNOWN}`, k, undefined],
+      ['POST', `${V2}/connectors/`, k, { type: 'PH', value: '+32475123456', bearduser_id: UNKNOWN, domainvalidationkey_id: UNKNOWN, force: false }],
+      ['POST', `${V2}/connectors/`, k, { type: 'EM', value: 'a@b.test', bearduser_id: UNKNOWN, domainvalidationkey_id: UNKNOWN, force: 'yes' }],
+      ['POST', `${V2}/connectors/`, k, { type: 'EM', value: 'a\u0000@b.test', bearduser_id: UNKNOWN, domainvalidationkey_id: UNKNOWN, force: false }],
+      ['POST', `${V2}/connectors/${UNKNOWN}/set_primary/`, k, undefined],
+      ['DELETE', `${V2}/connectors/not-a-uuid/`, k, undefined],
+      ['GET', `${V2}/domainvalidationkeys/?page=0`, k, undefined],
+      ['POST', `${V2}/domainvalidationkeys/${UNKNOWN}/refresh/`, k, undefined],
       ['GET', `${V2}/users/${UNKNOWN}/sigchain/`, undefined, undefined, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA' }],
     ];
     for (const [method, url, credential, body, headers] of cases) {

@@ -4,7 +4,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, notExists, or, sql } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
 import { personalAccessTokens } from '../../../schema/auth.js';
-import { dashboardSessions, jwtSharedSecrets, passwordResetChallenges, sigchainTransactions, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
+import { dashboardSessions, domainValidationKeys, jwtSharedSecrets, passwordResetChallenges, sigchainTransactions, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
 import { memberships } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
@@ -210,4 +210,49 @@ export async function deleteJwtSecret(db: Database, organizationId: string, id: 
 
 export async function listSigchain(db: Database, userId: string) {
   return db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId)).orderBy(asc(sigchainTransactions.position));
+}
+
+export type DomainKeyRow = typeof domainValidationKeys.$inferSelect;
+
+export async function insertDomainKey(db: Database, values: typeof domainValidationKeys.$inferInsert): Promise<DomainKeyRow> {
+  const [row] = await db.insert(domainValidationKeys).values(values).returning();
+  return row!;
+}
+
+export async function listDomainKeys(db: Database, organizationId: string, limit: number, offset: number): Promise<DomainKeyRow[]> {
+  return db
+    .select()
+    .from(domainValidationKeys)
+    .where(eq(domainValidationKeys.organizationId, organizationId))
+    .orderBy(asc(domainValidationKeys.domain), asc(domainValidationKeys.id))
+    .limit(limit)
+    .offset(offset);
+}
+
+export async function countDomainKeys(db: Database, organizationId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(domainValidationKeys).where(eq(domainValidationKeys.organizationId, organizationId));
+  return Number(row?.n ?? 0);
+}
+
+export async function findDomainKey(db: Database, organizationId: string, id: string): Promise<DomainKeyRow | undefined> {
+  const [row] = await db.select().from(domainValidationKeys).where(and(eq(domainValidationKeys.id, id), eq(domainValidationKeys.organizationId, organizationId)));
+  return row;
+}
+
+export async function updateDomainKey(db: Database, organizationId: string, id: string, key: string, at: Date): Promise<DomainKeyRow | undefined> {
+  const [row] = await db
+    .update(domainValidationKeys)
+    .set({ key, refreshedAt: at })
+    .where(and(eq(domainValidationKeys.id, id), eq(domainValidationKeys.organizationId, organizationId)))
+    .returning();
+  return row;
+}
+
+/** The active email contact holding `value` (any user), case-insensitively. */
+export async function findActiveEmailContact(db: Database, value: string) {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${value})`));
+  return row;
 }

@@ -58,7 +58,7 @@ import {
   SigchainTransaction,
 } from './dashboard.type.js';
 
-function checkPage(a: TeamPageArgs): void {
+export function checkPage(a: TeamPageArgs): void {
   if (!Number.isInteger(a.first) || a.first < 1 || a.first > 100) throw new DomainError('BAD_USER_INPUT', 'first must be 1 to 100');
   if (!Number.isInteger(a.offset) || a.offset < 0 || a.offset > MAX_OFFSET) throw new DomainError('BAD_USER_INPUT', `offset must be 0 to ${MAX_OFFSET}`);
 }

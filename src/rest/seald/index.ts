@@ -28,6 +28,7 @@ import type { Dialect, DialectError } from '../types.js';
 import { adminRoutes } from './admin.routes.js';
 import { apitokenRoutes } from './apitokens.routes.js';
 import { SESSION_COOKIE } from './common.js';
+import { connectorRoutes } from './connectors.routes.js';
 import { jwtSharedSecretRoutes } from './jwtsharedsecret.routes.js';
 import { logRoutes } from './logs.routes.js';
 import { twofaRoutes } from './twofa.routes.js';
@@ -39,7 +40,7 @@ const CSRF_FAILED = `CSRF Failed: a request with the session cookie needs the he
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** GraphQL input fields → Seald's request field names, where snake_case is not the answer. */
-const FIELDS: Record<string, string> = { currentPassword: 'old_password', expiresAt: 'valid_until', organization: 'non_field_errors' };
+const FIELDS: Record<string, string> = { currentPassword: 'old_password', expiresAt: 'valid_until', domainValidationKeyId: 'domainvalidationkey_id', userId: 'bearduser_id' };
 
 /** The value of one cookie of the request, if sent. */
 function cookieOf(request: FastifyRequest, name: string): string | undefined {
@@ -68,7 +69,7 @@ export const seald: Dialect = {
   title: 'Seald Dashboard API v2 (team administration)',
   version: '2.0',
   mounts: [''],
-  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes],
+  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes],
   credential(request: FastifyRequest) {
     const key = request.headers['x-dashboard-api-key'];
     if (typeof key === 'string' && key.trim() !== '') return key.trim();
