@@ -15,6 +15,8 @@ import { hashToken } from '../src/core/auth/secrets.js';
 import { insertToken } from '../src/modules/auth/token.repo.js';
 import { insertEventLog } from '../src/modules/logs/log.repo.js';
 import { devices } from '../schema/users.js';
+import { organizations } from '../schema/organizations.js';
+import { eq } from 'drizzle-orm';
 import type { OrganizationRow } from '../src/modules/organizations/organization.repo.js';
 import type { UserRow } from '../src/modules/users/user.repo.js';
 
@@ -31,6 +33,8 @@ const VALID_BODIES: Record<string, unknown> = {
   [`${V2}/twofa/reset_recover_codes/`]: { otp: '123456' },
   [`${V2}/apitokens/`]: { name: 'n', valid_until: null },
   [`${V2}/jwtsharedsecret/`]: { permissions: [-1] },
+  [`${V2}/invitedemails/`]: { email: 'anon@example.com' },
+  [`${V2}/invitedemails/disable/`]: { email: 'anon@example.com' },
   [`${V2}/connectors/`]: { type: 'EM', value: 'a@b.test', bearduser_id: UNKNOWN, domainvalidationkey_id: UNKNOWN, force: false },
   [`${V2}/eventlogs/export/`]: { date_min: '2000-01-01T00:00:00Z', date_max: '2001-01-01T00:00:00Z' },
 };
@@ -430,6 +434,29 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
     });
   });
 
+  describe('invitedemails/', () => {
+    it('invites emails while licences last, lists them with filters, disables one (freeing its licence), keeps teams apart', async () => {
+      await t.db.db.update(organizations).set({ quotaLimit: 2 }).where(eq(organizations.id, teamA.id));
+      expect(await call('GET', `${V2}/invitedemails/licences/`, key.a)).toEqual(expect.objectContaining({ status: 200, body: { used: 0, available: 2, total: 2 } }));
+      const one = await call('POST', `${V2}/invitedemails/`, key.a, { email: 'invitee-1@example.com' });
+      expect(one).toEqual(expect.objectContaining({ status: 201, body: { email: 'invitee-1@example.com', state: '0', invited_by: 'sld-admin-a', created_at: expect.any(String), used_at: null, disabled_at: null } }));
+      expect(await mailTo('invitee-1@example.com', 'invitation')).toBeTruthy();
+      expect((await call('POST', `${V2}/invitedemails/`, key.a, { email: 'invitee-2@example.com' })).status).toBe(201);
+      expect(await call('POST', `${V2}/invitedemails/`, key.a, { email: 'invitee-3@example.com' })).toMatchObject({ status: 400, body: { email: [expect.stringMatching(/licence/)] } });
+      expect((await call('GET', `${V2}/invitedemails/licences/`, key.a)).body).toEqual({ used: 2, available: 0, total: 2 });
+      const list = await call('GET', `${V2}/invitedemails/?state=0`, key.a);
+      expect(list).toMatchObject({ status: 200, body: { count: 2 } });
+      expect((await call('GET', `${V2}/invitedemails/?email=invitee-1@example.com`, key.a)).body.results.map((i: { email: string }) => i.email)).toEqual(['invitee-1@example.com']);
+      expect((await call('GET', `${V2}/invitedemails/`, key.b)).body.count).toBe(0);
+      expect((await call('GET', `${V2}/invitedemails/licences/`, key.member)).status).toBe(403);
+      expect(await call('POST', `${V2}/invitedemails/disable/`, key.b, { email: 'invitee-1@example.com' })).toMatchObject({ status: 201 });
+      expect((await call('GET', `${V2}/invitedemails/?state=0`, key.a)).body.count).toBe(2);
+      expect(await call('POST', `${V2}/invitedemails/disable/`, key.a, { email: 'invitee-1@example.com' })).toMatchObject({ status: 201, body: { status: 'ok' } });
+      expect((await call('GET', `${V2}/invitedemails/?state=2`, key.a)).body.results).toEqual([expect.objectContaining({ email: 'invitee-1@example.com', state: '2', disabled_at: expect.any(String) })]);
+      expect((await call('GET', `${V2}/invitedemails/licences/`, key.a)).body).toEqual({ used: 1, available: 1, total: 2 });
+    });
+  });
+
   it('answers every kind of bad input with a 4xx and a DRF-shaped JSON body', async () => {
     const big = 'a'.repeat(10_000);
     const k = key.a;
@@ -492,6 +519,13 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       ['DELETE', `${V2}/connectors/not-a-uuid/`, k, undefined],
       ['GET', `${V2}/domainvalidationkeys/?page=0`, k, undefined],
       ['POST', `${V2}/domainvalidationkeys/${UNKNOWN}/refresh/`, k, undefined],
+      ['GET', `${V2}/invitedemails/?state=7`, k, undefined],
+      ['GET', `${V2}/invitedemails/?email=not-an-email`, k, undefined],
+      ['POST', `${V2}/invitedemails/`, k, { email: { address: 'a@b.test' } }],
+      ['POST', `${V2}/invitedemails/`, k, { email: `${big}@example.com` }],
+      ['GET', `${V2}/invitedemails/licences/`, undefined, undefined],
+      ['POST', `${V2}/invitedemails/disable/`, k, { email: '\ud800@example.com' }],
+      ['POST', `${V2}/invitedemails/disable/`, k, {}],
       ['GET', `${V2}/users/${UNKNOWN}/sigchain/`, undefined, undefined, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA' }],
     ];
     for (const [method, url, credential, body, headers] of cases) {

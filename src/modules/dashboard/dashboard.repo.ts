@@ -5,7 +5,7 @@ import { and, asc, count, desc, eq, gt, inArray, isNull, lt, notExists, or, sql 
 import { eventLogs } from '../../../schema/logs.js';
 import { personalAccessTokens } from '../../../schema/auth.js';
 import { dashboardSessions, domainValidationKeys, jwtSharedSecrets, passwordResetChallenges, sigchainTransactions, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
-import { memberships } from '../../../schema/organizations.js';
+import { invitations, memberships } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
@@ -255,4 +255,13 @@ export async function findActiveEmailContact(db: Database, value: string) {
     .from(contacts)
     .where(and(eq(contacts.type, 'email'), eq(contacts.state, 'active'), sql`lower(${contacts.value}) = lower(${value})`));
   return row;
+}
+
+/** Licences a team uses: its email invitations that are pending or accepted. */
+export async function countUsedLicences(db: Database, organizationId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.organizationId, organizationId), sql`${invitations.inviteeEmail} is not null`, inArray(invitations.status, ['pending', 'accepted'])));
+  return Number(row?.n ?? 0);
 }

@@ -7,6 +7,7 @@ import { idOfType } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { MAX_OFFSET } from '../../core/offset.js';
 import { PersonalAccessToken } from '../auth/auth.types.js';
+import { Invitation, InvitationPayload } from '../invitations/invitation.type.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { User } from '../users/user.type.js';
@@ -27,6 +28,8 @@ import {
   type TeamUserRow,
   createJwtSharedSecret,
   deleteJwtSharedSecret,
+  inviteTeamEmail,
+  teamLicences,
   sigchainOf,
   teamJwtSharedSecrets,
 } from './dashboard.service.js';
@@ -51,6 +54,8 @@ import {
   TeamUserPage,
   TeamUsersArgs,
   CreateJwtSharedSecretInput,
+  InviteTeamEmailInput,
+  TeamLicences,
   JwtSharedSecret,
   JwtSharedSecretIdInput,
   JwtSharedSecretPage,
@@ -146,6 +151,11 @@ export class DashboardResolver {
     return payload(async () => ({ teamUser: teamUser(await fullRevokeTeamUser(ctx, userIdOf(input.userId)), ctx) }));
   }
 
+  @Mutation(() => InvitationPayload, { description: 'Invites an email to your team when a licence is left (PRECONDITION_FAILED otherwise).' })
+  inviteTeamEmail(@Arg('input', () => InviteTeamEmailInput, { description: 'The email.' }) input: InviteTeamEmailInput, @Ctx() ctx: Context): Promise<InvitationPayload> {
+    return payload(async () => ({ invitation: Invitation.from(await inviteTeamEmail(ctx, input.email)) }));
+  }
+
   @Mutation(() => JwtSharedSecretPayload, { description: 'A new JWT shared secret of your team (generated) with these permissions.' })
   createJwtSharedSecret(@Arg('input', () => CreateJwtSharedSecretInput, { description: 'Permissions.' }) input: CreateJwtSharedSecretInput, @Ctx() ctx: Context): Promise<JwtSharedSecretPayload> {
     return payload(async () => ({ jwtSharedSecret: jwtSecret(await createJwtSharedSecret(ctx, input.permissions)) }));
@@ -170,6 +180,11 @@ const jwtSecret = (r: JwtSecretRow): JwtSharedSecret => ({ uuid: r.id, sharedSec
 
 @Resolver(() => Organization)
 export class OrganizationTeamResolver {
+  @FieldResolver(() => TeamLicences, { nullable: true, description: 'Licences of this organization as a team (its admins; null for others).' })
+  licences(@Root() org: Organization, @Ctx() ctx: Context): Promise<TeamLicences | null> {
+    return teamLicences(ctx, org.uuid);
+  }
+
   @FieldResolver(() => JwtSharedSecretPage, { description: 'The JWT shared secrets of this organization as a team (its admins; empty for others), newest first.' })
   async jwtSharedSecrets(@Root() org: Organization, @Args(() => TeamPageArgs) args: TeamPageArgs, @Ctx() ctx: Context): Promise<JwtSharedSecretPage> {
     checkPage(args);

@@ -21,12 +21,15 @@ import { isEmail } from '../../core/validation.js';
 import { issueToken, login } from '../auth/auth.service.js';
 import { findTokenById, insertToken, revokeToken } from '../auth/token.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
+import { inviteToOrganization } from '../invitations/invitation.service.js';
+import type { InvitationRow } from '../invitations/invitation.repo.js';
 import { insertOutbox } from '../outbox/outbox.repo.js';
 import { findDevicesByUserIds, findSignInUser, findUserByEmail, updateDevice, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import {
   countChallengeAttempt,
+  countUsedLicences,
   countJwtSecrets,
   deleteJwtSecret,
   insertJwtSecret,
@@ -362,4 +365,33 @@ export async function sigchainOf(ctx: Ctx, userId: string) {
   const allowed = p.kind === 'teamJwt' ? teamJwtMay(p, team, 2) : await ctx.authz.can('membership:manage', { organizationId: team });
   if (!allowed || !(await findEffectiveRoles(ctx.db, userId, [team])).has(team)) return null;
   return listSigchain(ctx.db, userId);
+}
+
+// ---- invited emails and licences ----
+
+export interface Licences {
+  used: number;
+  /** The team's licences (the organization's quota limit); null: unlimited. */
+  total: number | null;
+  available: number | null;
+}
+
+/**
+ * A team's licences: each email invitation pending or accepted uses one; the team has as many
+ * as its organization's quota limit (null: unlimited).
+ */
+export async function teamLicences(ctx: Ctx, team: string): Promise<Licences | null> {
+  if (!(await ctx.authz.can('membership:manage', { organizationId: team }))) return null;
+  const org = await ctx.loaders.organizationById.load(team);
+  const used = await countUsedLicences(ctx.db, team);
+  const total = org?.quotaLimit ?? null;
+  return { used, total, available: total === null ? null : Math.max(0, total - used) };
+}
+
+/** Invites an email to the caller's team when a licence is left (the invitation rules of the graph apply). */
+export async function inviteTeamEmail(ctx: Ctx, email: string): Promise<InvitationRow> {
+  const team = await teamOf(ctx);
+  const licences = await teamLicences(ctx, team);
+  if (licences?.available === 0) throw new DomainError('PRECONDITION_FAILED', 'No licence left: disable an invited email or get more licences', 'email');
+  return inviteToOrganization(ctx, { organizationId: team, email });
 }

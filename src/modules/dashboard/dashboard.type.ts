@@ -277,3 +277,22 @@ export class SigchainTransaction {
   @Field({ description: 'When it was recorded.' })
   createdAt!: Date;
 }
+
+@ReadsNoRow()
+@ObjectType({ description: 'A team’s licences: each email invitation pending or accepted uses one.' })
+export class TeamLicences {
+  @Field(() => Int, { description: 'Licences in use.' })
+  used!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Licences of the team (its quota limit); null: unlimited.' })
+  total!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Licences left; null: unlimited.' })
+  available!: number | null;
+}
+
+@InputType({ description: 'An email to invite to your team.' })
+export class InviteTeamEmailInput {
+  @Field({ description: 'The email address.' })
+  email!: string;
+}

@@ -29,6 +29,7 @@ import { adminRoutes } from './admin.routes.js';
 import { apitokenRoutes } from './apitokens.routes.js';
 import { SESSION_COOKIE } from './common.js';
 import { connectorRoutes } from './connectors.routes.js';
+import { invitedEmailRoutes } from './invitedemails.routes.js';
 import { jwtSharedSecretRoutes } from './jwtsharedsecret.routes.js';
 import { logRoutes } from './logs.routes.js';
 import { twofaRoutes } from './twofa.routes.js';
@@ -69,7 +70,7 @@ export const seald: Dialect = {
   title: 'Seald Dashboard API v2 (team administration)',
   version: '2.0',
   mounts: [''],
-  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes],
+  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes, ...invitedEmailRoutes],
   credential(request: FastifyRequest) {
     const key = request.headers['x-dashboard-api-key'];
     if (typeof key === 'string' && key.trim() !== '') return key.trim();
