@@ -14,6 +14,7 @@ import { createLoaders } from '../loaders.js';
 import { bootstrap } from '../modules/bootstrap/bootstrap.service.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
 import { buildSchema } from '../schema.js';
+import { seedSealdDemo } from './seed-seald.js';
 
 const DEMO_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 export const demoPassword = (username: string) => `${username}-demo-password`;
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     await handle.migrate();
     await bootstrap(handle.db, config);
     await seedDemo(handle.db, config);
+    await seedSealdDemo(handle.db, config);
   } finally {
     await handle.close();
   }

@@ -70,7 +70,7 @@ export const invitedEmailRoutes: Route[] = [
       const p = pageOfRequest(r);
       if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
       const state = r.query.state === undefined ? null : STATE_FILTER[String(r.query.state)];
-      return { first: p.size, offset: p.offset, filter: { organization: organizationId, email: (r.query.email as string | undefined) ?? null, status: state } };
+      return { first: p.size, offset: p.offset, filter: { organization: organizationId, email: (r.query.email as string | undefined) ?? null, status: state, emailsOnly: true } };
     },
     respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.invitations.totalCount, d.invitations.nodes.map(invitedBody)) }),
   },
