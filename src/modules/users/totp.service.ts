@@ -104,9 +104,11 @@ export async function setUpTwoFactor(ctx: Ctx): Promise<{ secret: string; uri: s
   return { secret, uri: authenticator.keyuri(user?.primaryEmail ?? user?.username ?? userId, TOTP_ISSUER, secret) };
 }
 
-async function enableWithCodes(ctx: Ctx, userId: string, action: string): Promise<string[]> {
+/** Enables the factor with new recovery codes and its event row, in one transaction after `before` (the same transaction). */
+async function enableWithCodes(ctx: Ctx, userId: string, action: string, before?: (tx: Database) => Promise<void>): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await ctx.db.transaction(async (tx) => {
+    await before?.(tx);
     await enableTotp(tx, userId, new Date());
     await replaceRecoveryCodes(tx, userId, codes.map(hashRecoveryCode));
     await recordEvent(tx, ctx, { action, user2Id: userId });
@@ -168,11 +170,10 @@ export async function enableTwoFactorWithSecret(ctx: Ctx, userId: string, secret
   if (!BASE32.test(s)) throw validation('secret', 'The secret must be 16 to 128 base32 characters');
   const step = stepOf(s, otp.trim());
   if (step === null) throw validation('otp', 'Invalid code');
-  await ctx.db.transaction(async (tx) => {
+  return enableWithCodes(ctx, userId, 'twoFactor.enable', async (tx) => {
     await upsertPendingTotp(tx, userId, s);
     await claimTotpStep(tx, userId, step);
   });
-  return enableWithCodes(ctx, userId, 'twoFactor.enable');
 }
 
 /** Removes a user's factor without a code (the user or an instance admin: Itsyouonline's `DELETE /users/{u}/totp`). */
