@@ -449,6 +449,9 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       expect((await call('GET', `${V2}/invitedemails/?email=invitee-1@example.com`, key.a)).body.results.map((i: { email: string }) => i.email)).toEqual(['invitee-1@example.com']);
       expect((await call('GET', `${V2}/invitedemails/`, key.b)).body.count).toBe(0);
       expect((await call('GET', `${V2}/invitedemails/licences/`, key.member)).status).toBe(403);
+      expect((await call('GET', `${V2}/invitedemails/`, key.member)).status).toBe(403);
+      expect((await call('GET', `${V2}/eventlogs/`, key.member)).status).toBe(403);
+      expect((await call('GET', `${V2}/loginlogs/?user=${memberA.id}`, key.member)).status).toBe(403);
       expect(await call('POST', `${V2}/invitedemails/disable/`, key.b, { email: 'invitee-1@example.com' })).toMatchObject({ status: 201 });
       expect((await call('GET', `${V2}/invitedemails/?state=0`, key.a)).body.count).toBe(2);
       expect(await call('POST', `${V2}/invitedemails/disable/`, key.a, { email: 'invitee-1@example.com' })).toMatchObject({ status: 201, body: { status: 'ok' } });

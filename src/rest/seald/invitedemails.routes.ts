@@ -63,6 +63,7 @@ export const invitedEmailRoutes: Route[] = [
     querystring: { type: 'object', properties: { ...pageQuery, state: { enum: [0, 1, 2, '0', '1', '2'] }, email: emailString } },
     response: pageOf(invitedSchema),
     operation: `query sealdInvitedEmails($first: Int!, $offset: Int!, $filter: InvitationFilterInput) {
+      dashboardTeam { id }
       invitations(first: $first, offset: $offset, filter: $filter) { totalCount nodes { ${INVITATION_FIELDS} } }
     }`,
     variables: (r) => {
@@ -72,7 +73,7 @@ export const invitedEmailRoutes: Route[] = [
       const state = r.query.state === undefined ? null : STATE_FILTER[String(r.query.state)];
       return { first: p.size, offset: p.offset, filter: { organization: organizationId, email: (r.query.email as string | undefined) ?? null, status: state, emailsOnly: true } };
     },
-    respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.invitations.totalCount, d.invitations.nodes.map(invitedBody)) }),
+    respond: (d, r) => (administeredTeam(d.dashboardTeam), { body: envelope(r, pageOfRequest(r), d.invitations.totalCount, d.invitations.nodes.map(invitedBody)) }),
   },
   {
     method: 'POST',

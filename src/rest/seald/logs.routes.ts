@@ -15,7 +15,7 @@ import { MAX_OFFSET } from '../../core/offset.js';
 import { emailString } from '../schemas.js';
 import { envelope, gid, INVALID_PAGE, pageOf, pageOfRequest, pageQuery, uuid, uuidOf } from '../drf.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { BASE, dateQuery, idOf, idParams, ok, statusOk, teamOf, USER_ERRORS } from './common.js';
+import { administeredTeam, BASE, dateQuery, idOf, idParams, ok, statusOk, teamOf, USER_ERRORS } from './common.js';
 
 const eventFilterQuery: Record<string, JsonSchema> = {
   date_gt: dateQuery,
@@ -135,6 +135,7 @@ export const logRoutes: Route[] = [
     querystring: { type: 'object', properties: { ...pageQuery, ...eventFilterQuery } },
     response: pageOf(eventSchema),
     operation: `query sealdEventLogs($first: Int!, $offset: Int!, $filter: EventLogFilterInput) {
+      dashboardTeam { id }
       eventLogs(first: $first, offset: $offset, filter: $filter) { totalCount nodes { ${EVENT_FIELDS} } }
     }`,
     variables: (r) => {
@@ -143,7 +144,7 @@ export const logRoutes: Route[] = [
       if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
       return { first: p.size, offset: p.offset, filter };
     },
-    respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.eventLogs.totalCount, d.eventLogs.nodes.map(eventBody)) }),
+    respond: (d, r) => (administeredTeam(d.dashboardTeam), { body: envelope(r, pageOfRequest(r), d.eventLogs.totalCount, d.eventLogs.nodes.map(eventBody)) }),
   },
   {
     method: 'POST',
@@ -163,10 +164,10 @@ export const logRoutes: Route[] = [
     params: idParams,
     querystring: { type: 'object', properties: eventFilterQuery },
     response: eventSchema,
-    operation: `query sealdEventLog($id: ID!) { node(id: $id) { ... on EventLog { ${EVENT_FIELDS} organization { id } } } }`,
+    operation: `query sealdEventLog($id: ID!) { dashboardTeam { id } node(id: $id) { ... on EventLog { ${EVENT_FIELDS} organization { id } } } }`,
     variables: (r) => (teamOf(r), { id: idOf(r, 'EventLog') }),
     respond: (d, r) => {
-      if (!d.node || d.node.organization?.id !== teamOf(r)) throw notFound();
+      if (!d.node || d.node.organization?.id !== administeredTeam(d.dashboardTeam).id) throw notFound();
       return { body: eventBody(d.node) };
     },
   },
@@ -177,6 +178,7 @@ export const logRoutes: Route[] = [
     querystring: userQuery,
     response: pageOf(loginLogSchema),
     operation: `query sealdLoginLogs($first: Int!, $offset: Int!, $user: ID!) {
+      dashboardTeam { id }
       loginLogs(first: $first, offset: $offset, filter: { user: $user }) { totalCount nodes { ${LOGIN_LOG_FIELDS} } }
     }`,
     variables: (r) => {
@@ -185,7 +187,7 @@ export const logRoutes: Route[] = [
       if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
       return { first: p.size, offset: p.offset, user: gid('User', r.query.user as string) };
     },
-    respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.loginLogs.totalCount, d.loginLogs.nodes.map(loginLogBody)) }),
+    respond: (d, r) => (administeredTeam(d.dashboardTeam), { body: envelope(r, pageOfRequest(r), d.loginLogs.totalCount, d.loginLogs.nodes.map(loginLogBody)) }),
   },
   {
     method: 'GET',
@@ -194,9 +196,10 @@ export const logRoutes: Route[] = [
     params: idParams,
     querystring: { type: 'object', properties: { user: uuid }, required: ['user'] },
     response: loginLogSchema,
-    operation: `query sealdLoginLog($id: ID!) { node(id: $id) { ... on LoginLog { ${LOGIN_LOG_FIELDS} } } }`,
+    operation: `query sealdLoginLog($id: ID!) { dashboardTeam { id } node(id: $id) { ... on LoginLog { ${LOGIN_LOG_FIELDS} } } }`,
     variables: (r) => (teamOf(r), { id: idOf(r, 'LoginLog') }),
     respond: (d, r) => {
+      administeredTeam(d.dashboardTeam);
       if (!d.node || uuidOf(d.node.user?.id) !== (r.query.user as string).toLowerCase()) throw notFound();
       return { body: loginLogBody(d.node) };
     },
