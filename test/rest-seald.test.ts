@@ -186,11 +186,15 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       expect(unknown).toMatchObject({ status: 201, body: { status: 'ok' } });
       expect(await call('POST', `${V2}/admin/forgot_password/`, undefined, { email: 'sld-admin-b@example.com' })).toEqual(expect.objectContaining({ status: unknown.status, body: unknown.body }));
       const challenge = /challenge: (\S+)/.exec((await mailTo('sld-admin-b@example.com', 'password_reset')).body)![1]!;
+      const session = String((await call('POST', `${V2}/admin/login/`, undefined, { email: 'sld-admin-b@example.com', password: 'sld-admin-b-password' })).headers['set-cookie']).split(';')[0]!;
+      expect((await call('GET', `${V2}/admin/status/`, undefined, undefined, { cookie: session })).status).toBe(200);
       expect(await call('POST', `${V2}/admin/forgot_password/`, undefined, { email: 'sld-admin-b@example.com', challenge: 'wrong' })).toMatchObject({ status: 400, body: { challenge: [expect.any(String)] } });
       expect(await call('POST', `${V2}/admin/forgot_password/`, undefined, { email: 'sld-admin-b@example.com', challenge })).toMatchObject({ status: 201 });
       expect(await call('POST', `${V2}/admin/forgot_password/`, undefined, { email: 'sld-admin-b@example.com', challenge, new_password: 'sld-admin-b-password' })).toMatchObject({ status: 201 });
-      // Used once.
+      // Used once; the sessions of the old password ended.
       expect((await call('POST', `${V2}/admin/forgot_password/`, undefined, { email: 'sld-admin-b@example.com', challenge, new_password: 'another-password' })).status).toBe(400);
+      expect((await call('GET', `${V2}/admin/status/`, undefined, undefined, { cookie: session })).status).toBe(401);
+      expect((await call('GET', `${V2}/admin/status/`, key.b)).status).toBe(200);
       await t.login(adminB.username, 'sld-admin-b-password');
     });
   });

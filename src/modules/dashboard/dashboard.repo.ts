@@ -265,3 +265,19 @@ export async function countUsedLicences(db: Database, organizationId: string): P
     .where(and(eq(invitations.organizationId, organizationId), sql`${invitations.inviteeEmail} is not null`, inArray(invitations.status, ['pending', 'accepted'])));
   return Number(row?.n ?? 0);
 }
+
+/** Revokes the user's dashboard sessions (all but `exceptTokenId`); returns how many. */
+export async function revokeSessionsOfUser(db: Database, userId: string, at: Date, exceptTokenId: string | null): Promise<number> {
+  const rows = await db
+    .update(personalAccessTokens)
+    .set({ revokedAt: at })
+    .where(
+      and(
+        isNull(personalAccessTokens.revokedAt),
+        sql`${personalAccessTokens.id} in (select s.token_id from ${dashboardSessions} s where s.user_id = ${userId})`,
+        exceptTokenId ? sql`${personalAccessTokens.id} <> ${exceptTokenId}` : undefined,
+      ),
+    )
+    .returning({ id: personalAccessTokens.id });
+  return rows.length;
+}

@@ -49,6 +49,7 @@ import {
   insertSsksKey,
   insertTeamUserDisable,
   listTeamEventsBetween,
+  revokeSessionsOfUser,
   listTeamTokens,
   listTeamUsers,
   type TeamUserFilter,
@@ -128,7 +129,7 @@ function checkNewPassword(password: string, field: string): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) throw validation(field, `Ensure this field has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
 }
 
-/** Changes the caller's password, given the current one (argon2id). */
+/** Changes the caller's password, given the current one (argon2id); the user's other dashboard sessions end. */
 export async function changePassword(ctx: Ctx, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const userId = requireSignedIn(ctx);
   checkNewPassword(input.newPassword, 'newPassword');
@@ -138,9 +139,12 @@ export async function changePassword(ctx: Ctx, input: { currentPassword: string;
     throw validation('currentPassword', 'Wrong password');
   }
   const hash = await hashPassword(input.newPassword);
+  const p = ctx.principal;
+  const current = p.kind === 'user' && p.credential.type === 'personal_access_token' ? p.credential.tokenId : null;
   await ctx.db.transaction(async (tx) => {
     await updatePasswordHash(tx, userId, hash);
-    await recordEvent(tx, ctx, { action: 'password.change', user2Id: userId });
+    const sessions = await revokeSessionsOfUser(tx, userId, new Date(), current);
+    await recordEvent(tx, ctx, { action: 'password.change', user2Id: userId, data: { sessionsEnded: sessions } });
   });
 }
 
@@ -185,7 +189,9 @@ export async function resetPassword(ctx: Ctx, input: { email: string; challenge?
     const used = await useChallenge(tx, live.id, now);
     if (!used) throw validation('challenge', 'Invalid or expired challenge');
     await updatePasswordHash(tx, user.id, hash);
-    await recordEvent(tx, ctx, { action: 'password.reset', user2Id: user.id, email });
+    // Whoever signed in with the old password is signed out.
+    const sessions = await revokeSessionsOfUser(tx, user.id, now, null);
+    await recordEvent(tx, ctx, { action: 'password.reset', user2Id: user.id, email, data: { sessionsEnded: sessions } });
   });
 }
 

@@ -9,6 +9,8 @@
 //   400 `{"otp": [...]}`. The session is bound to the first team the user administers.
 // - `logout` ends the session it is called with (other sessions and API keys stay) and clears
 //   the cookie; called with an API key it is 400.
+// - update_password ends the user's other dashboard sessions; forgot_password's last step ends
+//   all of them (API keys stay: they are the team's, revoked in apitokens/).
 // - `generate_ssks_apikey` answers `{"status": "ok", "api_key": "…"}`: the key is shown once.
 import { emailString } from '../schemas.js';
 import { signedIn, uuidOf } from '../drf.js';
