@@ -10,3 +10,4 @@ export * from './rate-limits.js';
 export * from './sessions.js';
 export * from './secrets.js';
 export * from './webhooks.js';
+export * from './dashboard.js';

@@ -9,6 +9,7 @@ import { JSONObjectScalar } from './core/graphql/json-object.js';
 import type { NonEmptyArray } from 'type-graphql';
 import { buildTunedSchema } from './core/graphql/resolver-tuning.js';
 import * as auth from './modules/auth/index.js';
+import * as dashboard from './modules/dashboard/index.js';
 import * as groups from './modules/groups/index.js';
 import * as invitations from './modules/invitations/index.js';
 import * as logs from './modules/logs/index.js';
@@ -26,7 +27,7 @@ interface GraphModule {
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks, dashboard];
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -20,6 +20,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'req.headers.cookie',
           'req.headers["private-token"]',
           'req.headers["x-api-key"]',
+          'req.headers["x-dashboard-api-key"]',
+          'res.headers["set-cookie"]',
           'password',
           'token',
           '*.password',

@@ -12,10 +12,11 @@ import { registerLenientJson } from './json-body.js';
 import { accounts } from './accounts/index.js';
 import { gitlab, gitlabV3 } from './gitlab/index.js';
 import { oisp } from './oisp/index.js';
+import { seald } from './seald/index.js';
 import { openApiDocument } from './openapi.js';
 import type { Dialect } from './types.js';
 
-export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
+export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3, seald];
 
 /**
  * Which mounted dialect a request path belongs to: the one with the longest static route prefix

@@ -16,6 +16,7 @@ import { createLoaders } from '../loaders.js';
 import { bootstrap } from '../modules/bootstrap/bootstrap.service.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
 import { buildSchema } from '../schema.js';
+import { seedSealdDemo } from './seed-seald.js';
 
 const DEMO_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 export const demoPassword = (username: string) => `${username}-demo-password`;
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
     await seedDemo(handle.db, config);
     // Each dialect's own demo data (src/tools/seed-<dialect>.ts): one line each, idempotent like
     // seedDemo (a seedKit's ensure() skips what exists).
+    await seedSealdDemo(handle.db, config);
   } finally {
     await handle.close();
   }

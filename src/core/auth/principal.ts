@@ -11,7 +11,22 @@ export type Credential =
 
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; username: string; isInstanceAdmin: boolean; credential: Credential };
+  | { kind: 'user'; userId: string; username: string; isInstanceAdmin: boolean; credential: Credential }
+  /**
+   * A third party acting inside a team (organization) with a JWT signed by one of the team's
+   * shared secrets (Seald's anonymous access): no user, only the secret's permissions. Every
+   * rule written for users denies it by default; the few services it may use check
+   * `teamJwtMay` explicitly.
+   */
+  | { kind: 'teamJwt'; organizationId: string; secretId: string; permissions: number[] };
+
+/** Seald's JWT permissions: -1 all, 0 create messages, 1 retrieve keys, 2 retrieve sigchains. */
+export const JWT_PERMISSIONS = [-1, 0, 1, 2] as const;
+
+/** Whether a shared-secret JWT may act in `organizationId` with `permission`. */
+export function teamJwtMay(p: Principal, organizationId: string, permission: 0 | 1 | 2): boolean {
+  return p.kind === 'teamJwt' && p.organizationId === organizationId && (p.permissions.includes(-1) || p.permissions.includes(permission));
+}
 
 export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 

@@ -13,10 +13,13 @@ import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { findWithinSubtree } from '../../core/auth/tenant.sql.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findSignInUser, findSignInUserById, findUserById, findUserByUsername, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
+import { checkSignInOtp } from '../users/totp.service.js';
+import { findSignInUser, findSignInUserById, findUserById, findUserByUsername, findUsersByIds, recordSignIn, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { checkPassword } from '../users/user.checks.js';
 import { bumpTokenVersion, findAccessTokenHolder, revokeAccessToken } from './session.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
+import { authenticateTeamJwt } from './team-jwt.js';
+import { decodeProtectedHeader } from 'jose';
 import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
 interface Caller extends RequestMeta {
@@ -28,10 +31,20 @@ interface Caller extends RequestMeta {
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export const looksLikeJwt = (token: string) => JWT_SHAPE.test(token);
 
+function jwtAlgorithm(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Turns a bearer credential into a Principal, or throws UNAUTHENTICATED. */
 export async function authenticate(deps: AppDeps, token: string): Promise<Principal> {
   if (token.length > 4096) throw unauthenticated('Invalid token');
   if (!token.startsWith(PERSONAL_TOKEN_PREFIX) && looksLikeJwt(token)) {
+    // HS256 is never an access token (those are EdDSA): a team's shared-secret JWT, or nothing.
+    if (jwtAlgorithm(token) === 'HS256') return authenticateTeamJwt(deps.db, token);
     const claims = await deps.accessTokens.verify(token);
     // Read fresh on every request (never cached), so a logout, a password change or a block
     // elsewhere ends the token at its next request, in this process and every other.
@@ -80,7 +93,7 @@ const MAX_PASSWORD_LENGTH = 1024;
  * are throttled per account and per client address (core/rate-limit/sign-in.ts): one over the
  * limit is refused with RATE_LIMITED before its password is checked, whichever password it has.
  */
-export async function login(c: Caller, input: { login: string; password: string }): Promise<LoginResult> {
+export async function login(c: Caller, input: { login: string; password: string; otp?: string | null }): Promise<LoginResult> {
   const name = input.login.trim();
   if (name.length === 0 || name.length > 255) throw validation('login', 'Login must be 1 to 255 characters');
   if (input.password.length === 0 || input.password.length > MAX_PASSWORD_LENGTH) {
@@ -121,10 +134,14 @@ export async function login(c: Caller, input: { login: string; password: string 
   if (!user || !passwordOk) failure = 'INVALID_CREDENTIALS';
   else if (user.state === 'blocked') failure = 'ACCOUNT_BLOCKED';
   else if (user.state === 'disabled') failure = 'ACCOUNT_DISABLED';
+  // The second factor, asked only after the password is right (so it tells nothing to a guesser);
+  // a wrong or reused code is a failed attempt like a wrong password (throttled, logged).
+  const otpFailure = failure === null && input.otp !== undefined && input.otp !== null && input.otp.length > 64 ? 'invalid_otp' : failure === null ? await checkSignInOtp(c.db, user!.id, input.otp) : null;
 
   // A key that reached its limit with this attempt is locked from now on, unless it signed in.
-  await log(failure?.toLowerCase() ?? null, { lifted: verdict.lifted, reachedLimit: failure === null ? [] : verdict.reachedLimit });
+  await log(otpFailure ?? failure?.toLowerCase() ?? null, { lifted: verdict.lifted, reachedLimit: failure === null && otpFailure === null ? [] : verdict.reachedLimit });
   if (failure !== null) throw new DomainError(failure);
+  if (otpFailure !== null) throw new DomainError('INVALID_CREDENTIALS', otpFailure === 'otp_required' ? 'A one-time code (otp) is required for this account' : 'Invalid one-time code (otp)', 'otp');
   await throttle.signedIn(keys);
 
   if (needsRehash(user!.passwordHash!)) await updatePasswordHash(c.db, user!.id, await hashPassword(input.password));

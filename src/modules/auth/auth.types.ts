@@ -26,6 +26,9 @@ export class LoginInput {
 
   @Field({ description: 'Password.' })
   password!: string;
+
+  @Field(() => String, { nullable: true, description: 'The current code of your authenticator app, when your account has two-factor authentication (TOTP).' })
+  otp?: string | null;
 }
 
 @ReadsNoRow()

@@ -60,6 +60,8 @@ export interface InvitationFilter {
   organizationId?: string | null;
   email?: string | null;
   status?: InvitationStatusValue | null;
+  /** Only invitations of an email address (the Seald dashboard's invited emails). */
+  emailsOnly?: boolean | null;
 }
 
 function filterWhere(f: InvitationFilter): SQL | undefined {
@@ -67,6 +69,7 @@ function filterWhere(f: InvitationFilter): SQL | undefined {
     f.organizationId ? eq(invitations.organizationId, f.organizationId) : undefined,
     f.email ? sql`lower(${invitations.inviteeEmail}) = lower(${f.email})` : undefined,
     statusWhere(f.status),
+    f.emailsOnly ? sql`${invitations.inviteeEmail} is not null` : undefined,
   );
 }
 

@@ -53,7 +53,7 @@ export class InvitationResolver {
   async invitations(@Args(() => InvitationsArgs) args: InvitationsArgs, @Ctx() ctx: Context) {
     const f = args.filter;
     const organizationId = f?.organization != null ? requireId(f.organization, 'Organization') : null;
-    const c = await listVisibleInvitations(ctx, args, { organizationId, email: f?.email ?? null, status: statusOf(f?.status) }, args.offset);
+    const c = await listVisibleInvitations(ctx, args, { organizationId, email: f?.email ?? null, status: statusOf(f?.status), emailsOnly: f?.emailsOnly ?? null }, args.offset);
     return mapConnection(c, Invitation.from);
   }
 

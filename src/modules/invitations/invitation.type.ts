@@ -124,6 +124,9 @@ export class InvitationFilterInput {
 
   @Field(() => InvitationStatus, { nullable: true, description: 'Only invitations with this status (EXPIRED includes lapsed pending ones).' })
   status?: InvitationStatus | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only invitations of an email address.' })
+  emailsOnly?: boolean | null;
 }
 
 @ArgsType()

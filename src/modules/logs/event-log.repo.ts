@@ -86,6 +86,8 @@ export interface EventLogFilter {
   deviceId?: string | null;
   email?: string | null;
   actionIn?: readonly string[] | null;
+  /** Events in this organization. */
+  organizationId?: string | null;
 }
 
 /** filterWhere for one row already read (live subscriptions); the same conditions. */
@@ -96,6 +98,7 @@ export function eventMatches(row: EventLogRow, f: EventLogFilter): boolean {
     (!f.dateLt || row.occurredAt < f.dateLt) &&
     (!f.userId || row.actorUserId === f.userId || row.user2Id === f.userId) &&
     (!f.subjectUserId || row.user2Id === f.subjectUserId) &&
+    (!f.organizationId || row.organizationId === f.organizationId) &&
     (!f.messageId || row.messageId === f.messageId) &&
     (!f.deviceId || row.deviceId === f.deviceId) &&
     (!f.email || (row.email !== null && row.email.toLowerCase() === f.email.toLowerCase())) &&
@@ -113,17 +116,19 @@ function filterWhere(f: EventLogFilter): SQL | undefined {
     f.messageId ? eq(eventLogs.messageId, f.messageId) : undefined,
     f.deviceId ? eq(eventLogs.deviceId, f.deviceId) : undefined,
     f.email ? sql`lower(${eventLogs.email}) = lower(${f.email})` : undefined,
+    f.organizationId ? eq(eventLogs.organizationId, f.organizationId) : undefined,
     f.actionIn ? (f.actionIn.length ? inArray(eventLogs.action, [...f.actionIn]) : sql`false`) : undefined,
   );
 }
 
-export async function listEventLogs(db: Database, scope: TenantScope, filter: EventLogFilter, page: PageRequest): Promise<EventLogWithKey[]> {
-  return db
+export async function listEventLogs(db: Database, scope: TenantScope, filter: EventLogFilter, page: PageRequest, offset = 0): Promise<EventLogWithKey[]> {
+  const q = db
     .select({ event: eventLogs, key: occurredKey })
     .from(eventLogs)
     .where(and(visibleEventIds(scope), filterWhere(filter), keysetAfter(EVENT_KEYSET, page)))
     .orderBy(...keysetOrder(EVENT_KEYSET, page))
     .limit(page.size + 1);
+  return offset > 0 ? q.offset(offset) : q;
 }
 
 export async function countEventLogs(db: Database, scope: TenantScope, filter: EventLogFilter): Promise<number> {

@@ -27,6 +27,7 @@ function eventLogFilterOf(f: EventLogFilterInput | null | undefined): EventLogFi
     deviceId: f?.device != null ? requireId(f.device, 'Device') : null,
     email: f?.email ?? null,
     actionIn: f?.actionIn ?? null,
+    organizationId: f?.organization != null ? requireId(f.organization, 'Organization') : null,
   };
 }
 
@@ -36,7 +37,7 @@ export class EventLogResolver {
     description: 'Events you may see (yours; your organizations’ when you administer them; instance admins: all), most recent first.',
   })
   async eventLogs(@Args(() => EventLogsArgs) args: EventLogsArgs, @Ctx() ctx: Context) {
-    return mapConnection(await listVisibleEventLogs(ctx, args, eventLogFilterOf(args.filter)), EventLog.from);
+    return mapConnection(await listVisibleEventLogs(ctx, args, eventLogFilterOf(args.filter), args.offset), EventLog.from);
   }
 
   @Subscription(() => EventLogAdded, {

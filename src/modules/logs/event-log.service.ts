@@ -7,6 +7,7 @@ import { DomainError, unauthenticated } from '../../core/errors.js';
 import type { Database } from '../../core/db.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { tenantScopeOf } from '../../core/auth/tenant.js';
+import { offsetPage } from '../../core/offset.js';
 import { countEventLogs, countEventLogsOfParent, listEventLogs, type EventLogFilter, type EventLogParent } from './event-log.repo.js';
 import { insertEventLog, type EventLogRow, type NewEventLog } from './log.repo.js';
 
@@ -29,11 +30,12 @@ export function recordEvent(tx: Database, actor: Actor, event: Omit<NewEventLog,
 type ReadCtx = Pick<Context, 'principal' | 'loaders' | 'db'>;
 
 
-export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter): Promise<Connection<EventLogRow>> {
-  const page = pageRequest(args);
+export async function listVisibleEventLogs(ctx: ReadCtx, args: ConnectionArgs, filter: EventLogFilter, offset?: number | null): Promise<Connection<EventLogRow>> {
+  const page = offsetPage(pageRequest(args), offset);
+  const skip = page.skipped;
   const scope = tenantScopeOf(ctx.principal);
   if (!scope) return emptyConnection(page);
-  const rows = await listEventLogs(ctx.db, scope, filter, page);
+  const rows = await listEventLogs(ctx.db, scope, filter, page, skip);
   return toConnection(rows, page, (r) => [r.key, r.event.id], (r) => r.event, () => countEventLogs(ctx.db, scope, filter));
 }
 

@@ -1,6 +1,6 @@
 // GraphQL types of the event log: one entry per change, with who, what, when and where.
 import { JSONObjectScalar } from '../../core/graphql/json-object.js';
-import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import type { EventLogRow } from './log.repo.js';
@@ -72,12 +72,18 @@ export class EventLogFilterInput {
 
   @Field(() => [String], { nullable: true, description: 'Only events with one of these actions.' })
   actionIn?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only events in this organization (global ID), such as a Seald team’s.' })
+  organization?: string | null;
 }
 
 @ArgsType()
 export class EventLogsArgs extends ConnectionArgs {
   @Field(() => EventLogFilterInput, { nullable: true, description: 'Filter.' })
   filter?: EventLogFilterInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'Skip this many events (with `first` only): for page-number clients such as the REST dialects; prefer cursors.' })
+  offset?: number | null;
 }
 
 @ArgsType()

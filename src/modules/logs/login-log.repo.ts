@@ -22,13 +22,14 @@ function filterWhere(f: LoginLogFilter): SQL | undefined {
   return and(f.userId !== undefined ? eq(loginLogs.userId, f.userId) : undefined, f.success != null ? eq(loginLogs.success, f.success) : undefined);
 }
 
-export async function listLoginLogs(db: Database, filter: LoginLogFilter, page: PageRequest): Promise<LoginLogRow[]> {
-  return db
+export async function listLoginLogs(db: Database, filter: LoginLogFilter, page: PageRequest, offset = 0): Promise<LoginLogRow[]> {
+  const q = db
     .select()
     .from(loginLogs)
     .where(and(filterWhere(filter), keysetAfter(LOGIN_LOG_KEYSET, page)))
     .orderBy(...keysetOrder(LOGIN_LOG_KEYSET, page))
     .limit(page.size + 1);
+  return offset > 0 ? q.offset(offset) : q;
 }
 
 export async function countLoginLogs(db: Database, filter: LoginLogFilter): Promise<number> {

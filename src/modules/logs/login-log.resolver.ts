@@ -14,7 +14,7 @@ export class LoginLogResolver {
   @Query(() => LoginLogConnection, { description: 'Sign-in attempts, newest first: yours, or (instance admins) anyone’s.' })
   async loginLogs(@Args(() => LoginLogsArgs) args: LoginLogsArgs, @Ctx() ctx: Context) {
     const userId = args.filter?.user != null ? requireId(args.filter.user, 'User') : null;
-    return mapConnection(await listVisibleLoginLogs(ctx, args, { userId, success: args.filter?.success ?? null }), LoginLog.from);
+    return mapConnection(await listVisibleLoginLogs(ctx, args, { userId, success: args.filter?.success ?? null }, args.offset), LoginLog.from);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'Whose account the attempt was for; null for unknown logins.' })

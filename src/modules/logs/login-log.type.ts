@@ -1,7 +1,7 @@
 // GraphQL types of the login log: one row per sign-in attempt, successful or not.
-import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node } from '../../core/graphql/node.js';
+import { Node, toGlobalId } from '../../core/graphql/node.js';
 import type { LoginLogRow } from './login-log.repo.js';
 import { ReadsWholeRow } from '../../core/read/reads.js';
 
@@ -29,6 +29,9 @@ export class LoginLog extends Node {
   @Field({ description: 'When the attempt happened.' })
   createdAt!: Date;
 
+  @Field(() => ID, { nullable: true, description: 'Global ID (type Device) of the device the attempt came from, when known.' })
+  deviceId!: string | null;
+
   static from(row: LoginLogRow): LoginLog {
     const l = new LoginLog();
     l.uuid = row.id;
@@ -39,6 +42,7 @@ export class LoginLog extends Node {
     l.location = row.location;
     l.failureReason = row.failureReason;
     l.createdAt = row.createdAt;
+    l.deviceId = row.deviceId ? toGlobalId('Device', row.deviceId) : null;
     return l;
   }
 }
@@ -58,4 +62,7 @@ export class LoginLogFilterInput {
 export class LoginLogsArgs extends ConnectionArgs {
   @Field(() => LoginLogFilterInput, { nullable: true, description: 'Filter.' })
   filter?: LoginLogFilterInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'Skip this many rows (with `first` only): for page-number clients such as the REST dialects; prefer cursors.' })
+  offset?: number | null;
 }

@@ -136,7 +136,9 @@ export function smtpSender(smtpUrl: string, defaultFrom: string): { send: Outbox
   return {
     async send(m) {
       try {
-        await transport.sendMail({ from, to: m.recipient, subject: m.subject ?? '', text: m.body, headers: { 'X-Outbox-Id': m.id, 'X-Outbox-Template': m.template } });
+        // Attachments travel in the row's payload (the event-log export's CSV), so they commit with the change.
+        const attachments = (m.payload?.attachments as { filename: string; contentType: string; content: string }[] | undefined) ?? undefined;
+        await transport.sendMail({ from, to: m.recipient, subject: m.subject ?? '', text: m.body, attachments, headers: { 'X-Outbox-Id': m.id, 'X-Outbox-Template': m.template } });
       } catch (err) {
         // 5xx is the server refusing for good (bad recipient, policy): retrying cannot help.
         const code = (err as { responseCode?: number }).responseCode;

@@ -5,10 +5,11 @@ import { PublicKeyResolver, UserConnectionResolver, UserResolver } from './user.
 import { readableContact } from './contact.service.js';
 import { readableDevice } from './device.service.js';
 import { readablePublicKey } from './key.service.js';
+import { TwoFactorResolver, UserTwoFactorResolver } from './totp.resolver.js';
 import { userById } from './user.service.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
-export const resolvers = [UserResolver, UserConnectionResolver, PublicKeyResolver, UserMutationsResolver] as const;
+export const resolvers = [UserResolver, UserConnectionResolver, PublicKeyResolver, UserMutationsResolver, TwoFactorResolver, UserTwoFactorResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {
   User: async (ctx, id) => {

@@ -1,0 +1,8 @@
+// What the Seald dashboard's admin side adds to the graph (issue 23).
+import type { NodeFetchers } from '../node/node.registry.js';
+import { ConnectorResolver, OrganizationDomainKeysResolver } from './connectors.resolver.js';
+import { DashboardResolver, OrganizationTeamResolver } from './dashboard.resolver.js';
+
+export const resolvers = [DashboardResolver, OrganizationTeamResolver, ConnectorResolver, OrganizationDomainKeysResolver] as const;
+
+export const nodeFetchers: NodeFetchers = {};

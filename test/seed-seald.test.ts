@@ -1,0 +1,36 @@
+// npm run seed's Seald demo team: made through the real operations, once, and the dashboard
+// routes have something to show with the API key it prints.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedSealdDemo } from '../src/tools/seed-seald.js';
+import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+
+describe.each(DRIVERS)('seald demo seed on %s', (driver) => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(driver);
+  });
+  afterAll(() => t.close());
+
+  it('adds a team with an API key, a domain validation key, connectors, invited emails and logs; a second run does nothing', async () => {
+    const lines: string[] = [];
+    expect(await seedSealdDemo(t.db.db, t.config, (s) => lines.push(s))).toBe(true);
+    expect(await seedSealdDemo(t.db.db, t.config, () => {})).toBe(false);
+    const key = /shown once: (igw_\S+)/.exec(lines.join('\n'))![1]!;
+    const get = async (url: string) => {
+      const r = await t.gw.app.inject({ method: 'GET', url: `/dashboardapi/v2/${url}`, headers: { 'x-dashboard-api-key': key } });
+      expect(r.statusCode, url).toBe(200);
+      return r.json();
+    };
+    expect((await get('admin/status/')).team.name).toBe('Seald demo team');
+    expect((await get('apitokens/')).count).toBe(1);
+    expect((await get('domainvalidationkeys/')).results).toEqual([expect.objectContaining({ domain: 'seald-demo.example.com' })]);
+    const users = (await get('users/')).results as { id: string; display_name: string }[];
+    expect(users.map((u) => u.display_name).sort()).toEqual(['Seald Admin', 'Seald Member']);
+    const member = users.find((u) => u.display_name === 'Seald Member')!;
+    expect((await get(`connectors/?user=${member.id}`)).results.map((c: { value: string }) => c.value)).toContain('sealdmember@seald-demo.example.com');
+    expect((await get('invitedemails/')).count).toBe(2);
+    expect((await get('jwtsharedsecret/')).count).toBe(1);
+    expect((await get('eventlogs/')).count).toBeGreaterThanOrEqual(5);
+    expect((await get(`loginlogs/?user=${member.id}`)).results.map((l: { success: boolean }) => l.success).sort()).toEqual([false, true]);
+  });
+});

@@ -1,0 +1,59 @@
+// TOTP as one implementation for the graph: the GraphQL mutations and User.twoFactor, and the
+// service calls Itsyouonline's /users/{u}/totp will use (enable from a client's secret with a
+// valid code; remove without one), with real codes computed from the secret.
+import { authenticator } from 'otplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS, type Principal } from '../src/core/auth/principal.js';
+import { createAuthz } from '../src/context.js';
+import { createLoaders } from '../src/loaders.js';
+import { enableTwoFactorWithSecret, removeTwoFactorOf, twoFactorStatus } from '../src/modules/users/totp.service.js';
+import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { seed } from './helpers/seed.js';
+import type { UserRow } from '../src/modules/users/user.repo.js';
+
+describe.each(DRIVERS)('TOTP on %s', (driver) => {
+  let t: TestGateway;
+  let ann: UserRow;
+  let ben: UserRow;
+  beforeAll(async () => {
+    t = await startTestGateway(driver);
+    ann = await seed(t).user('totp-ann');
+    ben = await seed(t).user('totp-ben');
+  });
+  afterAll(() => t.close());
+
+  const ctxOf = (p: Principal) => ({ db: t.db.db, principal: p, authz: createAuthz(t.db.db, p), loaders: createLoaders(t.db.db), ip: null });
+  const as = (u: UserRow): Principal => ({ kind: 'user', userId: u.id, username: u.username, isInstanceAdmin: false, credential: { type: 'access_token', expiresAt: new Date(Date.now() + 60_000) } });
+
+  it('sets up and confirms through the graph; User.twoFactor is private', async () => {
+    const token = await t.login(ann.username, 'totp-ann-password');
+    const set = await t.gql(`mutation { setUpTwoFactor { secret uri userErrors { code } } }`, {}, { token });
+    const secret = set.body.data.setUpTwoFactor.secret as string;
+    expect(set.body.data.setUpTwoFactor.uri).toContain(`secret=${secret}`);
+    const confirm = await t.gql(`mutation($i: TwoFactorCodeInput!) { confirmTwoFactor(input: $i) { recoveryCodes userErrors { code field } } }`, { i: { otp: authenticator.generate(secret) } }, { token });
+    expect(confirm.body.data.confirmTwoFactor.recoveryCodes).toHaveLength(10);
+    expect((await t.gql(`{ viewer { twoFactor { enabled pending recoveryCodesLeft } } }`, {}, { token })).body.data.viewer.twoFactor).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
+    const other = await t.login(ben.username, 'totp-ben-password');
+    expect((await t.gql(`{ user(username: "totp-ann") { twoFactor { enabled } } }`, {}, { token: other })).body.data.user.twoFactor).toBeNull();
+    // Setting up again while enabled is refused.
+    expect((await t.gql(`mutation { setUpTwoFactor { secret userErrors { code } } }`, {}, { token })).body.data.setUpTwoFactor).toEqual({ secret: null, userErrors: [{ code: 'PRECONDITION_FAILED' }] });
+  });
+
+  it('enables from a client-provided secret with a valid code, and removes without a code (the user only)', async () => {
+    const secret = authenticator.generateSecret(20);
+    await expect(enableTwoFactorWithSecret(ctxOf(as(ben)), ben.id, secret, '000000' === authenticator.generate(secret) ? '111111' : '000000')).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'otp' });
+    await expect(enableTwoFactorWithSecret(ctxOf(as(ben)), ben.id, 'not base32!', authenticator.generate(secret))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'secret' });
+    await expect(enableTwoFactorWithSecret(ctxOf(as(ann)), ben.id, secret, authenticator.generate(secret))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(enableTwoFactorWithSecret(ctxOf(ANONYMOUS), ben.id, secret, authenticator.generate(secret))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const codes = await enableTwoFactorWithSecret(ctxOf(as(ben)), ben.id, secret, authenticator.generate(secret));
+    expect(codes).toHaveLength(10);
+    expect(await twoFactorStatus(t.db.db, ben.id)).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 10 });
+    // The code that enabled it cannot sign in (replay); sign-in asks for one.
+    const login = await t.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code field } } }`, { i: { login: 'totp-ben', password: 'totp-ben-password', otp: authenticator.generate(secret) } });
+    expect(login.body.data.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', field: 'otp' }]);
+    await expect(removeTwoFactorOf(ctxOf(as(ann)), ben.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await removeTwoFactorOf(ctxOf(as(ben)), ben.id);
+    expect(await twoFactorStatus(t.db.db, ben.id)).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
+    await t.login('totp-ben', 'totp-ben-password');
+  });
+});
