@@ -486,7 +486,7 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       ['POST', `${V2}/twofa/remove/`, k, { otp: '\u0000' }],
       ['POST', `${V2}/twofa/reset_recover_codes/`, k, { otp: big }],
       ['GET', `${V2}/apitokens/?page=abc`, k, undefined],
-      ['GET', `${V2}/apitokens/?page_size=1000`, k, undefined],
+      ['GET', `${V2}/apitokens/?page_size=0`, k, undefined],
       ['POST', `${V2}/apitokens/`, k, { name: 'n' }],
       ['POST', `${V2}/apitokens/`, k, { name: { x: 1 }, valid_until: null }],
       ['POST', `${V2}/apitokens/`, k, { name: big, valid_until: null }],

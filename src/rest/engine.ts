@@ -170,7 +170,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
           if (err instanceof DomainError) return send(reply, fromDomain(err, route));
           throw err;
         }
-        if (!route.public && ctx.principal.kind !== 'user') return send(reply, anonymous());
+        if (!route.public && ctx.principal.kind === 'anonymous') return send(reply, anonymous());
         const refusal = scopeRefusal(ctx.principal, isMutation ? 'mutation' : 'query');
         if (refusal) return send(reply, fromDomain(refusal));
         const invalid = (request as { validationError?: unknown }).validationError;

@@ -43,6 +43,8 @@ export const adminRoutes: Route[] = [
   {
     method: 'POST',
     path: `${BASE}/admin/login/`,
+    // Signing in is what a caller without a credential does.
+    public: true,
     summary: 'Login an HTTP session to the dashboardapi (sets the session cookie). `otp` is required when the account has 2FA.',
     body: { type: 'object', properties: { email: emailString, password, otp: { type: 'string', maxLength: 64 } }, required: ['email', 'password'] },
     response: statusOk,
@@ -79,6 +81,8 @@ export const adminRoutes: Route[] = [
   {
     method: 'POST',
     path: `${BASE}/admin/forgot_password/`,
+    // For whoever lost their password: no credential (the same answer whether the email exists).
+    public: true,
     summary:
       'Send a password retrieval request: without `challenge`, mail a challenge to `email`; with `challenge` only, check it; with both `challenge` and `new_password`, change the password. The first step answers the same whether or not the email exists.',
     body: { type: 'object', properties: { email: emailString, challenge: { type: 'string', minLength: 1, maxLength: 128 }, new_password: newPassword }, required: ['email'] },
