@@ -7,3 +7,4 @@ export * from './auth.js';
 export * from './logs.js';
 export * from './outbox.js';
 export * from './rate-limits.js';
+export * from './iyo.js';

@@ -72,7 +72,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
 /** The REST dialects (src/rest/index.ts checks that its table names exactly these). */
-export const REST_DIALECTS = ['oisp', 'accounts', 'gitlab', 'gitlab-v3'] as const;
+export const REST_DIALECTS = ['oisp', 'accounts', 'gitlab', 'gitlab-v3', 'iyo'] as const;
 export type RestDialectName = (typeof REST_DIALECTS)[number];
 
 // REST_MOUNTS: `name=/path` pairs separated by commas; a name given twice is mounted twice;

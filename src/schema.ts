@@ -16,6 +16,7 @@ import { createNodeResolver } from './modules/node/node.resolver.js';
 import type { NodeFetchers } from './modules/node/node.registry.js';
 import * as organizations from './modules/organizations/index.js';
 import * as outbox from './modules/outbox/index.js';
+import * as profile from './modules/profile/index.js';
 import * as rateLimit from './modules/rate-limit/index.js';
 import * as users from './modules/users/index.js';
 
@@ -24,7 +25,7 @@ interface GraphModule {
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, profile];
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -4,6 +4,7 @@
 // shape the answer and the errors. Operations are parsed and validated once, at start: a route
 // whose operation does not validate stops the start.
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { QueryJit } from '../core/graphql/jit.js';
@@ -95,8 +96,19 @@ export interface MountOptions {
   logger: Logger;
 }
 
+/**
+ * Validators for dialects whose bodies keep their JSON types: the body without coercion, path
+ * and query with fastify's usual options (they arrive as text). Same compiler fastify uses.
+ */
+function exactBodyValidator(): NonNullable<Parameters<FastifyInstance['route']>[0]['validatorCompiler']> {
+  const coercing = AjvCompiler()({}, { customOptions: {} });
+  const exact = AjvCompiler()({}, { customOptions: { coerceTypes: false } });
+  return (route) => (route.httpPart === 'body' ? exact(route as never) : coercing(route as never));
+}
+
 export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect, mount, logger }: MountOptions): void {
   const compiled = compileDialect(schema, dialect);
+  const validatorCompiler = dialect.exactBodyTypes ? exactBodyValidator() : undefined;
   const headerStyle = headerStyleOf(dialect.name);
   const send = (reply: FastifyReply, e: DialectError) => {
     const { status, body } = dialect.error(e);
@@ -116,6 +128,7 @@ export function mountDialect(app: FastifyInstance, { schema, jit, deps, dialect,
       // Only the parts a route declares (fastify warns about declared-but-empty ones).
       schema: Object.fromEntries(Object.entries({ params: route.params, querystring: route.querystring, body: route.body }).filter(([, v]) => v !== undefined)),
       attachValidation: true,
+      ...(validatorCompiler ? { validatorCompiler } : {}),
       // Malformed JSON, bodies over the limit, wrong content types: the dialect's error shape.
       errorHandler: (error: FastifyError, request, reply) => {
         if (isDatabaseUnavailable(error)) return unavailable(request, reply, error);

@@ -11,11 +11,12 @@ import { registerFormParsers } from './forms.js';
 import { registerLenientJson } from './json-body.js';
 import { accounts } from './accounts/index.js';
 import { gitlab, gitlabV3 } from './gitlab/index.js';
+import { iyo } from './iyo/index.js';
 import { oisp } from './oisp/index.js';
 import { openApiDocument } from './openapi.js';
 import type { Dialect } from './types.js';
 
-export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3];
+export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3, iyo];
 
 export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema; jit: QueryJit; deps: AppDeps; logger: Logger }): void {
   const names = DIALECTS.map((d) => d.name).sort();

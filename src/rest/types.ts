@@ -76,6 +76,11 @@ export interface Dialect {
    * (each one alone is enough: the document lists them as alternatives). Undefined: Bearer only.
    */
   securitySchemes?: Record<string, Record<string, unknown>>;
+  /**
+   * Request bodies keep their JSON types: Ajv validates the body without coercing (a number where
+   * a string is declared is a 400, not "42"); path and query parameters still coerce from text.
+   */
+  exactBodyTypes?: boolean;
   /** Also accept urlencoded and multipart form bodies (as the legacy server did), in this dialect's routes only. */
   formBodies?: boolean;
 }

@@ -8,6 +8,7 @@ import type { GroupRefs } from '../groups/group.service.js';
 import { payload } from '../../core/graphql/payload.js';
 import {
   AddEmailInput,
+  ChangePasswordInput,
   AddPhoneInput,
   AddPublicKeyInput,
   ContactIdInput,
@@ -30,7 +31,8 @@ import { setAnalystConsent } from './consent.service.js';
 import { addContact, removeContact, setPrimaryContact, validateContact } from './contact.service.js';
 import { revokeDevice } from './device.service.js';
 import { addPublicKey, removePublicKey } from './key.service.js';
-import { createUser, deleteUserService, resolveRef, setBlocked, updateUserService } from './user.service.js';
+import { changePassword, createUser, deleteUserService, resolveRef, setBlocked, updateUserService } from './user.service.js';
+import { requireSignedIn } from './user.writes.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
 const contactPayload = (ctx: Context, r: { contact: Parameters<typeof Contact.from>[0]; user: Parameters<typeof User.from>[0] }) => ({
@@ -39,7 +41,7 @@ const contactPayload = (ctx: Context, r: { contact: Parameters<typeof Contact.fr
 });
 
 // Inputs name their object by global id or, for the REST dialects, by integer id (databaseId).
-const userRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }) => resolveRef(ctx, 'User', ref, 'User', (id) => requireId(id, 'User'));
+const userRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null; username?: string | null }) => resolveRef(ctx, 'User', ref, 'User', (id) => requireId(id, 'User'));
 const contactRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }, what: string) =>
   resolveRef(ctx, 'Contact', ref, what, (id) => requireId(id, 'Contact', what));
 const keyRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }) =>
@@ -83,7 +85,15 @@ export class UserMutationsResolver {
 
   @Mutation(() => UserPayload, { description: 'Changes a profile (the user or instance admins); admin flag and limits only by instance admins.' })
   updateUser(@Arg('input', () => UpdateUserInput, { description: 'What to change.' }) input: UpdateUserInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input), groups: groupRefs(input) }), ctx.principal) }));
+    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, { id: input.id, databaseId: input.databaseId, username: input.byUsername }), groups: groupRefs(input) }), ctx.principal) }));
+  }
+
+  @Mutation(() => UserPayload, { description: 'Changes a password: yours with your current one (a wrong one is an INVALID_CREDENTIALS userError), or anyone’s for instance admins.' })
+  changePassword(@Arg('input', () => ChangePasswordInput, { description: 'Whose password, the current one and the new one.' }) input: ChangePasswordInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const id = input.id == null && input.username == null ? requireSignedIn(ctx) : await userRef(ctx, input);
+      return { user: User.from(await changePassword(ctx, id, input.currentPassword, input.newPassword), ctx.principal) };
+    });
   }
 
   @Mutation(() => UserPayload, { description: 'Gives or withdraws your consent to act as an analyst (instance admins: anyone’s).' })

@@ -87,8 +87,11 @@ export class CreateUserInput {
 
 @InputType({ description: 'Changes to a user; omitted fields stay as they are, null clears a text field.' })
 export class UpdateUserInput {
-  @Field(() => ID, { nullable: true, description: 'Global ID of the user (yourself, or anyone for instance admins). Give this or databaseId.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user (yourself, or anyone for instance admins). Give this, databaseId or byUsername.' })
   id?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The user by their current username instead of `id` (give exactly one of id, databaseId and byUsername).' })
+  byUsername?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Given name.' })
   firstName?: string | null;
@@ -161,6 +164,21 @@ export class SetAnalystConsentInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Whether consent is given (true) or withdrawn (false); omitted: no change.' })
   consentGiven?: boolean | null;
+}
+
+@InputType({ description: 'A new password: yours (with your current one), or anyone’s for instance admins.' })
+export class ChangePasswordInput {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user; omitted (with username) for yourself.' })
+  id?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Username of the user instead of `id`.' })
+  username?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Your current password (required unless an instance admin changes another user’s).' })
+  currentPassword?: string | null;
+
+  @Field({ description: 'The new password, 8 to 1024 characters.' })
+  newPassword!: string;
 }
 
 @InputType({ description: 'A user to act on.' })

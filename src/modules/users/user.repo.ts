@@ -344,3 +344,8 @@ export async function findPublicKeyIdByDatabaseId(db: Database, databaseId: numb
   const [row] = await db.select({ id: publicKeys.id }).from(publicKeys).where(eq(publicKeys.databaseId, databaseId));
   return row?.id;
 }
+
+export async function updatePublicKey(db: Database, id: string, values: Partial<typeof publicKeys.$inferInsert>): Promise<PublicKeyRow | undefined> {
+  const [row] = await db.update(publicKeys).set(values).where(eq(publicKeys.id, id)).returning();
+  return row;
+}

@@ -4,7 +4,7 @@
 // dialects. Contacts, keys, devices, identities and consent have their own services beside this
 // one. Each change commits with its event-log row (and outbox message) in one transaction.
 import type { Context, ServiceContext } from '../../context.js';
-import { hashPassword } from '../../core/auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../core/auth/passwords.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { checkOffset, MAX_USERS_OFFSET } from '../../core/offset.js';
@@ -21,6 +21,7 @@ import {
   deleteUser,
   findContactIdByDatabaseId,
   findPublicKeyIdByDatabaseId,
+  findSignInUser,
   findSoleOwnedOrganizationSlugs,
   findUserByDatabaseId,
   findUserById,
@@ -30,6 +31,7 @@ import {
   insertContact,
   insertUser,
   listUsers,
+  updatePasswordHash,
   updateUser,
   userKeyset,
   type ListedUser,
@@ -79,12 +81,20 @@ export async function userByDatabaseId(ctx: Ctx, databaseId: number): Promise<Us
 export async function resolveRef(
   ctx: Ctx,
   type: 'User' | 'Contact' | 'PublicKey',
-  ref: { id?: string | null; databaseId?: number | null },
+  ref: { id?: string | null; databaseId?: number | null; username?: string | null },
   what: string,
   fromGlobal: (id: string) => string,
 ): Promise<string> {
-  if ((ref.id == null) === (ref.databaseId == null)) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId of the ${what.toLowerCase()}`);
+  // A username names users only (the Itsyouonline dialect's paths), as `user(username:)` reads them.
+  const given = [ref.id, ref.databaseId, type === 'User' ? ref.username : null].filter((v) => v != null).length;
+  if (given !== 1) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId${type === 'User' ? ' and the username' : ''} of the ${what.toLowerCase()}`);
   if (ref.id != null) return fromGlobal(ref.id);
+  if (ref.username != null) {
+    if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+    const found = await userByUsername(ctx, ref.username);
+    if (!found) throw notFound(`${what} not found`);
+    return found.id;
+  }
   const n = ref.databaseId!;
   if (!ctx.authz.userId || !Number.isSafeInteger(n) || n < 1) throw notFound(`${what} not found`);
   const id =
@@ -386,4 +396,29 @@ export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promis
   forgetUser(ctx, target.id);
   ctx.loaders.userById.prime(updated.id, updated);
   return updated;
+}
+
+/**
+ * Changes a password. The user gives their current one (a wrong one is INVALID_CREDENTIALS, a
+ * userError); an instance admin changing another user's password needs none. The new one
+ * follows checkPassword. The change commits with its event-log row.
+ */
+export async function changePassword(ctx: Ctx, userId: string, currentPassword: string | null | undefined, newPassword: string): Promise<UserRow> {
+  const me = requireSignedIn(ctx);
+  const user = await requireUser(ctx, userId);
+  await ctx.authz.assert('user:update', { userId: user.id }, { message: 'You may change only your own password' });
+  const next = checkPassword(newPassword);
+  if (user.id === me || !ctx.authz.isInstanceAdmin) {
+    const withHash = await findSignInUser(ctx.db, user.username);
+    if (currentPassword == null || !(await verifyPassword(withHash?.passwordHash, currentPassword))) {
+      throw new DomainError('INVALID_CREDENTIALS', 'The current password is wrong', 'currentPassword');
+    }
+  }
+  const passwordHash = await hashPassword(next);
+  await ctx.db.transaction(async (tx) => {
+    await updatePasswordHash(tx, user.id, passwordHash);
+    await recordEvent(tx, ctx, { action: 'user.changePassword', user2Id: user.id, data: { byAdmin: user.id !== me } });
+  });
+  forgetUser(ctx, user.id);
+  return user;
 }

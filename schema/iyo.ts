@@ -1,0 +1,31 @@
+// What Itsyouonline users own beyond contacts and public keys: labelled profile entries
+// (postal addresses, bank accounts, digital-wallet addresses). Emails and phones are the
+// users' contacts (schema/users.ts), labelled public keys the labelled public_keys rows.
+import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, tstz } from './common.js';
+import { users } from './users.js';
+
+export const profileEntryKind = pgEnum('profile_entry_kind', ['address', 'bank_account', 'digital_wallet']);
+
+export const profileEntries = pgTable(
+  'profile_entries',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: profileEntryKind('kind').notNull(),
+    label: text('label').notNull(),
+    // The entry's fields as the kind defines them (profile.service.ts checks them on every
+    // write): address {street, nr, city, postalcode, country, other}, bank account {iban, bic,
+    // country}, wallet address {address, currencysymbol, expire, noexpiration}.
+    data: jsonb('data').$type<Record<string, string | boolean | null>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at'),
+  },
+  (t) => [
+    // A label names one entry of a kind per user (Itsyouonline: "Label is already used" → 409).
+    uniqueIndex('profile_entries_user_kind_label_key').on(t.userId, t.kind, t.label),
+    index('profile_entries_user_id_idx').on(t.userId, t.createdAt),
+  ],
+);

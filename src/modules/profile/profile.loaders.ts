@@ -1,0 +1,9 @@
+// Batched loads of labelled profile entries: one statement per batch of users.
+import type { Database } from '../../core/db.js';
+import { listLoader } from '../../core/loaders.js';
+import { findProfileEntriesByUserIds } from './profile.repo.js';
+
+export const createProfileLoaders = (db: Database) => ({
+  /** Addresses, bank accounts and wallet addresses of a user share one load. */
+  profileEntriesByUserId: listLoader((ids: readonly string[]) => findProfileEntriesByUserIds(db, ids), (e) => e.userId),
+});

@@ -1,0 +1,134 @@
+// Itsyouonline's users: the user (GET), the name and password changes, and `info` (what the
+// caller may see of a user).
+//
+// Choices where the document is vague:
+// - GET /users/{username}: the user and instance admins; another user 403. `publicKeys` is the
+//   list of key texts, as the document's example shows; `info` gives them with labels.
+// - PUT …/name answers 204 (the document gives no success status; the original service sent
+//   no body). PUT …/password: 204; a wrong current password or a new one that breaks the rule
+//   (8 to 1024 characters) is 422 `{"error"}`. Instance admins changing another user's password
+//   give no current password.
+// - `facebook` and `github` are `{}` unless the user has linked that provider (then its id).
+// - GET …/info: for the user and instance admins everything (organizations by slug; avatars and
+//   `ownerof` are empty until those parts exist). Organizations reading it through a grant are
+//   part 2 (their principal); the service rule decides from (user, organization).
+import type { JsonSchema, Route } from '../types.js';
+import { plainText } from '../schemas.js';
+import { as422, OWNER_FIELDS, requireOwner, tokenQuery, usernameParams } from './common.js';
+import { COLLECTIONS } from './labelled.routes.js';
+
+type Node = Record<string, any>;
+
+const byPath = Object.fromEntries(COLLECTIONS.map((c) => [c.path, c]));
+const PROFILE_SELECTION = COLLECTIONS.map((c) => `${c.field} { ${c.select} }`).join(' ');
+const USER_SELECTION = `id username firstName lastName ${PROFILE_SELECTION} identities { provider externalUid }`;
+
+/** The entries of a collection in its documented shape (public keys: the labelled ones). */
+const listOf = (path: string, u: Node, onlyValidated = false) => {
+  const c = byPath[path]!;
+  return (u[c.field] as Node[]).filter((n) => (c.keep ? c.keep(n as never) : true) && (!onlyValidated || n.validatedAt != null)).map((n) => c.toBody(n as never));
+};
+
+const linked = (u: Node, provider: string) => {
+  const i = (u.identities as { provider: string; externalUid: string }[]).find((x) => x.provider === provider);
+  return i ? { id: i.externalUid } : {};
+};
+
+function userBody(u: Node) {
+  return {
+    username: u.username,
+    firstname: u.firstName ?? '',
+    lastname: u.lastName ?? '',
+    publicKeys: listOf('publickeys', u).map((k) => k.publickey),
+    digitalwallet: listOf('digitalwallet', u),
+    emailaddresses: listOf('emailaddresses', u),
+    phonenumbers: listOf('phonenumbers', u),
+    addresses: listOf('addresses', u),
+    bankaccounts: listOf('banks', u),
+    facebook: linked(u, 'facebook'),
+    github: linked(u, 'github'),
+  };
+}
+
+const labelled = { type: 'array', items: { type: 'object' } };
+const userSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    username: { type: 'string' },
+    firstname: { type: 'string' },
+    lastname: { type: 'string' },
+    publicKeys: { type: 'array', items: { type: 'string' } },
+    digitalwallet: labelled,
+    emailaddresses: labelled,
+    phonenumbers: labelled,
+    addresses: labelled,
+    bankaccounts: labelled,
+    facebook: { type: 'object' },
+    github: { type: 'object' },
+  },
+  required: ['username', 'firstname', 'lastname', 'publicKeys', 'digitalwallet', 'emailaddresses', 'phonenumbers', 'addresses', 'bankaccounts'],
+};
+
+export const userRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/users/:username',
+    summary: 'The user with every labelled collection (the user, or instance admins).',
+    params: usernameParams(),
+    querystring: tokenQuery,
+    response: userSchema,
+    operation: `query iyo_user($username: String!) { ${OWNER_FIELDS} user(username: $username) { ${USER_SELECTION} } }`,
+    variables: (r) => ({ username: r.params.username }),
+    respond: (d) => ({ body: userBody(requireOwner(d)) }),
+  },
+  {
+    method: 'GET',
+    path: '/users/:username/info',
+    summary: 'What the caller may see of the user (the user and instance admins: everything).',
+    params: usernameParams(),
+    querystring: tokenQuery,
+    response: { type: 'object', properties: { ...(userSchema.properties as object), validatedemailaddresses: labelled, validatedphonenumbers: labelled, organizations: { type: 'array', items: { type: 'string' } } } },
+    operation: `query iyo_user_info($username: String!) { ${OWNER_FIELDS} user(username: $username) { ${USER_SELECTION} organizations { slug } } }`,
+    variables: (r) => ({ username: r.params.username }),
+    respond: (d) => {
+      const u = requireOwner(d) as Node;
+      const body = userBody(u);
+      return {
+        body: {
+          ...body,
+          publicKeys: listOf('publickeys', u),
+          validatedemailaddresses: listOf('emailaddresses', u, true),
+          validatedphonenumbers: listOf('phonenumbers', u, true),
+          organizations: (u.organizations as { slug: string }[]).map((o) => o.slug),
+          avatar: [],
+          ownerof: { emailaddresses: [] },
+        },
+      };
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/users/:username/name',
+    summary: 'Changes the first and last name (204).',
+    params: usernameParams(),
+    querystring: tokenQuery,
+    body: { type: 'object', properties: { firstname: plainText(255), lastname: plainText(255) }, required: ['firstname', 'lastname'] },
+    status: 204,
+    operation: `mutation iyo_user_name($input: UpdateUserInput!) { updateUser(input: $input) { user { id } userErrors { code field message } } }`,
+    variables: (r) => ({ input: { byUsername: r.params.username, firstName: r.body.firstname, lastName: r.body.lastname } }),
+    respond: () => ({ status: 204, body: undefined }),
+  },
+  {
+    method: 'PUT',
+    path: '/users/:username/password',
+    summary: 'Changes the password with the current one (204); a wrong current password or an invalid new one is 422.',
+    params: usernameParams(),
+    querystring: tokenQuery,
+    body: { type: 'object', properties: { currentpassword: plainText(1024), newpassword: plainText(4096) }, required: ['currentpassword', 'newpassword'] },
+    status: 204,
+    operation: `mutation iyo_user_password($input: ChangePasswordInput!) { changePassword(input: $input) { user { id } userErrors { code field message } } }`,
+    variables: (r) => ({ input: { username: r.params.username, currentPassword: r.body.currentpassword, newPassword: r.body.newpassword } }),
+    respond: () => ({ status: 204, body: undefined }),
+    recover: as422('INVALID_CREDENTIALS', 'VALIDATION_FAILED'),
+  },
+];
