@@ -14,6 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, unauthenticated } from '../../core/errors.js';
 import type { Dialect, DialectError } from '../types.js';
 import { errorBody } from './common.js';
+import { apiKeyRoutes } from './apikeys.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
 import { userRoutes } from './users.routes.js';
 
@@ -42,7 +43,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
