@@ -1,8 +1,10 @@
 // What Itsyouonline users own beyond contacts and public keys: labelled profile entries
-// (postal addresses, bank accounts, digital-wallet addresses). Emails and phones are the
+// (postal addresses, bank accounts, digital-wallet addresses), and the authorizations they
+// grant organizations to read parts of them. Emails and phones are the
 // users' contacts (schema/users.ts), labelled public keys the labelled public_keys rows.
 import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './common.js';
+import { organizations } from './organizations.js';
 import { users } from './users.js';
 
 export const profileEntryKind = pgEnum('profile_entry_kind', ['address', 'bank_account', 'digital_wallet']);
@@ -28,4 +30,43 @@ export const profileEntries = pgTable(
     uniqueIndex('profile_entries_user_kind_label_key').on(t.userId, t.kind, t.label),
     index('profile_entries_user_id_idx').on(t.userId, t.createdAt),
   ],
+);
+
+/** Label maps of a grant: the user's real label → the label the organization asked for. */
+export interface AuthorizationLabelMap {
+  requestedlabel: string;
+  reallabel: string;
+}
+
+/** What a user lets one organization read (authorization.service.ts decides from it). */
+export interface AuthorizationGrants {
+  name: boolean;
+  emailaddresses: AuthorizationLabelMap[];
+  phonenumbers: AuthorizationLabelMap[];
+  addresses: AuthorizationLabelMap[];
+  bankaccounts: AuthorizationLabelMap[];
+  publicKeys: AuthorizationLabelMap[];
+  digitalwallet: AuthorizationLabelMap[];
+  facebook: boolean;
+  github: boolean;
+  /** Slugs of organizations whose membership of the user the grantee may see. */
+  organizations: string[];
+}
+
+export const authorizations = pgTable(
+  'authorizations',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The grantee; the grant goes with it.
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    grants: jsonb('grants').$type<AuthorizationGrants>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at'),
+  },
+  (t) => [uniqueIndex('authorizations_user_organization_key').on(t.userId, t.organizationId), index('authorizations_organization_id_idx').on(t.organizationId)],
 );

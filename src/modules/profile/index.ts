@@ -1,8 +1,10 @@
 // What the profile module adds to the graph: labelled collections of a user (addresses, bank
-// accounts, digital wallet as fields of User; mutations over every labelled collection).
+// accounts, digital wallet as fields of User; mutations over every labelled collection) and the
+// authorizations users grant organizations, with the view of a user they decide (User.info).
 import type { NodeFetchers } from '../node/node.registry.js';
+import { AuthorizationMutationsResolver, AuthorizationUserResolver } from './authorization.resolver.js';
 import { ProfileMutationsResolver, ProfileUserResolver } from './profile.resolver.js';
 
-export const resolvers = [ProfileUserResolver, ProfileMutationsResolver] as const;
+export const resolvers = [ProfileUserResolver, ProfileMutationsResolver, AuthorizationUserResolver, AuthorizationMutationsResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {};

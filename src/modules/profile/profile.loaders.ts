@@ -1,9 +1,12 @@
-// Batched loads of labelled profile entries: one statement per batch of users.
+// Batched loads of labelled profile entries and authorizations: one statement per batch of users.
 import type { Database } from '../../core/db.js';
 import { listLoader } from '../../core/loaders.js';
+import { findAuthorizationsByUserIds } from './authorization.repo.js';
 import { findProfileEntriesByUserIds } from './profile.repo.js';
 
 export const createProfileLoaders = (db: Database) => ({
   /** Addresses, bank accounts and wallet addresses of a user share one load. */
   profileEntriesByUserId: listLoader((ids: readonly string[]) => findProfileEntriesByUserIds(db, ids), (e) => e.userId),
+  /** The grants each user gave organizations, with the grantees' slugs. */
+  authorizationsByUserId: listLoader((ids: readonly string[]) => findAuthorizationsByUserIds(db, ids), (a) => a.userId),
 });

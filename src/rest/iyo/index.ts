@@ -15,6 +15,7 @@ import { DomainError, unauthenticated } from '../../core/errors.js';
 import type { Dialect, DialectError } from '../types.js';
 import { errorBody } from './common.js';
 import { apiKeyRoutes } from './apikeys.routes.js';
+import { authorizationRoutes } from './authorizations.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
 import { userRoutes } from './users.routes.js';
 
@@ -43,7 +44,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,

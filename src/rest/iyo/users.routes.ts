@@ -12,6 +12,7 @@
 // - GET …/info: for the user and instance admins everything (organizations by slug; avatars and
 //   `ownerof` are empty until those parts exist). Organizations reading it through a grant are
 //   part 2 (their principal); the service rule decides from (user, organization).
+import { DomainError, notFound, unauthenticated } from '../../core/errors.js';
 import type { JsonSchema, Route } from '../types.js';
 import { plainText } from '../schemas.js';
 import { as422, OWNER_FIELDS, requireOwner, tokenQuery, usernameParams } from './common.js';
@@ -51,6 +52,35 @@ function userBody(u: Node) {
 }
 
 const labelled = { type: 'array', items: { type: 'object' } };
+
+const VALUE = 'label value validated';
+const INFO_FIELDS = `username firstName lastName emailAddresses { ${VALUE} } phoneNumbers { ${VALUE} } publicKeys { ${VALUE} }
+  addresses { ${byPath.addresses!.select} } bankAccounts { ${byPath.banks!.select} } digitalWallet { ${byPath.digitalwallet!.select} } organizations`;
+
+type Value = { label: string | null; value: string; validated: boolean };
+const values = (list: Value[], key: string, onlyValidated = false) => list.filter((v) => !onlyValidated || v.validated).map((v) => ({ label: v.label, [key]: v.value }));
+
+/** The documented info body from the view the service decided (User.info). */
+function infoBody(i: Node, u: Node) {
+  return {
+    username: i.username,
+    firstname: i.firstName ?? '',
+    lastname: i.lastName ?? '',
+    publicKeys: values(i.publicKeys, 'publickey'),
+    emailaddresses: values(i.emailAddresses, 'emailaddress'),
+    validatedemailaddresses: values(i.emailAddresses, 'emailaddress', true),
+    phonenumbers: values(i.phoneNumbers, 'phonenumber'),
+    validatedphonenumbers: values(i.phoneNumbers, 'phonenumber', true),
+    addresses: (i.addresses as Node[]).map((n) => byPath.addresses!.toBody(n as never)),
+    bankaccounts: (i.bankAccounts as Node[]).map((n) => byPath.banks!.toBody(n as never)),
+    digitalwallet: (i.digitalWallet as Node[]).map((n) => byPath.digitalwallet!.toBody(n as never)),
+    facebook: linked(u, 'facebook'),
+    github: linked(u, 'github'),
+    organizations: i.organizations,
+    avatar: [],
+    ownerof: { emailaddresses: [] },
+  };
+}
 const userSchema: JsonSchema = {
   type: 'object',
   properties: {
@@ -84,26 +114,17 @@ export const userRoutes: Route[] = [
   {
     method: 'GET',
     path: '/users/:username/info',
-    summary: 'What the caller may see of the user (the user and instance admins: everything).',
+    summary: 'What the caller may see of the user (the user and instance admins: everything; an organization: what the user authorized).',
     params: usernameParams(),
     querystring: tokenQuery,
     response: { type: 'object', properties: { ...(userSchema.properties as object), validatedemailaddresses: labelled, validatedphonenumbers: labelled, organizations: { type: 'array', items: { type: 'string' } } } },
-    operation: `query iyo_user_info($username: String!) { ${OWNER_FIELDS} user(username: $username) { ${USER_SELECTION} organizations { slug } } }`,
+    operation: `query iyo_user_info($username: String!) { viewer { id } user(username: $username) { id identities { provider externalUid } info { ${INFO_FIELDS} } } }`,
     variables: (r) => ({ username: r.params.username }),
     respond: (d) => {
-      const u = requireOwner(d) as Node;
-      const body = userBody(u);
-      return {
-        body: {
-          ...body,
-          publicKeys: listOf('publickeys', u),
-          validatedemailaddresses: listOf('emailaddresses', u, true),
-          validatedphonenumbers: listOf('phonenumbers', u, true),
-          organizations: (u.organizations as { slug: string }[]).map((o) => o.slug),
-          avatar: [],
-          ownerof: { emailaddresses: [] },
-        },
-      };
+      if (!d.user) throw d.viewer ? notFound('User not found') : unauthenticated();
+      // The service decided what this caller may see (User.info); null: nothing.
+      if (!d.user.info) throw new DomainError('FORBIDDEN', 'You may not read this user');
+      return { body: infoBody(d.user.info, d.user) };
     },
   },
   {
