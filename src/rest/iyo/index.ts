@@ -17,6 +17,7 @@ import { errorBody } from './common.js';
 import { apiKeyRoutes } from './apikeys.routes.js';
 import { authorizationRoutes } from './authorizations.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
+import { organizationRoutes } from './organizations.routes.js';
 import { userRoutes } from './users.routes.js';
 
 function credential(request: FastifyRequest): string | undefined {
@@ -44,7 +45,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
