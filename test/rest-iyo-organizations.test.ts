@@ -3,6 +3,7 @@
 // and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organizationRoutes } from '../src/rest/iyo/organizations.routes.js';
+import { socialRoutes } from '../src/rest/iyo/social.routes.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { uncoveredRoutes } from './helpers/routes.js';
 import { seed } from './helpers/seed.js';
@@ -52,6 +53,11 @@ describe.each(DRIVERS)('iyo dialect: organizations of a user on %s', (driver) =>
 
   it('accepts (201) and rejects (204) invitations by organization and role; no pending one is 404', async () => {
     await invite('globex', 'orgbob', 'MEMBER');
+    // The pending invitation is a notification of bob's, not alice's to read.
+    const notes = await call('GET', '/users/orgbob/notifications', tok.bob);
+    expect(notes.status).toBe(200);
+    expect(notes.body).toMatchObject({ invitations: [{ organization: 'globex', user: 'orgbob', role: 'member', status: 'pending' }], approvals: [], contractRequests: [] });
+    expect((await call('GET', '/users/orgbob/notifications', tok.alice)).status).toBe(403);
     // Another user cannot answer bob's invitation.
     expect((await call('POST', '/users/orgbob/organizations/globex/roles/member', tok.alice)).status).toBe(404);
     expect((await call('POST', '/users/orgbob/organizations/globex/roles/owner', tok.bob)).status).toBe(404);
@@ -85,6 +91,8 @@ describe.each(DRIVERS)('iyo dialect: organizations of a user on %s', (driver) =>
     const cases: [string, string, string | undefined, unknown?][] = [
       ['GET', '/users/orgalice/organizations', undefined],
       ['GET', '/users/%00/organizations', tok.alice],
+      ['GET', '/users/orgbob/notifications', undefined],
+      ['GET', '/users/%00/notifications', tok.bob],
       ['DELETE', '/users/orgalice/organizations/%00/leave', tok.alice],
       ['DELETE', '/users/orgalice/organizations/acme/leave', undefined],
       ['POST', '/users/orgbob/organizations/globex/roles/king', tok.bob, {}],
@@ -100,6 +108,6 @@ describe.each(DRIVERS)('iyo dialect: organizations of a user on %s', (driver) =>
       expect(r.status, label).toBeLessThan(500);
       expect(r.body, label).toHaveProperty('error');
     }
-    expect(uncoveredRoutes(organizationRoutes, cases)).toEqual([]);
+    expect(uncoveredRoutes([...organizationRoutes, ...socialRoutes.filter((r) => r.method === 'GET')], cases)).toEqual([]);
   });
 });

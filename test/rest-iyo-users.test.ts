@@ -8,6 +8,7 @@ import { uncoveredRoutes } from './helpers/routes.js';
 import { seed } from './helpers/seed.js';
 import { eventsOf, lastOutbox } from './helpers/seed-users.js';
 import { labelledRoutes } from '../src/rest/iyo/labelled.routes.js';
+import { socialRoutes } from '../src/rest/iyo/social.routes.js';
 import { userRoutes } from '../src/rest/iyo/users.routes.js';
 
 const API = '/api';
@@ -95,6 +96,62 @@ describe.each(DRIVERS)('iyo dialect: users on %s', (driver) => {
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ username: 'iyoalice', firstname: 'Alice', validatedemailaddresses: [], organizations: [], avatar: [], ownerof: { emailaddresses: [] } });
       expect((await call('GET', '/users/iyoalice/info', tok.bob)).status).toBe(403);
+    });
+  });
+
+  describe('creating users and unlinking accounts', () => {
+    it('POST /users (admins): the user with every collection, 201; all or nothing; others 403', async () => {
+      const body = {
+        username: 'iyonewbie',
+        firstname: 'New',
+        lastname: 'Bie',
+        publicKeys: ['1GVS7544tvWM2TM13vNH8sboamJzL6mJ36'],
+        emailaddresses: [
+          { label: 'work', emailaddress: 'newbie@company.example' },
+          { label: 'home', emailaddress: 'newbie@home.example' },
+        ],
+        digitalwallet: [{ label: 'bibcoin', address: 'fdfgfgergerger', expire: '2030-10-20T16:41:41.090Z', currencysymbol: 'bb' }],
+        phonenumbers: [{ label: 'be', phonenumber: '+3212341234' }],
+        addresses: [{ label: 'home', city: 'Springfield', street: 'Main street', nr: '45B', country: 'Tomorrowland', postalcode: 'T-9450' }],
+        bankaccounts: [{ label: 'kbc', iban: 'TL123451234512345', bic: 'ABCDEFGH', country: 'Tomorrowland' }],
+      };
+      expect((await call('POST', '/users', tok.alice, body)).status).toBe(403);
+      const r = await call('POST', '/users', tok.admin, body);
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({
+        username: 'iyonewbie',
+        firstname: 'New',
+        lastname: 'Bie',
+        publicKeys: ['1GVS7544tvWM2TM13vNH8sboamJzL6mJ36'],
+        emailaddresses: body.emailaddresses,
+        phonenumbers: body.phonenumbers,
+        addresses: body.addresses,
+        bankaccounts: body.bankaccounts,
+        digitalwallet: [{ label: 'bibcoin', address: 'fdfgfgergerger', currencysymbol: 'bb', expire: '2030-10-20T16:41:41.090Z', noexpiration: false }],
+      });
+      expect(await lastOutbox(t, 'newbie@company.example', 'email_validation')).toBeDefined();
+      expect((await call('POST', '/users', tok.admin, body)).status).toBe(409);
+      // An email another account holds: nothing of the new user stays.
+      const clash = await call('POST', '/users', tok.admin, { ...body, username: 'iyoclash', emailaddresses: [{ label: 'x1', emailaddress: 'iyoalice@example.com' }] });
+      expect(clash.status).toBe(409);
+      expect((await call('GET', '/users/iyoclash', tok.admin)).status).toBe(404);
+      const twice = await call('POST', '/users', tok.admin, { username: 'iyotwice', firstname: 'a', lastname: 'b', addresses: [body.addresses[0], body.addresses[0]] });
+      expect(twice.status).toBe(409);
+      expect((await call('GET', '/users/iyotwice', tok.admin)).status).toBe(404);
+    });
+
+    it('DELETE …/github and …/facebook: 204 and the link is gone; another user 403', async () => {
+      const id = (await t.gql('{ user(username: "iyoalice") { id } }', {}, { token: tok.admin })).body.data.user.id;
+      const link = await t.gql(`mutation($id: ID!) { updateUser(input: { id: $id, identity: { provider: "github", externalUid: "4242" } }) { userErrors { code } } }`, { id }, { token: tok.admin });
+      expect(link.body.data.updateUser.userErrors).toEqual([]);
+      expect((await call('GET', '/users/iyoalice', tok.alice)).body.github).toEqual({ id: '4242' });
+      expect((await call('DELETE', '/users/iyoalice/github', tok.bob)).status).toBe(403);
+      expect((await call('GET', '/users/iyoalice', tok.alice)).body.github).toEqual({ id: '4242' });
+      expect((await call('DELETE', '/users/iyoalice/github', tok.alice)).status).toBe(204);
+      expect((await call('GET', '/users/iyoalice', tok.alice)).body.github).toEqual({});
+      expect((await call('DELETE', '/users/iyoalice/facebook', tok.alice)).status).toBe(204);
+      expect((await call('DELETE', '/users/iyoalice/facebook', tok.bob)).status).toBe(403);
+      expect(await eventsOf(t, 'identity.unlink')).toHaveLength(1);
     });
   });
 
@@ -227,6 +284,15 @@ describe.each(DRIVERS)('iyo dialect: users on %s', (driver) => {
     const addr = { label: 'home', city: 'C', street: 'S', nr: '1', country: 'X', postalcode: 'P' };
     const cases: [string, string, string | undefined, unknown?, Record<string, string>?][] = [
       ['GET', '/users/%00', tok.alice],
+      ['POST', '/users', tok.admin, { username: 'Upper', firstname: 'a', lastname: 'b' }],
+      ['POST', '/users', tok.admin, { username: 'okname', firstname: 7, lastname: 'b' }],
+      ['POST', '/users', tok.admin, { username: 'okname', firstname: 'a', lastname: 'b', emailaddresses: [{ label: 'x', emailaddress: 'a@b.c' }] }],
+      ['POST', '/users', tok.admin, { username: 'okname', firstname: 'a\u0000', lastname: 'b' }],
+      ['POST', '/users', tok.alice, { username: 'okname', firstname: 'a', lastname: 'b' }],
+      ['DELETE', '/users/%00/github', tok.alice],
+      ['DELETE', '/users/iyoalice/github', undefined],
+      ['DELETE', '/users/iyoalice/facebook', tok.bob],
+      ['DELETE', `/users/${'f'.repeat(300)}/facebook`, tok.alice],
       ['GET', `/users/${big.slice(0, 300)}`, tok.alice],
       ['GET', '/users/iyoalice/info', 'igw_not-a-real-token'],
       ['PUT', '/users/iyoalice/name', tok.alice, { firstname: 42, lastname: 'x' }],
@@ -270,7 +336,7 @@ describe.each(DRIVERS)('iyo dialect: users on %s', (driver) => {
       expect(r.body, label).toHaveProperty('error');
       expect(JSON.stringify(r.body), label).not.toMatch(/stack|sql|select /i);
     }
-    expect(uncoveredRoutes([...userRoutes, ...labelledRoutes], cases)).toEqual([]);
+    expect(uncoveredRoutes([...userRoutes, ...labelledRoutes, ...socialRoutes.filter((r) => r.method === 'DELETE')], cases)).toEqual([]);
     // Nothing of it was written.
     expect((await call('GET', '/users/iyoalice/addresses', tok.alice)).body).toEqual([]);
     expect((await call('GET', '/users/iyoalice/banks', tok.alice)).body).toEqual([]);

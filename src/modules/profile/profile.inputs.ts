@@ -84,6 +84,28 @@ export class UpdateLabelledEntryInput extends LabelledEntryRefInput {
   value?: LabelledValueInput | null;
 }
 
+@InputType({ description: 'One labelled entry of a new user.' })
+export class NewLabelledEntryInput {
+  @Field(() => LabelledKind, { description: 'Which collection.' })
+  kind!: LabelledKind;
+  @Field({ description: 'The entry’s label.' })
+  label!: string;
+  @Field(() => LabelledValueInput, { description: 'Its value.' })
+  value!: LabelledValueInput;
+}
+
+@InputType({ description: 'A new user with their labelled entries (instance admins).' })
+export class CreateUserWithEntriesInput {
+  @Field({ description: 'Username: 2 to 30 lower-case letters and digits.' })
+  username!: string;
+  @Field(() => String, { nullable: true, description: 'Given name.' })
+  firstName?: string | null;
+  @Field(() => String, { nullable: true, description: 'Family name.' })
+  lastName?: string | null;
+  @Field(() => [NewLabelledEntryInput], { description: 'Emails, phones, keys, addresses, bank accounts, wallet addresses.' })
+  entries!: NewLabelledEntryInput[];
+}
+
 @ReadsNoRow()
 @ObjectType({ description: 'Result of a labelled-entry mutation.' })
 export class LabelledEntryPayload {

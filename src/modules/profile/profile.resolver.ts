@@ -8,12 +8,13 @@ import { payload } from '../../core/graphql/payload.js';
 import { User, UserReads } from '../users/user.type.js';
 import {
   AddLabelledEntryInput,
+  CreateUserWithEntriesInput,
   ContactValidationPayload,
   LabelledEntryPayload,
   LabelledEntryRefInput,
   UpdateLabelledEntryInput,
 } from './profile.inputs.js';
-import { addLabelledEntry, profileEntriesOf, removeLabelledEntry, sendLabelledValidation, updateLabelledEntry } from './profile.service.js';
+import { addLabelledEntry, createUserWithEntries, profileEntriesOf, removeLabelledEntry, sendLabelledValidation, updateLabelledEntry } from './profile.service.js';
 import { Address, BankAccount, DigitalAssetAddress } from './profile.type.js';
 
 @Resolver(() => User)
@@ -42,6 +43,11 @@ export class ProfileMutationsResolver {
   @Mutation(() => LabelledEntryPayload, { description: 'Adds a labelled entry (email, phone, public key, address, bank account, wallet address) to a user: yourself, or anyone for instance admins.' })
   addLabelledEntry(@Arg('input', () => AddLabelledEntryInput, { description: 'User, collection, label and value.' }) input: AddLabelledEntryInput, @Ctx() ctx: Context) {
     return payload(async () => ({ user: User.from(await addLabelledEntry(ctx, input), ctx.principal), label: input.label }));
+  }
+
+  @Mutation(() => LabelledEntryPayload, { description: 'Creates a user with their labelled entries (instance admins): all of it, or nothing.' })
+  createUserWithEntries(@Arg('input', () => CreateUserWithEntriesInput, { description: 'The user and their entries.' }) input: CreateUserWithEntriesInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ user: User.from(await createUserWithEntries(ctx, input), ctx.principal), label: null }));
   }
 
   @Mutation(() => LabelledEntryPayload, { description: 'Renames a labelled entry and/or changes its value.' })

@@ -9,12 +9,12 @@
 import type { ServiceContext } from '../../context.js';
 import { conflict, notFound, validation } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { isLabel, isPlainText } from '../../core/validation.js';
+import { isIyoUsername, isLabel, isPlainText } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { addContact, contactByLabel, removeContact, resendValidationCode, updateContactLabelled } from '../users/contact.service.js';
 import { addPublicKey, publicKeysOf, removePublicKey, updateLabelledPublicKey } from '../users/key.service.js';
 import type { ContactRow, UserRow } from '../users/user.repo.js';
-import { userByUsername } from '../users/user.service.js';
+import { createUser, deleteUserService, userByUsername } from '../users/user.service.js';
 import { forgetUser, requireSignedIn } from '../users/user.writes.js';
 import { deleteProfileEntry, insertProfileEntry, updateProfileEntry, type ProfileEntryKind, type ProfileEntryRow } from './profile.repo.js';
 import { LabelledKind } from './profile.type.js';
@@ -235,4 +235,43 @@ async function withProfileUniqueness<T>(run: () => Promise<T>): Promise<T> {
     if (isUniqueViolation(err, 'profile_entries_user_kind_label_key')) throw conflict('label', 'Label is already used');
     throw err;
   }
+}
+
+// ---- a new user with their collections (Itsyouonline's POST /users) ----
+
+export interface NewUserWithEntries {
+  username: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  entries: { kind: LabelledKind; label: string; value: LabelledValueInput }[];
+}
+
+/**
+ * Creates a user (instance admins) with their labelled entries. Every label is checked first (a
+ * label twice in one collection is a CONFLICT), so the usual failures leave nothing behind; an
+ * entry refused after the user exists (an email address another account holds) removes the
+ * user again, so the request creates all of it or none. Each step commits with its event-log
+ * row; emails and phones get their validation codes.
+ */
+export async function createUserWithEntries(ctx: Ctx, input: NewUserWithEntries): Promise<UserRow> {
+  requireSignedIn(ctx);
+  await ctx.authz.assert('user:create', {}, { message: 'Only instance admins create users' });
+  if (!isIyoUsername(input.username)) throw validation('username', 'A username is 2 to 30 lower-case letters and digits');
+  if (input.entries.length > MAX_ENTRIES_PER_KIND) throw validation('entries', `At most ${MAX_ENTRIES_PER_KIND} entries`);
+  const seen = new Set<string>();
+  for (const e of input.entries) {
+    checkLabel(e.label);
+    const key = `${e.kind}:${e.label}`;
+    if (seen.has(key)) throw conflict('label', `Label "${e.label}" is used twice`);
+    seen.add(key);
+  }
+  const user = await createUser(ctx, { username: input.username, firstName: input.firstName, lastName: input.lastName });
+  try {
+    for (const e of input.entries) await addLabelledEntry(ctx, { username: user.username, kind: e.kind, label: e.label, value: e.value });
+  } catch (err) {
+    await deleteUserService(ctx, user.id);
+    throw err;
+  }
+  forgetUser(ctx, user.id);
+  return (await ctx.loaders.userById.load(user.id))!;
 }

@@ -22,6 +22,7 @@ import {
   RemoveContactPayload,
   RemovePublicKeyPayload,
   SetAnalystConsentInput,
+  UnlinkIdentityInput,
   UpdateUserInput,
   UserIdInput,
   UserPayload,
@@ -30,6 +31,7 @@ import {
 import { setAnalystConsent } from './consent.service.js';
 import { addContact, removeContact, setPrimaryContact, validateContact } from './contact.service.js';
 import { revokeDevice } from './device.service.js';
+import { unlinkIdentity } from './identity.service.js';
 import { addPublicKey, removePublicKey } from './key.service.js';
 import { changePassword, createUser, deleteUserService, resolveRef, setBlocked, updateUserService } from './user.service.js';
 import { requireSignedIn } from './user.writes.js';
@@ -94,6 +96,11 @@ export class UserMutationsResolver {
       const id = input.id == null && input.username == null ? requireSignedIn(ctx) : await userRef(ctx, input);
       return { user: User.from(await changePassword(ctx, id, input.currentPassword, input.newPassword), ctx.principal) };
     });
+  }
+
+  @Mutation(() => UserPayload, { description: 'Unlinks the user’s account at an external provider (the user, or instance admins); no link is no change.' })
+  unlinkIdentity(@Arg('input', () => UnlinkIdentityInput, { description: 'User and provider.' }) input: UnlinkIdentityInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ user: User.from(await unlinkIdentity(ctx, await userRef(ctx, { username: input.username }), input.provider), ctx.principal) }));
   }
 
   @Mutation(() => UserPayload, { description: 'Gives or withdraws your consent to act as an analyst (instance admins: anyone’s).' })

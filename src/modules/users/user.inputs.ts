@@ -181,6 +181,15 @@ export class ChangePasswordInput {
   newPassword!: string;
 }
 
+@InputType({ description: 'A user’s link to an external provider.' })
+export class UnlinkIdentityInput {
+  @Field({ description: 'The user’s username (yourself, or anyone for instance admins).' })
+  username!: string;
+
+  @Field({ description: 'The provider, e.g. "github".' })
+  provider!: string;
+}
+
 @InputType({ description: 'A user to act on.' })
 export class UserIdInput {
   @Field(() => ID, { nullable: true, description: 'Global ID of the user. Give this or databaseId.' })

@@ -349,3 +349,9 @@ export async function updatePublicKey(db: Database, id: string, values: Partial<
   const [row] = await db.update(publicKeys).set(values).where(eq(publicKeys.id, id)).returning();
   return row;
 }
+
+/** Removes the user's link to a provider; whether there was one. */
+export async function deleteIdentity(db: Database, userId: string, provider: string): Promise<boolean> {
+  const rows = await db.delete(identities).where(and(eq(identities.userId, userId), eq(identities.provider, provider))).returning({ id: identities.id });
+  return rows.length > 0;
+}

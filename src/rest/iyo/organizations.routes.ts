@@ -19,8 +19,8 @@ const roleParams: JsonSchema = {
   properties: { username: usernameString, globalid: slugString, role: { type: 'string', enum: ROLES } },
   required: ['username', 'globalid', 'role'],
 };
-const INVITATION_FIELDS = 'organizationSlug role status method createdAt inviteeEmail inviteePhone';
-const invitationBody = (i: Record<string, any>, username: string) => ({
+export const INVITATION_FIELDS = 'organizationSlug role status method createdAt inviteeEmail inviteePhone';
+export const invitationBody = (i: Record<string, any>, username: string) => ({
   organization: i.organizationSlug,
   user: username,
   role: String(i.role).toLowerCase(),
@@ -31,7 +31,7 @@ const invitationBody = (i: Record<string, any>, username: string) => ({
   phonenumber: i.inviteePhone ?? '',
   isorganization: false,
 });
-const invitationSchema: JsonSchema = {
+export const invitationSchema: JsonSchema = {
   type: 'object',
   properties: {
     organization: { type: 'string' },

@@ -2,6 +2,12 @@
 // caller may see of a user).
 //
 // Choices where the document is vague:
+// - POST /users (instance admins): username, firstname and lastname are required, the
+//   collections optional (the document marks them all required; an empty list says the same).
+//   Public keys may be bare key texts (labelled key1, key2, …, as the document's example sends
+//   them) or {label, publickey}. `facebook`, `github` and `expire` are accepted and not stored
+//   (accounts are linked by signing in with them). Emails and phones get validation codes.
+//   All of it is created or none (an email another account holds: 409, nothing stays).
 // - GET /users/{username}: the user and instance admins; another user 403. `publicKeys` is the
 //   list of key texts, as the document's example shows; `info` gives them with labels.
 // - PUT …/name answers 204 (the document gives no success status; the original service sent
@@ -14,7 +20,7 @@
 //   part 2 (their principal); the service rule decides from (user, organization).
 import { DomainError, notFound, unauthenticated } from '../../core/errors.js';
 import type { JsonSchema, Route } from '../types.js';
-import { plainText } from '../schemas.js';
+import { iyoUsernameString, labelString, plainText } from '../schemas.js';
 import { as422, OWNER_FIELDS, requireOwner, tokenQuery, usernameParams } from './common.js';
 import { COLLECTIONS } from './labelled.routes.js';
 
@@ -99,7 +105,59 @@ const userSchema: JsonSchema = {
   required: ['username', 'firstname', 'lastname', 'publicKeys', 'digitalwallet', 'emailaddresses', 'phonenumbers', 'addresses', 'bankaccounts'],
 };
 
+/** The body key of each collection in POST /users (and the user object). */
+const BODY_KEYS: Record<string, string> = {
+  emailaddresses: 'emailaddresses',
+  phonenumbers: 'phonenumbers',
+  publickeys: 'publicKeys',
+  addresses: 'addresses',
+  banks: 'bankaccounts',
+  digitalwallet: 'digitalwallet',
+};
+const itemOf = (path: string): JsonSchema => ({ type: 'object', properties: { label: labelString, ...byPath[path]!.fields }, required: ['label', ...byPath[path]!.required] });
+const newUserBody: JsonSchema = {
+  type: 'object',
+  properties: {
+    username: iyoUsernameString,
+    firstname: plainText(255),
+    lastname: plainText(255),
+    expire: { type: 'string', format: 'date-time' },
+    ...Object.fromEntries(
+      COLLECTIONS.map((c) => [
+        BODY_KEYS[c.path],
+        // Public keys: the document's example gives bare key texts; labelled objects are taken too.
+        { type: 'array', maxItems: 100, items: c.path === 'publickeys' ? { oneOf: [plainText(16_384, 1), itemOf(c.path)] } : itemOf(c.path) },
+      ]),
+    ),
+    facebook: { type: 'object' },
+    github: { type: 'object' },
+  },
+  required: ['username', 'firstname', 'lastname'],
+};
+
+/** The labelled entries of a POST /users body, as the graph's entry inputs. */
+function newEntries(b: Record<string, any>) {
+  return COLLECTIONS.flatMap((c) =>
+    ((b[BODY_KEYS[c.path]!] ?? []) as unknown[]).map((item, i) => {
+      const entry = typeof item === 'string' ? { label: `key${i + 1}`, publickey: item } : (item as Record<string, any>);
+      return { kind: c.kind, label: entry.label, value: c.value(entry) };
+    }),
+  );
+}
+
 export const userRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/users',
+    summary: 'Creates a user with their emails, phones, keys, addresses, banks and wallet (instance admins; 201). All of it or nothing.',
+    querystring: tokenQuery,
+    body: newUserBody,
+    response: userSchema,
+    status: 201,
+    operation: `mutation iyo_create_user($input: CreateUserWithEntriesInput!) { createUserWithEntries(input: $input) { user { ${USER_SELECTION} } userErrors { code field message } } }`,
+    variables: (r) => ({ input: { username: r.body.username, firstName: r.body.firstname, lastName: r.body.lastname, entries: newEntries(r.body) } }),
+    respond: (d) => ({ status: 201, body: userBody(d.createUserWithEntries.user) }),
+  },
   {
     method: 'GET',
     path: '/users/:username',
