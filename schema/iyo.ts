@@ -70,3 +70,19 @@ export const authorizations = pgTable(
   },
   (t) => [uniqueIndex('authorizations_user_organization_key').on(t.userId, t.organizationId), index('authorizations_organization_id_idx').on(t.organizationId)],
 );
+
+export const userRegistryEntries = pgTable(
+  'user_registry_entries',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at'),
+  },
+  // A key names one entry per user (writing it again overwrites it).
+  (t) => [uniqueIndex('user_registry_entries_user_key_key').on(t.userId, t.key)],
+);
