@@ -86,3 +86,25 @@ export const userRegistryEntries = pgTable(
   // A key names one entry per user (writing it again overwrites it).
   (t) => [uniqueIndex('user_registry_entries_user_key_key').on(t.userId, t.key)],
 );
+
+/** A contract between parties (Itsyouonline), named by the id computed from its content. */
+export const contracts = pgTable(
+  'contracts',
+  {
+    id: id(),
+    // base58check(RIPEMD-160(SHA-256(canonical JSON without id and signatures))): contract.service.ts.
+    contractId: text('contract_id').notNull(),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    parties: jsonb('parties').$type<{ type: string; name: string }[]>().notNull(),
+    // The users among the parties (type "user"), resolved when the contract is made: whose list shows it.
+    partyUserIds: uuid('party_user_ids').array().notNull(),
+    content: text('content').notNull(),
+    contractType: text('contract_type').notNull(),
+    invalidates: jsonb('invalidates').$type<string[]>().notNull(),
+    extends: jsonb('extends').$type<string[]>().notNull(),
+    expires: tstz('expires').notNull(),
+    signatures: jsonb('signatures').$type<{ signedBy: string; date: string; publicKey: string; signature: string }[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('contracts_contract_id_key').on(t.contractId), index('contracts_created_at_idx').on(t.createdAt)],
+);

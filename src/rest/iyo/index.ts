@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './apikeys.routes.js';
 import { authorizationRoutes } from './authorizations.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
+import { contractRoutes } from './contracts.routes.js';
 import { registryRoutes } from './registry.routes.js';
 import { socialRoutes } from './social.routes.js';
 import { userRoutes } from './users.routes.js';
@@ -47,7 +48,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
