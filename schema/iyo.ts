@@ -108,3 +108,24 @@ export const contracts = pgTable(
   },
   (t) => [uniqueIndex('contracts_contract_id_key').on(t.contractId), index('contracts_created_at_idx').on(t.createdAt)],
 );
+
+/** A user's avatars by label: a link, or an uploaded image stored here and served by its hash. */
+export const avatars = pgTable(
+  'avatars',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    // A link (http/https) for linked avatars; null for stored images (their URL is built from fileHash).
+    source: text('source'),
+    // sha256 (hex) of the stored image's bytes, its content type and the bytes (base64).
+    fileHash: text('file_hash'),
+    contentType: text('content_type'),
+    dataBase64: text('data_base64'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at'),
+  },
+  (t) => [uniqueIndex('avatars_user_label_key').on(t.userId, t.label), index('avatars_file_hash_idx').on(t.fileHash)],
+);

@@ -29,7 +29,7 @@ export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema
     // other dialects (routes are registered at ready()).
     app.register(async (scope) => {
       registerLenientJson(scope);
-      if (dialect.formBodies) registerFormParsers(scope);
+      if (dialect.formBodies) registerFormParsers(scope, { keepFiles: dialect.fileUploads === true });
       for (const mount of mounts) mountDialect(scope, { ...opts, dialect, mount });
     });
     const document = openApiDocument(dialect, mounts[0]!);

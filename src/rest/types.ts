@@ -83,4 +83,6 @@ export interface Dialect {
   exactBodyTypes?: boolean;
   /** Also accept urlencoded and multipart form bodies (as the legacy server did), in this dialect's routes only. */
   formBodies?: boolean;
+  /** With formBodies: multipart file parts are kept (rest/forms.ts: `{ filename, contentType, base64 }`), not dropped. */
+  fileUploads?: boolean;
 }

@@ -2,6 +2,7 @@
 import type { Database } from '../../core/db.js';
 import { listLoader } from '../../core/loaders.js';
 import { findAuthorizationsByUserIds } from './authorization.repo.js';
+import { findAvatarsByUserIds } from './avatar.repo.js';
 import { findProfileEntriesByUserIds } from './profile.repo.js';
 import { findRegistryEntriesByUserIds } from './registry.repo.js';
 
@@ -9,6 +10,8 @@ export const createProfileLoaders = (db: Database) => ({
   /** Addresses, bank accounts and wallet addresses of a user share one load. */
   profileEntriesByUserId: listLoader((ids: readonly string[]) => findProfileEntriesByUserIds(db, ids), (e) => e.userId),
   /** The grants each user gave organizations, with the grantees' slugs. */
+  /** Avatars without their image bytes (those are read by hash, one at a time). */
+  avatarsByUserId: listLoader((ids: readonly string[]) => findAvatarsByUserIds(db, ids), (a) => a.userId),
   registryEntriesByUserId: listLoader((ids: readonly string[]) => findRegistryEntriesByUserIds(db, ids), (e) => e.userId),
   authorizationsByUserId: listLoader((ids: readonly string[]) => findAuthorizationsByUserIds(db, ids), (a) => a.userId),
 });

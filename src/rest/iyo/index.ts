@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './apikeys.routes.js';
 import { authorizationRoutes } from './authorizations.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
+import { avatarRoutes } from './avatar.routes.js';
 import { contractRoutes } from './contracts.routes.js';
 import { registryRoutes } from './registry.routes.js';
 import { socialRoutes } from './social.routes.js';
@@ -48,11 +49,14 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
   exactBodyTypes: true,
+  // Avatar images come as multipart/form-data (part `file`), as the original service took them.
+  formBodies: true,
+  fileUploads: true,
   securitySchemes: {
     bearer: { type: 'http', scheme: 'bearer', description: '`Authorization: bearer <token>` (the scheme in any case).' },
     token: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Authorization: token <token>`.' },

@@ -15,13 +15,14 @@
 //   (8 to 1024 characters) is 422 `{"error"}`. Instance admins changing another user's password
 //   give no current password.
 // - `facebook` and `github` are `{}` unless the user has linked that provider (then its id).
-// - GET …/info: for the user and instance admins everything (organizations by slug; avatars and
-//   `ownerof` are empty until those parts exist). Organizations reading it through a grant are
+// - GET …/info: for the user and instance admins everything (organizations by slug; `ownerof`
+//   is empty until that part exists). Organizations reading it through a grant are
 //   part 2 (their principal); the service rule decides from (user, organization).
 import { DomainError, notFound, unauthenticated } from '../../core/errors.js';
 import type { JsonSchema, Route } from '../types.js';
 import { iyoUsernameString, labelString, plainText } from '../schemas.js';
 import { as422, OWNER_FIELDS, requireOwner, tokenQuery, usernameParams } from './common.js';
+import { avatarBody } from './avatar.routes.js';
 import { COLLECTIONS } from './labelled.routes.js';
 
 type Node = Record<string, any>;
@@ -176,13 +177,13 @@ export const userRoutes: Route[] = [
     params: usernameParams(),
     querystring: tokenQuery,
     response: { type: 'object', properties: { ...(userSchema.properties as object), validatedemailaddresses: labelled, validatedphonenumbers: labelled, organizations: { type: 'array', items: { type: 'string' } } } },
-    operation: `query iyo_user_info($username: String!) { viewer { id } user(username: $username) { id identities { provider externalUid } info { ${INFO_FIELDS} } } }`,
+    operation: `query iyo_user_info($username: String!) { viewer { id } user(username: $username) { id identities { provider externalUid } avatars { label source fileHash } info { ${INFO_FIELDS} } } }`,
     variables: (r) => ({ username: r.params.username }),
-    respond: (d) => {
+    respond: (d, r) => {
       if (!d.user) throw d.viewer ? notFound('User not found') : unauthenticated();
       // The service decided what this caller may see (User.info); null: nothing.
       if (!d.user.info) throw new DomainError('FORBIDDEN', 'You may not read this user');
-      return { body: infoBody(d.user.info, d.user) };
+      return { body: { ...infoBody(d.user.info, d.user), avatar: (d.user.avatars as { label: string; source: string | null; fileHash: string | null }[]).map((a) => avatarBody(a, r)) } };
     },
   },
   {
