@@ -14,6 +14,7 @@ import { createLoaders } from '../loaders.js';
 import { bootstrap } from '../modules/bootstrap/bootstrap.service.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
 import { buildSchema } from '../schema.js';
+import { seedIyo } from './seed-iyo.js';
 
 const DEMO_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
 export const demoPassword = (username: string) => `${username}-demo-password`;
@@ -100,6 +101,7 @@ export async function seedDemo(db: Database, config: Config, log: (s: string) =>
     { i: { organizationId: acme, email: 'frank@example.com', role: 'MEMBER' } },
     'alice',
   );
+  await seedIyo(run, log);
   log(`demo data: ${DEMO_USERS.length} users (password "<username>-demo-password"), 5 organizations, 3 groups, 3 messages, 5 invitations`);
   await rateLimits.close();
   return true;
