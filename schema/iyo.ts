@@ -129,3 +129,25 @@ export const avatars = pgTable(
   },
   (t) => [uniqueIndex('avatars_user_label_key').on(t.userId, t.label), index('avatars_file_hash_idx').on(t.fileHash)],
 );
+
+/** Keys an organization keeps in a user's keystore (each organization sees only its own). */
+export const keystoreKeys = pgTable(
+  'keystore_keys',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The accessing organization that wrote it.
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    key: text('key').notNull(),
+    keyData: jsonb('key_data').$type<Record<string, unknown>>().notNull(),
+    comment: text('comment'),
+    algorithm: text('algorithm').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('keystore_keys_user_org_label_key').on(t.userId, t.organizationId, t.label)],
+);

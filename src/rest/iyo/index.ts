@@ -20,6 +20,7 @@ import { labelledRoutes } from './labelled.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
 import { avatarRoutes } from './avatar.routes.js';
 import { contractRoutes } from './contracts.routes.js';
+import { keystoreRoutes } from './keystore.routes.js';
 import { registryRoutes } from './registry.routes.js';
 import { socialRoutes } from './social.routes.js';
 import { userRoutes } from './users.routes.js';
@@ -49,7 +50,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
