@@ -2,7 +2,7 @@
 // (postal addresses, bank accounts, digital-wallet addresses), and the authorizations they
 // grant organizations to read parts of them. Emails and phones are the
 // users' contacts (schema/users.ts), labelled public keys the labelled public_keys rows.
-import { index, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './common.js';
 import { organizations } from './organizations.js';
 import { users } from './users.js';
@@ -150,4 +150,38 @@ export const keystoreKeys = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('keystore_keys_user_org_label_key').on(t.userId, t.organizationId, t.label)],
+);
+
+/** A "see" document an organization keeps about a user, by the organization's unique id; its content is versioned. */
+export const seeDocuments = pgTable(
+  'see_documents',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    uniqueId: text('unique_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('see_documents_user_org_unique_key').on(t.userId, t.organizationId, t.uniqueId)],
+);
+
+/** One version of a see document (a change adds a version; signing fills in a version's signature). */
+export const seeVersions = pgTable(
+  'see_versions',
+  {
+    id: id(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => seeDocuments.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    // The version's fields as documented (category, link, content_type, descriptions, dates,
+    // keystore_label, signature); see.ts checks them and their size.
+    content: jsonb('content').$type<Record<string, string>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('see_versions_document_version_key').on(t.documentId, t.version)],
 );

@@ -22,6 +22,7 @@ import { avatarRoutes } from './avatar.routes.js';
 import { contractRoutes } from './contracts.routes.js';
 import { keystoreRoutes } from './keystore.routes.js';
 import { registryRoutes } from './registry.routes.js';
+import { seeRoutes } from './see.routes.js';
 import { socialRoutes } from './social.routes.js';
 import { userRoutes } from './users.routes.js';
 
@@ -50,7 +51,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
