@@ -5,7 +5,7 @@
 // Key data is a JSON object of at most KEYSTORE_DATA_MAX bytes and the key at most
 // KEYSTORE_KEY_MAX characters (larger: PAYLOAD_TOO_LARGE). Repository, rule and GraphQL in one
 // file: the keystore is small and has no other reader.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { keystoreKeys, organizations } from '../../../schema/index.js';
@@ -29,9 +29,29 @@ export const KEYSTORE_KEY_MAX = 16_384;
 export const KEYSTORE_DATA_MAX = 16_384;
 const MAX_KEYS = 100;
 
-type KeyRow = typeof keystoreKeys.$inferSelect & { organizationSlug: string };
+export type KeyRow = typeof keystoreKeys.$inferSelect & { organizationSlug: string };
 
 // ---- SQL ----
+
+/** Every key of each user, with its organization's slug (one statement per batch of users). */
+export const findKeystoreKeysByUserIds = (db: Database, userIds: readonly string[]): Promise<KeyRow[]> =>
+  db
+    .select({
+      id: keystoreKeys.id,
+      userId: keystoreKeys.userId,
+      organizationId: keystoreKeys.organizationId,
+      label: keystoreKeys.label,
+      key: keystoreKeys.key,
+      keyData: keystoreKeys.keyData,
+      comment: keystoreKeys.comment,
+      algorithm: keystoreKeys.algorithm,
+      createdAt: keystoreKeys.createdAt,
+      organizationSlug: organizations.slug,
+    })
+    .from(keystoreKeys)
+    .innerJoin(organizations, eq(organizations.id, keystoreKeys.organizationId))
+    .where(inArray(keystoreKeys.userId, [...userIds]))
+    .orderBy(asc(keystoreKeys.createdAt), asc(keystoreKeys.id));
 
 const findKeys = (db: Database, userId: string, organizationId: string): Promise<KeyRow[]> =>
   db
@@ -65,7 +85,7 @@ function accessingOrganization(ctx: ServiceCtx): string {
 export async function keystoreOf(ctx: ServiceCtx, userId: string): Promise<KeyRow[]> {
   const org = tokenOrganizationOf(ctx.principal);
   if (!org || !ctx.authz.isSelfOrAdmin(userId)) return [];
-  return findKeys(ctx.db, userId, org);
+  return (await ctx.loaders.keystoreKeysByUserId.load(userId)).filter((k) => k.organizationId === org);
 }
 
 export async function saveKeystoreKey(
@@ -98,6 +118,7 @@ export async function saveKeystoreKey(
     if (isUniqueViolation(err, 'keystore_keys_user_org_label_key')) throw conflict('label', 'A key with this label exists already');
     throw err;
   }
+  ctx.loaders.keystoreKeysByUserId.clear(user.id);
   return (await findKeys(ctx.db, user.id, organizationId)).find((k) => k.label === label)!;
 }
 

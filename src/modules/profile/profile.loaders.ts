@@ -4,7 +4,9 @@ import { listLoader } from '../../core/loaders.js';
 import { findAuthorizationsByUserIds } from './authorization.repo.js';
 import { findAvatarsByUserIds } from './avatar.repo.js';
 import { findProfileEntriesByUserIds } from './profile.repo.js';
+import { findKeystoreKeysByUserIds } from './keystore.js';
 import { findRegistryEntriesByUserIds } from './registry.repo.js';
+import { findSeeDocumentsByUserIds } from './see.js';
 
 export const createProfileLoaders = (db: Database) => ({
   /** Addresses, bank accounts and wallet addresses of a user share one load. */
@@ -12,6 +14,8 @@ export const createProfileLoaders = (db: Database) => ({
   /** The grants each user gave organizations, with the grantees' slugs. */
   /** Avatars without their image bytes (those are read by hash, one at a time). */
   avatarsByUserId: listLoader((ids: readonly string[]) => findAvatarsByUserIds(db, ids), (a) => a.userId),
+  keystoreKeysByUserId: listLoader((ids: readonly string[]) => findKeystoreKeysByUserIds(db, ids), (k) => k.userId),
+  seeDocumentsByUserId: listLoader((ids: readonly string[]) => findSeeDocumentsByUserIds(db, ids), (d) => d.userId),
   registryEntriesByUserId: listLoader((ids: readonly string[]) => findRegistryEntriesByUserIds(db, ids), (e) => e.userId),
   authorizationsByUserId: listLoader((ids: readonly string[]) => findAuthorizationsByUserIds(db, ids), (a) => a.userId),
 });

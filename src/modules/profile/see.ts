@@ -27,9 +27,8 @@ import { requireSignedIn } from '../users/user.writes.js';
 type ServiceCtx = ServiceContext;
 export const SEE_CONTENT_MAX = 65_536;
 const FIELDS = ['category', 'link', 'content_type', 'markdown_short_description', 'markdown_full_description', 'creation_date', 'start_date', 'end_date', 'keystore_label', 'signature'];
-const MAX_DOCUMENTS = 500;
 
-interface DocumentView {
+export interface DocumentView {
   uniqueId: string;
   organization: string;
   versions: { version: number; content: Record<string, string> }[];
@@ -37,24 +36,23 @@ interface DocumentView {
 
 // ---- SQL ----
 
-async function findDocuments(db: Database, userId: string, filter: { organizationId?: string; uniqueId?: string } = {}): Promise<DocumentView[]> {
-  const conds = [eq(seeDocuments.userId, userId)];
-  if (filter.organizationId) conds.push(eq(seeDocuments.organizationId, filter.organizationId));
-  if (filter.uniqueId) conds.push(eq(seeDocuments.uniqueId, filter.uniqueId));
+/** Every document of each user with its versions (two statements per batch of users). */
+export async function findSeeDocumentsByUserIds(db: Database, userIds: readonly string[]): Promise<(DocumentView & { userId: string })[]> {
   const docs = await db
-    .select({ id: seeDocuments.id, uniqueId: seeDocuments.uniqueId, organization: organizations.slug })
+    .select({ id: seeDocuments.id, userId: seeDocuments.userId, uniqueId: seeDocuments.uniqueId, organization: organizations.slug })
     .from(seeDocuments)
     .innerJoin(organizations, eq(organizations.id, seeDocuments.organizationId))
-    .where(and(...conds))
-    .orderBy(asc(seeDocuments.createdAt), asc(seeDocuments.id))
-    .limit(MAX_DOCUMENTS);
+    .where(inArray(seeDocuments.userId, [...userIds]))
+    .orderBy(asc(seeDocuments.createdAt), asc(seeDocuments.id));
   if (docs.length === 0) return [];
-  const versions = await db
-    .select()
-    .from(seeVersions)
-    .where(inArray(seeVersions.documentId, docs.map((d) => d.id)))
-    .orderBy(asc(seeVersions.version));
-  return docs.map((d) => ({ uniqueId: d.uniqueId, organization: d.organization, versions: versions.filter((v) => v.documentId === d.id).map((v) => ({ version: v.version, content: v.content })) }));
+  const versions = await db.select().from(seeVersions).where(inArray(seeVersions.documentId, docs.map((d) => d.id))).orderBy(asc(seeVersions.version));
+  return docs.map((d) => ({ userId: d.userId, uniqueId: d.uniqueId, organization: d.organization, versions: versions.filter((v) => v.documentId === d.id).map((v) => ({ version: v.version, content: v.content })) }));
+}
+
+/** One user's documents, narrowed to an organization and a unique id (writes read them back fresh, not through the loader). */
+async function findDocuments(db: Database, userId: string, filter: { organizationId?: string; uniqueId?: string } = {}): Promise<DocumentView[]> {
+  const [org] = filter.organizationId ? await db.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, filter.organizationId)) : [];
+  return (await findSeeDocumentsByUserIds(db, [userId])).filter((d) => (!filter.uniqueId || d.uniqueId === filter.uniqueId) && (!org || d.organization === org.slug));
 }
 
 // ---- the rule ----
@@ -96,8 +94,9 @@ async function requireKeystoreLabel(db: Database, userId: string, organizationId
 
 export async function seeDocumentsOf(ctx: ServiceCtx, userId: string, filter: { organization?: string | null; uniqueId?: string | null }): Promise<DocumentView[]> {
   if (!ctx.authz.isSelfOrAdmin(userId)) return [];
-  const docs = await findDocuments(ctx.db, userId, { uniqueId: filter.uniqueId ?? undefined });
-  return filter.organization ? docs.filter((d) => d.organization.toLowerCase() === filter.organization!.toLowerCase()) : docs;
+  return (await ctx.loaders.seeDocumentsByUserId.load(userId)).filter(
+    (d) => (!filter.uniqueId || d.uniqueId === filter.uniqueId) && (!filter.organization || d.organization.toLowerCase() === filter.organization.toLowerCase()),
+  );
 }
 
 export async function createSeeDocument(ctx: ServiceCtx, input: { username: string; uniqueId: string; content: Record<string, unknown> }): Promise<DocumentView> {
@@ -115,6 +114,7 @@ export async function createSeeDocument(ctx: ServiceCtx, input: { username: stri
     if (isUniqueViolation(err, 'see_documents_user_org_unique_key')) throw conflict('uniqueId', 'A see document with this unique id exists already');
     throw err;
   }
+  ctx.loaders.seeDocumentsByUserId.clear(user.id);
   return (await findDocuments(ctx.db, user.id, { organizationId, uniqueId: input.uniqueId }))[0]!;
 }
 
@@ -149,6 +149,7 @@ export async function changeSeeDocument(
       await recordEvent(tx, ctx, { action: 'see.update', user2Id: user.id, organizationId, data: { uniqueId: input.uniqueId, version: (n ?? 0) + 1 } });
     }
   });
+  ctx.loaders.seeDocumentsByUserId.clear(user.id);
   return (await findDocuments(ctx.db, user.id, { organizationId, uniqueId: input.uniqueId }))[0]!;
 }
 
@@ -213,7 +214,7 @@ const seeDocument = (d: DocumentView) =>
 @Resolver(() => User)
 export class SeeResolver {
   @UserReads('id')
-  @FieldResolver(() => [SeeDocument], { description: 'See documents organizations keep about the user (at most 500). Empty unless you are the user or an instance admin.' })
+  @FieldResolver(() => [SeeDocument], { description: 'See documents organizations keep about the user. Empty unless you are the user or an instance admin.' })
   async seeDocuments(
     @Root() user: User,
     @Ctx() ctx: Context,
