@@ -16,7 +16,7 @@ import { recordEvent } from '../logs/event-log.service.js';
 import { findUserByUsername } from '../users/user.repo.js';
 import { userByUsername } from '../users/user.service.js';
 import { requireSignedIn } from '../users/user.writes.js';
-import { findContractsOfUser, insertContract, type ContractRow } from './contract.repo.js';
+import { insertContract, type ContractRow } from './contract.repo.js';
 
 type Ctx = ServiceContext;
 
@@ -66,7 +66,7 @@ export async function contractsOf(ctx: Ctx, userId: string, opts: { includeExpir
   if (!ctx.authz.isSelfOrAdmin(userId)) return [];
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), CONTRACTS_PAGE_MAX);
   const offset = Math.min(Math.max(opts.offset ?? 0, 0), 100_000);
-  return findContractsOfUser(ctx.db, userId, { includeExpired: opts.includeExpired === true, offset, limit, now: new Date() });
+  return ctx.loaders.contractPage({ includeExpired: opts.includeExpired === true, offset, limit }).load(userId);
 }
 
 export async function createContract(ctx: Ctx, input: ContractInput): Promise<ContractRow> {

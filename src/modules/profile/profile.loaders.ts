@@ -1,6 +1,8 @@
 // Batched loads of labelled profile entries and authorizations: one statement per batch of users.
 import type { Database } from '../../core/db.js';
-import { listLoader } from '../../core/loaders.js';
+import DataLoader from 'dataloader';
+import { listLoader, loaderFamily } from '../../core/loaders.js';
+import { findContractPagesOfUsers, type ContractPage, type ContractRow } from './contract.repo.js';
 import { findAuthorizationsByUserIds } from './authorization.repo.js';
 import { findAvatarsByUserIds } from './avatar.repo.js';
 import { findProfileEntriesByUserIds } from './profile.repo.js';
@@ -16,6 +18,8 @@ export const createProfileLoaders = (db: Database) => ({
   avatarsByUserId: listLoader((ids: readonly string[]) => findAvatarsByUserIds(db, ids), (a) => a.userId),
   keystoreKeysByUserId: listLoader((ids: readonly string[]) => findKeystoreKeysByUserIds(db, ids), (k) => k.userId),
   seeDocumentsByUserId: listLoader((ids: readonly string[]) => findSeeDocumentsByUserIds(db, ids), (d) => d.userId),
+  /** A page of contracts per user, one family member per page shape (includeExpired, offset, limit). */
+  contractPage: loaderFamily((page: ContractPage) => new DataLoader<string, ContractRow[]>((userIds) => findContractPagesOfUsers(db, userIds, page, new Date()))),
   registryEntriesByUserId: listLoader((ids: readonly string[]) => findRegistryEntriesByUserIds(db, ids), (e) => e.userId),
   authorizationsByUserId: listLoader((ids: readonly string[]) => findAuthorizationsByUserIds(db, ids), (a) => a.userId),
 });
