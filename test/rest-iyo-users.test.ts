@@ -2,6 +2,7 @@
 // name, password and info, and the labelled collections (emailaddresses, phonenumbers,
 // publickeys, addresses, banks, digitalwallet) with their validation flows; every route keeps
 // users apart, and bad input never reaches a 5xx.
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { uncoveredRoutes } from './helpers/routes.js';
@@ -55,6 +56,11 @@ describe.each(DRIVERS)('iyo dialect: users on %s', (driver) => {
       const doc = r.json();
       expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['access_token', 'bearer', 'token']);
       expect(doc.paths['/api/users/{username}/emailaddresses']).toHaveProperty('post');
+      expect(Object.keys(doc.paths['/api/users/{username}/avatar/img/{label}'].post.requestBody.content)).toContain('multipart/form-data');
+      const ops = Object.values(doc.paths as Record<string, object>).reduce((n: number, p) => n + Object.keys(p).length, 0);
+      expect(ops).toBe(74);
+      const result = await new Validator().validate(doc);
+      expect(result.errors ?? []).toEqual([]);
     });
   });
 

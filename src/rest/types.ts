@@ -32,6 +32,11 @@ export interface Route {
   params?: JsonSchema;
   querystring?: JsonSchema;
   body?: JsonSchema;
+  /**
+   * The body's media types for the OpenAPI document, each with the schema a caller sends (default:
+   * JSON with `body`); e.g. a file upload's multipart/form-data with a binary part.
+   */
+  bodyMediaTypes?: Record<string, JsonSchema>;
   /** The documented success body, for the OpenAPI document. */
   response?: JsonSchema;
   /** Success status (default 200). */

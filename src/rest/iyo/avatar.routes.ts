@@ -36,6 +36,8 @@ const fileBody: JsonSchema = {
     },
   },
 };
+/** Uploads come as multipart/form-data with the image in the part `file` (rest/forms.ts turns it into fileBody's shape, which JSON callers may send too). */
+const UPLOAD: JsonSchema = { type: 'object', properties: { file: { type: 'string', contentMediaType: 'image/*', contentEncoding: 'binary' } } };
 const SET = `mutation($input: SetAvatarInput!) { setAvatar(input: $input) { avatar { ${AVATAR_FIELDS} } userErrors { code field message } } }`;
 const setOp = (name: string) => SET.replace('mutation(', `mutation ${name}(`);
 const image = (b: { file?: { contentType: string; base64: string } } | undefined) => (b?.file ? { contentType: b.file.contentType, base64: b.file.base64 } : null);
@@ -72,6 +74,7 @@ export const avatarRoutes: Route[] = [
     params: usernameParams('label'),
     querystring: tokenQuery,
     body: { ...fileBody, required: ['file'] },
+    bodyMediaTypes: { 'multipart/form-data': { ...UPLOAD, required: ['file'] }, 'application/json': { ...fileBody, required: ['file'] } },
     response: avatarSchema,
     status: 201,
     operation: setOp('iyo_avatar_upload'),
@@ -97,6 +100,7 @@ export const avatarRoutes: Route[] = [
     params: usernameParams('label', 'newlabel'),
     querystring: tokenQuery,
     body: fileBody,
+    bodyMediaTypes: { 'multipart/form-data': UPLOAD, 'application/json': fileBody },
     response: avatarSchema,
     operation: setOp('iyo_avatar_replace'),
     variables: (r) => ({ input: { username: r.params.username, label: r.params.label, newLabel: r.params.newlabel, image: image(r.body) } }),
