@@ -11,3 +11,4 @@ export * from './sessions.js';
 export * from './secrets.js';
 export * from './webhooks.js';
 export * from './dashboard.js';
+export * from './iyo.js';

@@ -73,7 +73,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v === '' ? undefined : v));
 
 /** The REST dialects (src/rest/index.ts checks that its table names exactly these). */
-export const REST_DIALECTS = ['oisp', 'accounts', 'gitlab', 'gitlab-v3', 'seald'] as const;
+export const REST_DIALECTS = ['oisp', 'accounts', 'gitlab', 'gitlab-v3', 'seald', 'iyo'] as const;
 export type RestDialectName = (typeof REST_DIALECTS)[number];
 
 // REST_MOUNTS: `name=/path` pairs separated by commas; a name given twice is mounted twice;
@@ -154,6 +154,8 @@ const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('identity-graph-gateway'),
   ACCESS_TOKEN_TTL: int(3600, 60, 60 * 60 * 24 * 30),
   BODY_LIMIT: int(1024 * 1024, 1024, 100 * 1024 * 1024),
+  // Largest avatar image in bytes (Itsyouonline uploads); larger is 413. Keep it under BODY_LIMIT.
+  AVATAR_MAX_BYTES: int(256 * 1024, 1024, 100 * 1024 * 1024),
   TRUST_PROXY: bool(false),
   INTROSPECTION: bool(true),
   GRAPHIQL: bool(true),
@@ -272,6 +274,7 @@ export interface Config {
   admin: { username: string; email: string; password?: string; token?: string };
   jwt: { privateKeyPem?: string; issuer: string; accessTokenTtlSeconds: number };
   bodyLimit: number;
+  avatarMaxBytes: number;
   trustProxy: boolean;
   introspection: boolean;
   graphiql: boolean;
@@ -365,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admin: { username: e.ADMIN_USERNAME, email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD, token: e.ADMIN_TOKEN },
     jwt: { privateKeyPem: e.JWT_PRIVATE_KEY, issuer: e.JWT_ISSUER, accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL },
     bodyLimit: e.BODY_LIMIT,
+    avatarMaxBytes: e.AVATAR_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
     masterKey: e.MASTER_KEY === undefined ? undefined : masterKeyBytes(e.MASTER_KEY)!,

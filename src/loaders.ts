@@ -8,6 +8,7 @@ import { createInvitationsLoaders } from './modules/invitations/invitations.load
 import { createLogsLoaders } from './modules/logs/logs.loaders.js';
 import { createMessagesLoaders } from './modules/messages/messages.loaders.js';
 import { createOrganizationLoaders } from './modules/organizations/organization.loaders.js';
+import { createProfileLoaders } from './modules/profile/profile.loaders.js';
 import { createUserLoaders } from './modules/users/user.loaders.js';
 
 /**
@@ -25,6 +26,7 @@ const GROUPS = {
   messages: (db: Database) => createMessagesLoaders(db),
   invitations: (db: Database) => createInvitationsLoaders(db),
   logs: (db: Database) => createLogsLoaders(db),
+  profile: (db: Database) => createProfileLoaders(db),
 };
 type GroupName = keyof typeof GROUPS;
 type Group<G extends GroupName> = ReturnType<(typeof GROUPS)[G]>;

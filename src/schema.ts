@@ -18,6 +18,7 @@ import { createNodeResolver } from './modules/node/node.resolver.js';
 import type { NodeFetchers } from './modules/node/node.registry.js';
 import * as organizations from './modules/organizations/index.js';
 import * as outbox from './modules/outbox/index.js';
+import * as profile from './modules/profile/index.js';
 import * as rateLimit from './modules/rate-limit/index.js';
 import * as users from './modules/users/index.js';
 import * as webhooks from './modules/webhooks/index.js';
@@ -27,7 +28,7 @@ interface GraphModule {
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks, dashboard];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks, dashboard, profile];
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -77,3 +77,29 @@ const USERNAME = new RegExp(USERNAME_PATTERN_SOURCE, 'u');
 export function isUsername(value: string): boolean {
   return value.length >= 1 && value.length <= USERNAME_MAX_LENGTH && USERNAME.test(value);
 }
+
+/** An Itsyouonline label (emails, phones, addresses, banks, wallet, keys, API keys, avatars): 2 to 50 letters, digits, "-", "_" or whitespace. */
+export const LABEL_PATTERN_SOURCE = '^[a-zA-Z\\d\\-_\\s]{2,50}$';
+export const LABEL_MAX_LENGTH = 50;
+const LABEL = new RegExp(LABEL_PATTERN_SOURCE, 'u');
+
+export function isLabel(value: string): boolean {
+  return value.length >= 2 && value.length <= LABEL_MAX_LENGTH && LABEL.test(value);
+}
+
+/** An Itsyouonline username: 2 to 30 lower-case letters and digits (stricter than USERNAME: every such name is also a valid username). */
+export const IYO_USERNAME_PATTERN_SOURCE = '^[a-z0-9]{2,30}$';
+export const IYO_USERNAME_MAX_LENGTH = 30;
+const IYO_USERNAME = new RegExp(IYO_USERNAME_PATTERN_SOURCE, 'u');
+
+export function isIyoUsername(value: string): boolean {
+  return value.length >= 2 && value.length <= IYO_USERNAME_MAX_LENGTH && IYO_USERNAME.test(value);
+}
+
+/** Free text that can be stored and encoded: no NUL (PostgreSQL text refuses it) and no lone UTF-16 surrogates. */
+export const PLAIN_TEXT_PATTERN_SOURCE = '^[^\\x00\\ud800-\\udfff]*$';
+const PLAIN_TEXT = new RegExp(PLAIN_TEXT_PATTERN_SOURCE, 'u');
+
+export function isPlainText(value: string): boolean {
+  return PLAIN_TEXT.test(value);
+}

@@ -11,12 +11,13 @@ import { registerFormParsers } from './forms.js';
 import { registerLenientJson } from './json-body.js';
 import { accounts } from './accounts/index.js';
 import { gitlab, gitlabV3 } from './gitlab/index.js';
+import { iyo } from './iyo/index.js';
 import { oisp } from './oisp/index.js';
 import { seald } from './seald/index.js';
 import { openApiDocument } from './openapi.js';
 import type { Dialect } from './types.js';
 
-export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3, seald];
+export const DIALECTS: Dialect[] = [oisp, accounts, gitlab, gitlabV3, seald, iyo];
 
 /**
  * Which mounted dialect a request path belongs to: the one with the longest static route prefix
@@ -50,7 +51,7 @@ export function registerRest(app: FastifyInstance, opts: { schema: GraphQLSchema
     // other dialects (routes are registered at ready()).
     app.register(async (scope) => {
       registerLenientJson(scope);
-      if (dialect.formBodies) registerFormParsers(scope);
+      if (dialect.formBodies) registerFormParsers(scope, { keepFiles: dialect.fileUploads === true });
       for (const mount of mounts) mountDialect(scope, { ...opts, dialect, mount });
     });
     const document = openApiDocument(dialect, mounts[0]!);

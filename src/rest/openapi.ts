@@ -30,7 +30,10 @@ export function openApiDocument(dialect: Dialect, mount: string): Record<string,
         default: { description: 'An error, in this dialect’s shape.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.body } } };
+    if (r.body) {
+      const content = Object.fromEntries(Object.entries(r.bodyMediaTypes ?? { 'application/json': r.body }).map(([type, schema]) => [type, { schema }]));
+      op.requestBody = { required: true, content };
+    }
     // Routes need a credential (the document-wide `security`) unless they say they are public.
     if (r.public) op.security = [];
     paths[path] ??= {};

@@ -37,6 +37,11 @@ export interface Route {
   params?: JsonSchema;
   querystring?: JsonSchema;
   body?: JsonSchema;
+  /**
+   * The body's media types for the OpenAPI document, each with the schema a caller sends (default:
+   * JSON with `body`); e.g. a file upload's multipart/form-data with a binary part.
+   */
+  bodyMediaTypes?: Record<string, JsonSchema>;
   /** The documented success body, for the OpenAPI document. */
   response?: JsonSchema;
   /** Success status (default 200). */
@@ -85,4 +90,6 @@ export interface Dialect {
   securitySchemes?: Record<string, Record<string, unknown>>;
   /** Also accept urlencoded and multipart form bodies (as the legacy server did), in this dialect's routes only. */
   formBodies?: boolean;
+  /** With formBodies: multipart file parts are kept (rest/forms.ts: `{ filename, contentType, base64 }`), not dropped. */
+  fileUploads?: boolean;
 }

@@ -16,6 +16,7 @@ import { createLoaders } from '../loaders.js';
 import { bootstrap } from '../modules/bootstrap/bootstrap.service.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
 import { buildSchema } from '../schema.js';
+import { seedIyo } from './seed-iyo.js';
 import { seedSealdDemo } from './seed-seald.js';
 
 const DEMO_USERS = ['alice', 'bob', 'carol', 'dave', 'erin'] as const;
@@ -216,8 +217,20 @@ async function main(): Promise<void> {
     // Each dialect's own demo data (src/tools/seed-<dialect>.ts): one line each, idempotent like
     // seedDemo (a seedKit's ensure() skips what exists).
     await seedSealdDemo(handle.db, config);
+    await seedIyoDemo(handle.db, config);
   } finally {
     await handle.close();
+  }
+}
+
+/** The Itsyouonline demo (seed-iyo.ts), written as alice through a seed kit. */
+async function seedIyoDemo(db: Database, config: Config): Promise<void> {
+  const kit = await seedKit(db, config);
+  try {
+    await kit.actAs('alice');
+    await seedIyo(kit.run, console.log);
+  } finally {
+    await kit.close();
   }
 }
 

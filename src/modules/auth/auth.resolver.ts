@@ -18,10 +18,12 @@ import {
   LoginInput,
   LoginPayload,
   PersonalAccessToken,
+  PersonalAccessTokenByNameInput,
+  RenamePersonalAccessTokenInput,
   RevokePersonalAccessTokenInput,
   RevokePersonalAccessTokenPayload,
 } from './auth.types.js';
-import { changePassword, createPersonalAccessToken, login, logout, revokePersonalAccessToken } from './auth.service.js';
+import { changePassword, createPersonalAccessToken, login, logout, renamePersonalAccessToken, revokePersonalAccessToken, revokePersonalAccessTokenByName } from './auth.service.js';
 
 
 @Resolver()
@@ -63,6 +65,22 @@ export class AuthResolver {
       const r = await createPersonalAccessToken(ctx, { ...input, organizationId, scopes: input.scopes as unknown as TokenScope[] });
       return { token: r.token, personalAccessToken: PersonalAccessToken.from(r.personalAccessToken) };
     });
+  }
+
+  @Mutation(() => RevokePersonalAccessTokenPayload, { description: 'Renames an active personal API token (found by owner and name); a name in use is a CONFLICT.' })
+  renamePersonalAccessToken(
+    @Arg('input', () => RenamePersonalAccessTokenInput, { description: 'The token and its new name.' }) input: RenamePersonalAccessTokenInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevokePersonalAccessTokenPayload> {
+    return payload(async () => ({ personalAccessToken: PersonalAccessToken.from(await renamePersonalAccessToken(ctx, input)) }));
+  }
+
+  @Mutation(() => RevokePersonalAccessTokenPayload, { description: 'Revokes the active personal API token an owner and name label: it stops working at once.' })
+  revokePersonalAccessTokenByName(
+    @Arg('input', () => PersonalAccessTokenByNameInput, { description: 'The token.' }) input: PersonalAccessTokenByNameInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevokePersonalAccessTokenPayload> {
+    return payload(async () => ({ personalAccessToken: PersonalAccessToken.from(await revokePersonalAccessTokenByName(ctx, input)) }));
   }
 
   @Mutation(() => RevokePersonalAccessTokenPayload, { description: 'Revokes a personal API token: it stops working at once. Revoking twice is harmless.' })

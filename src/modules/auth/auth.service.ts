@@ -1,11 +1,11 @@
 // Sign-in, credentials → Principal, and personal API tokens. Owns the rules: who may create
 // or revoke a token, what an expired or revoked one gets, what each attempt writes to the logs.
 import { hashPassword, needsRehash, verifyPassword } from '../../core/auth/passwords.js';
-import { assertCan } from '../../core/auth/policy.js';
+import { assertCan, can } from '../../core/auth/policy.js';
 import { ANONYMOUS, TOKEN_SCOPES, type Principal, type TokenScope } from '../../core/auth/principal.js';
 import { hashToken, newPersonalToken, PERSONAL_TOKEN_PREFIX } from '../../core/auth/secrets.js';
 import type { Database } from '../../core/db.js';
-import { DomainError, notFound, RateLimitedError, unauthenticated, validation } from '../../core/errors.js';
+import { conflict, DomainError, notFound, RateLimitedError, unauthenticated, validation } from '../../core/errors.js';
 import { signInKeys, type LiftedLock, type ThrottleVerdict } from '../../core/rate-limit/sign-in.js';
 import type { AppDeps, RequestMeta } from '../../context.js';
 import { insertLoginLog } from '../logs/log.repo.js';
@@ -20,7 +20,7 @@ import { bumpTokenVersion, findAccessTokenHolder, revokeAccessToken } from './se
 import { credentialCacheOf } from './credential-cache.js';
 import { authenticateTeamJwt } from './team-jwt.js';
 import { decodeProtectedHeader } from 'jose';
-import { findTokenById, findTokenWithUserByHash, insertToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
+import { findActiveTokenByName, findTokenById, findTokenWithUserByHash, insertToken, renameToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
 interface Caller extends RequestMeta {
   db: Database;
@@ -226,6 +226,8 @@ export interface CreateTokenInput {
   expiresAt?: Date | null;
   /** uuid of the organization to bind the token to. */
   organizationId?: string | null;
+  /** The name labels the token: no other active token of the user may have it (CONFLICT). */
+  uniqueName?: boolean | null;
 }
 
 export async function createPersonalAccessToken(c: Caller, input: CreateTokenInput): Promise<{ token: string; personalAccessToken: TokenRow }> {
@@ -243,6 +245,7 @@ export async function createPersonalAccessToken(c: Caller, input: CreateTokenInp
   if (scopes.length === 0) throw validation('scopes', 'At least one scope is required');
   if (scopes.some((s) => !TOKEN_SCOPES.includes(s))) throw validation('scopes', `Scopes must be among: ${TOKEN_SCOPES.join(', ')}`);
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw validation('expiresAt', 'Expiry must be in the future');
+  if (input.uniqueName && (await findActiveTokenByName(c.db, target.id, name))) throw conflict('name', 'Label is already used');
 
   // A token created with an organization-bound token stays inside that organization.
   const inherited = tokenOrganizationOf(p);
@@ -304,4 +307,38 @@ export async function revokePersonalAccessToken(c: Caller, tokenId: string): Pro
   // "It stops working at once": no cached principal of it survives the revocation.
   credentialCacheOf(c.deps.db, c.deps.config.tokenCacheTtlMs).clear();
   return revoked;
+}
+
+// ---- tokens named by label (the Itsyouonline dialect's API keys) ----
+
+/**
+ * The active token a (username, name) pair labels, once the caller may manage it; another
+ * user's answers exactly like a missing one (NOT_FOUND), as revoking by id does.
+ */
+async function activeTokenByName(c: Caller, username: string, name: string): Promise<TokenRow> {
+  const p = c.principal;
+  if (p.kind !== 'user') throw unauthenticated();
+  const target = await findUserByUsername(c.db, username);
+  const row = target ? await findActiveTokenByName(c.db, target.id, name) : undefined;
+  if (!row || !can(p, 'personalAccessToken:revoke', { userId: row.userId })) throw notFound('API key not found');
+  return row;
+}
+
+/** Renames an active token; a name another active token of the user has is a CONFLICT. */
+export async function renamePersonalAccessToken(c: Caller, input: { username: string; name: string; newName: string }): Promise<TokenRow> {
+  const row = await activeTokenByName(c, input.username, input.name);
+  const newName = input.newName.trim();
+  if (newName.length === 0 || newName.length > 255) throw validation('newName', 'Name must be 1 to 255 characters');
+  if (newName === row.name) return row;
+  if (await findActiveTokenByName(c.db, row.userId, newName)) throw conflict('newName', 'Label is already used');
+  return c.db.transaction(async (tx) => {
+    const renamed = await renameToken(tx, row.id, newName);
+    await recordEvent(tx, c, { action: 'personalAccessToken.rename', user2Id: row.userId, organizationId: row.organizationId, data: { tokenId: row.id, from: row.name, to: newName } });
+    return renamed!;
+  });
+}
+
+/** Revokes the active token a (username, name) pair labels. */
+export async function revokePersonalAccessTokenByName(c: Caller, input: { username: string; name: string }): Promise<TokenRow> {
+  return revokePersonalAccessToken(c, (await activeTokenByName(c, input.username, input.name)).id);
 }

@@ -109,6 +109,24 @@ export class CreatePersonalAccessTokenInput {
 
   @Field(() => ID, { nullable: true, description: 'Bind the token to this organization (global ID): it then acts only inside it and its sub-organizations. You must be a member.' })
   organizationId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The name labels the token: refuse it (CONFLICT) when another active token of the user has it. Default false.' })
+  uniqueName?: boolean | null;
+}
+
+@InputType({ description: 'An active personal API token by its owner and name (its label).' })
+export class PersonalAccessTokenByNameInput {
+  @Field({ description: 'Whose token.' })
+  username!: string;
+
+  @Field({ description: 'The token’s name.' })
+  name!: string;
+}
+
+@InputType({ description: 'A new name for an active personal API token.' })
+export class RenamePersonalAccessTokenInput extends PersonalAccessTokenByNameInput {
+  @Field({ description: 'The new name (1 to 255 characters); unique among the user’s active tokens.' })
+  newName!: string;
 }
 
 @ReadsNoRow()

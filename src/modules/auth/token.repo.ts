@@ -58,3 +58,18 @@ export const findTokensByUserIds = (db: Database, userIds: readonly string[]) =>
     .orderBy(desc(personalAccessTokens.createdAt), desc(personalAccessTokens.id));
 
 export const findTokensByIds = (db: Database, ids: readonly string[]) => findRowsByIds(db, personalAccessTokens, ids);
+
+/** The user's active (unrevoked) token with this name, if any: names label tokens for the Itsyouonline dialect. */
+export async function findActiveTokenByName(db: Database, userId: string, name: string): Promise<TokenRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(personalAccessTokens)
+    .where(and(eq(personalAccessTokens.userId, userId), eq(personalAccessTokens.name, name), isNull(personalAccessTokens.revokedAt)))
+    .limit(1);
+  return row;
+}
+
+export async function renameToken(db: Database, id: string, name: string): Promise<TokenRow | undefined> {
+  const [row] = await db.update(personalAccessTokens).set({ name }).where(eq(personalAccessTokens.id, id)).returning();
+  return row;
+}

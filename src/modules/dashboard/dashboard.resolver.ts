@@ -102,8 +102,8 @@ export class DashboardResolver {
     return payload(async () => ({ ok: (await dashboardLogout(ctx), true) }));
   }
 
-  @Mutation(() => DashboardActionPayload, { description: 'Changes your password, given the current one.' })
-  changePassword(@Arg('input', () => ChangePasswordInput, { description: 'Current and new password.' }) input: ChangePasswordInput, @Ctx() ctx: Context): Promise<DashboardActionPayload> {
+  @Mutation(() => DashboardActionPayload, { description: 'Changes your password, given the current one, from a dashboard session: your other dashboard sessions and every earlier access token end.' })
+  changeDashboardPassword(@Arg('input', () => ChangePasswordInput, { description: 'Current and new password.' }) input: ChangePasswordInput, @Ctx() ctx: Context): Promise<DashboardActionPayload> {
     return payload(async () => ({ ok: (await changePassword(ctx, input), true) }));
   }
 

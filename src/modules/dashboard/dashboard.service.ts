@@ -27,6 +27,8 @@ import { insertOutbox } from '../outbox/outbox.repo.js';
 import { findDevicesByUserIds, findSignInUser, findUserByEmail, updateDevice, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
+import { checkPassword } from '../users/user.checks.js';
+import { bumpTokenVersion } from '../auth/session.repo.js';
 import {
   countChallengeAttempt,
   countUsedLicences,
@@ -124,16 +126,22 @@ export async function dashboardLogout(ctx: Ctx): Promise<void> {
 }
 
 // ---- passwords ----
+// (The graph's changePassword of the auth module is the same change for a signed-in user; this
+// one also ends the caller's other dashboard sessions, as the Seald dashboard does.)
 
 function checkNewPassword(password: string, field: string): void {
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) throw validation(field, `Ensure this field has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`);
 }
 
-/** Changes the caller's password, given the current one (argon2id); the user's other dashboard sessions end. */
+/**
+ * Changes the caller's password, given the current one (argon2id, the password policy): the
+ * user's other dashboard sessions end, and so does every earlier access token (token version).
+ */
 export async function changePassword(ctx: Ctx, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const userId = requireSignedIn(ctx);
   checkNewPassword(input.newPassword, 'newPassword');
   const me = await ctx.loaders.userById.load(userId);
+  if (me) await checkPassword(ctx.db, input.newPassword, { username: me.username, emails: [me.primaryEmail] }, 'newPassword');
   const withHash = me ? await findSignInUser(ctx.db, me.username) : undefined;
   if (input.currentPassword.length > PASSWORD_MAX || !(await verifyPassword(withHash?.passwordHash, input.currentPassword))) {
     throw validation('currentPassword', 'Wrong password');
@@ -144,7 +152,8 @@ export async function changePassword(ctx: Ctx, input: { currentPassword: string;
   await ctx.db.transaction(async (tx) => {
     await updatePasswordHash(tx, userId, hash);
     const sessions = await revokeSessionsOfUser(tx, userId, new Date(), current);
-    await recordEvent(tx, ctx, { action: 'password.change', user2Id: userId, data: { sessionsEnded: sessions } });
+    await bumpTokenVersion(tx, userId);
+    await recordEvent(tx, ctx, { action: 'user.changePassword', user2Id: userId, data: { sessionsEnded: sessions } });
   });
 }
 

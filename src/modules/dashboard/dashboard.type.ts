@@ -47,14 +47,8 @@ export class DashboardActionPayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: 'A new password, given the current one.' })
-export class ChangePasswordInput {
-  @Field({ description: 'The current password.' })
-  currentPassword!: string;
-
-  @Field({ description: 'The new password (8 to 1024 characters).' })
-  newPassword!: string;
-}
+// A password change takes the auth module's ChangePasswordInput (one input type for both mutations).
+export { ChangePasswordInput } from '../auth/auth.types.js';
 
 @InputType({ description: 'One step of the mailed password reset.' })
 export class ResetPasswordInput {

@@ -9,10 +9,12 @@ import { idOfType, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
-import { userById } from '../users/user.service.js';
+import { DomainError } from '../../core/errors.js';
+import { userById, userByUsername } from '../users/user.service.js';
 import { User, UserReads } from '../users/user.type.js';
 import {
   acceptInvitation,
+  answerInvitationOf,
   invitationsOfOrganization,
   invitationsReceivedBy,
   inviteToOrganization,
@@ -25,6 +27,7 @@ import {
 } from './invitation.service.js';
 import type { InvitationStatusValue } from './invitation.repo.js';
 import {
+  AnswerInvitationInput,
   Invitation,
   InvitationConnection,
   InvitationIdInput,
@@ -134,6 +137,15 @@ export class InvitationResolver {
   @Mutation(() => InvitationPayload, { description: 'Accepts a pending invitation addressed to you (or, for an organization invitee, as its owner): the membership is created.' })
   acceptInvitation(@Arg('input', () => InvitationIdInput, { description: 'The invitation.' }) input: InvitationIdInput, @Ctx() ctx: Context) {
     return payload(async () => ({ invitation: Invitation.from(await acceptInvitation(ctx, requireId(input.id, 'Invitation'))) }));
+  }
+
+  @Mutation(() => InvitationPayload, { description: 'Accepts or declines your pending invitation into an organization, named by organization and role instead of its id.' })
+  answerOrganizationInvitation(@Arg('input', () => AnswerInvitationInput, { description: 'Invitee, organization, role and answer.' }) input: AnswerInvitationInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const user = await userByUsername(ctx, input.username);
+      if (!user) throw new DomainError('NOT_FOUND', 'User not found');
+      return { invitation: Invitation.from(await answerInvitationOf(ctx, user.id, input.organization, input.role, input.accept)) };
+    });
   }
 
   @Mutation(() => InvitationPayload, { description: 'Declines a pending invitation addressed to you (or, for an organization invitee, as its owner).' })

@@ -11,7 +11,7 @@ import { emptyConnection, pageRequest, toConnection, type Connection, type Conne
 import { idOfType, toGlobalId } from '../../core/graphql/node.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { offsetPage, MAX_OFFSET } from '../../core/offset.js';
-import { isE164Phone, isEmail, normalizePhone } from '../../core/validation.js';
+import { isE164Phone, isEmail, isSlug, normalizePhone } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findMembership, findOrganizationBySlug, insertMembership, type OrganizationRow } from '../organizations/organization.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -372,4 +372,19 @@ export async function revokeInvitationsForEmail(ctx: Ctx, organizationId: string
     }
     return revoked.length;
   });
+}
+
+/**
+ * Accepts or declines the pending invitation of a user into an organization with a role, named
+ * by those three (the Itsyouonline dialect's paths) instead of the invitation's id: the user
+ * themself answers (an instance admin may read it but answering stays the invitee's, as by id).
+ * NOT_FOUND when there is no such pending invitation.
+ */
+export async function answerInvitationOf(ctx: Ctx, userId: string, organizationSlug: string, role: string, accept: boolean): Promise<InvitationRow> {
+  requireSignedIn(ctx);
+  const org = isSlug(organizationSlug) ? await findOrganizationBySlug(ctx.db, organizationSlug) : undefined;
+  const page = org ? await invitationsReceivedBy(ctx, userId, { first: 100, status: 'pending' }) : null;
+  const row = page?.edges.map((e) => e.node).find((r) => r.role === role && r.organizationId === org!.id);
+  if (!row) throw notFound('Invitation not found');
+  return accept ? acceptInvitation(ctx, row.id) : rejectInvitation(ctx, row.id);
 }

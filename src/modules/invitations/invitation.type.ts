@@ -174,6 +174,21 @@ export class InvitationIdInput {
   id!: string;
 }
 
+@InputType({ description: 'A pending invitation named by the invitee, the organization and the role (the Itsyouonline dialect’s paths), and the answer.' })
+export class AnswerInvitationInput {
+  @Field({ description: 'The invitee’s username (yourself).' })
+  username!: string;
+
+  @Field({ description: 'The inviting organization’s slug.' })
+  organization!: string;
+
+  @Field(() => MembershipRole, { description: 'The role the invitation offers.' })
+  role!: MembershipRole;
+
+  @Field({ description: 'true accepts (the membership is created), false declines.' })
+  accept!: boolean;
+}
+
 @ReadsNoRow()
 @ObjectType({ description: 'The result of a change to an invitation.' })
 export class InvitationPayload {

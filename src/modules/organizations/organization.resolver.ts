@@ -11,6 +11,7 @@ import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { memberPagePlan, membershipsOfPage, membershipWithUser } from './organization.read.js';
 import { Reads } from '../../core/read/reads.js';
+import { userByUsername } from '../users/user.service.js';
 import { User, UserReads } from '../users/user.type.js';
 import {
   changeMemberRole,
@@ -25,6 +26,7 @@ import {
   removeOrganizationMember,
   updateOrganizationService,
   incrementOrganizationUsageService,
+  leaveOrganization,
 } from './organization.service.js';
 import {
   ChangeMemberRoleInput,
@@ -46,6 +48,7 @@ import {
   RemoveOrganizationMemberInput,
   OrganizationsArgs,
   IncrementOrganizationUsageInput,
+  UserInOrganizationInput,
 } from './organization.type.js';
 
 
@@ -187,6 +190,15 @@ export class OrganizationResolver {
     return payload(async () => {
       const org = await removeMember(ctx, requireId(input.organizationId, 'Organization'), requireId(input.userId, 'User'));
       return { membership: null, organization: Organization.from(org) };
+    });
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'A user leaves an organization (the user, or an instance admin for them). The last owner stays.' })
+  leaveOrganization(@Arg('input', () => UserInOrganizationInput, { description: 'User and organization.' }) input: UserInOrganizationInput, @Ctx() ctx: Context) {
+    return payload(async () => {
+      const [user, org] = await Promise.all([userByUsername(ctx, input.username), organizationBySlug(ctx, input.organization)]);
+      if (!user || !org) throw new DomainError('NOT_FOUND', user ? 'Organization not found' : 'User not found');
+      return { membership: null, organization: Organization.from(await leaveOrganization(ctx, org.id, user.id)) };
     });
   }
 

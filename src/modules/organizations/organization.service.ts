@@ -233,6 +233,24 @@ export async function removeMember(ctx: Ctx, organizationId: string, userId: str
   return org;
 }
 
+/**
+ * A user leaves an organization (the user themself, or an instance admin for them); the last
+ * owner stays (PRECONDITION_FAILED). Not a member, or an organization the caller cannot see:
+ * NOT_FOUND.
+ */
+export async function leaveOrganization(ctx: Ctx, organizationId: string, userId: string): Promise<OrganizationRow> {
+  await ctx.authz.assert('user:update', { userId }, { message: 'You may leave organizations only yourself' });
+  const org = await readableOrganization(ctx, organizationId);
+  const membership = org ? await findMembership(ctx.db, org.id, userId) : undefined;
+  if (!org || !membership) throw notFound('Organization not found');
+  await ctx.db.transaction(async (tx) => {
+    await keepAnOwner(tx, org.id, membership);
+    await deleteMembership(tx, membership);
+    await recordEvent(tx, ctx, { action: 'membership.leave', organizationId: org.id, user2Id: userId, data: { role: membership.role } });
+  });
+  return org;
+}
+
 export async function changeMemberRole(ctx: Ctx, organizationId: string, userId: string, role: Role): Promise<{ org: OrganizationRow; membership: MembershipRow }> {
   const { org, membership } = await requireMember(ctx, organizationId, userId);
   if (role === 'owner' || membership.role === 'owner') await ctx.authz.assert('membership:grantOwner', { organizationId: org.id }, { message: 'Only owners grant or take ownership' });

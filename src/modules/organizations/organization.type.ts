@@ -269,6 +269,15 @@ export class MemberInput {
   userId!: string;
 }
 
+@InputType({ description: 'A user and an organization, by username and slug (the Itsyouonline dialect’s paths).' })
+export class UserInOrganizationInput {
+  @Field({ description: 'The user’s username.' })
+  username!: string;
+
+  @Field({ description: 'The organization’s slug.' })
+  organization!: string;
+}
+
 @InputType({ description: 'A member’s new role.' })
 export class ChangeMemberRoleInput extends MemberInput {
   @Field(() => MembershipRole, { description: 'The new role.' })

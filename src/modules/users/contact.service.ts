@@ -167,6 +167,8 @@ export async function addContact(ctx: Ctx, input: AddContactInput): Promise<{ co
   await ctx.authz.assert('user:manageContacts', { userId: user.id }, { message: 'You may change only your own contacts' });
   const value = input.type === 'email' ? checkEmail(input.value) : checkPhone(input.value);
   const label = optionalText(input.label, 'label', 255) ?? null;
+  // A label names one contact of a type per user (Itsyouonline addresses contacts by label).
+  if (label && (await contactByLabel(ctx, user.id, input.type, label))) throw conflict('label', 'Label is already used');
   // Emails are unique system-wide by index; a phone only needs to be new for this user.
   if (input.type === 'phone' && (await findContactByValue(ctx.db, user.id, 'phone', value))) throw conflict('phone', 'You already have this phone number');
   const pending = newValidationCode(ctx.db, new Date());
@@ -188,27 +190,97 @@ export async function addContact(ctx: Ctx, input: AddContactInput): Promise<{ co
 }
 
 /**
- * Removes an email or phone. The primary one cannot go while others of its type remain (make
- * another primary first, so the account never silently loses its primary address); the last
- * one may go, leaving the account without one (sign-in by username still works).
+ * What must remain when a contact goes: `any` keeps the last contact of its type (Itsyouonline's
+ * "the last email address can not be removed"), `validated` the last validated one (its "last
+ * verified phone number"); both answer CONFLICT.
  */
-export async function removeContact(ctx: Ctx, id: string, type: 'email' | 'phone'): Promise<UserRow> {
+export type KeepLast = 'any' | 'validated';
+
+/**
+ * Removes an email or phone. Without `keepLast` the primary one cannot go while others of its
+ * type remain (make another primary first, so the account never silently loses its primary
+ * address) and the last one may go. With `keepLast` (callers that know no primary: Itsyouonline)
+ * the rule is the last one (or last validated one) stays, and a removed primary hands the primary
+ * flag to the oldest other validated contact of its type, in the same transaction.
+ */
+export async function removeContact(ctx: Ctx, id: string, type: 'email' | 'phone', keepLast?: KeepLast): Promise<UserRow> {
   requireSignedIn(ctx);
   const contact = await requireOwnContact(ctx, id, type);
+  const others = (await ctx.loaders.contactsByUserId.load(contact.userId)).filter((c) => c.type === type && c.id !== contact.id && c.state === 'active');
+  const what = type === 'email' ? 'email address' : 'phone number';
+  if (keepLast === 'any' && others.length === 0) throw conflict('label', `The last ${what} can not be removed`);
+  if (keepLast === 'validated' && contact.validatedAt && !others.some((c) => c.validatedAt)) throw conflict('label', `The last validated ${what} can not be removed`);
+  const heir = keepLast && contact.isPrimary ? (others.find((c) => c.validatedAt) ?? null) : null;
   await ctx.db.transaction(async (tx) => {
-    if (contact.isPrimary && (await countOtherContacts(tx, contact.userId, type, contact.id)) > 0) {
+    if (!keepLast && contact.isPrimary && (await countOtherContacts(tx, contact.userId, type, contact.id)) > 0) {
       throw new DomainError('PRECONDITION_FAILED', `Make another ${type === 'email' ? 'email' : 'phone number'} primary before removing the primary one`, 'id');
     }
     await deleteContact(tx, contact.id);
+    if (heir) await updateContact(tx, heir.id, { isPrimary: true });
     await recordEvent(tx, ctx, {
       action: 'contact.remove',
       user2Id: contact.userId,
       email: type === 'email' ? contact.value : null,
-      data: { contactId: contact.id, type, wasPrimary: contact.isPrimary },
+      data: { contactId: contact.id, type, wasPrimary: contact.isPrimary, ...(heir ? { newPrimaryId: heir.id } : {}) },
     });
   });
   forgetUser(ctx, contact.userId);
   return (await ctx.loaders.userById.load(contact.userId))!;
+}
+
+// ---- by label (Itsyouonline) ----
+
+/** The active contact of this user and type with this label, or null (no visibility check: callers check). */
+export async function contactByLabel(ctx: Ctx, userId: string, type: 'email' | 'phone', label: string): Promise<ContactRow | null> {
+  return (await ctx.loaders.contactsByUserId.load(userId)).find((c) => c.type === type && c.state === 'active' && c.label === label) ?? null;
+}
+
+/**
+ * Renames a contact and/or changes its value. A validated value cannot change (Itsyouonline:
+ * "validated and can not be changed, only deleted": PRECONDITION_FAILED); a new value is
+ * unvalidated and gets a fresh code through the outbox, in the same transaction.
+ */
+export async function updateContactLabelled(ctx: Ctx, id: string, type: 'email' | 'phone', change: { label?: string | null; value?: string | null }): Promise<UserRow> {
+  requireSignedIn(ctx);
+  const contact = await requireOwnContact(ctx, id, type);
+  const label = change.label == null ? contact.label : optionalText(change.label, 'label', 255) ?? null;
+  if (label && label !== contact.label && (await contactByLabel(ctx, contact.userId, type, label))) throw conflict('label', 'Label is already used');
+  const raw = change.value == null ? null : type === 'email' ? checkEmail(change.value) : checkPhone(change.value);
+  const value = raw !== null && raw.toLowerCase() !== contact.value.toLowerCase() ? raw : null;
+  if (value !== null && contact.validatedAt) throw new DomainError('PRECONDITION_FAILED', `The ${type === 'email' ? 'email address' : 'phone number'} is validated and can not be changed, only deleted`, 'value');
+  if (value !== null && type === 'phone' && (await findContactByValue(ctx.db, contact.userId, 'phone', value))) throw conflict('phone', 'You already have this phone number');
+  const pending = value !== null ? newValidationCode(ctx.db, new Date()) : null;
+  await withUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      const { code, ...codeColumns } = pending ?? { code: null };
+      const updated = await updateContact(tx, contact.id, { label, ...(value !== null ? { value, ...codeColumns } : {}) });
+      if (code !== null) await sendValidationCode(tx, updated!, code, serverSettingsOf(ctx.db).codeTtlMs);
+      await recordEvent(tx, ctx, {
+        action: 'contact.update',
+        user2Id: contact.userId,
+        email: type === 'email' ? (value ?? contact.value) : null,
+        data: { contactId: contact.id, type, labelChanged: label !== contact.label, valueChanged: value !== null },
+      });
+    }),
+  );
+  forgetUser(ctx, contact.userId);
+  return (await ctx.loaders.userById.load(contact.userId))!;
+}
+
+/** Sends an unvalidated contact a fresh code (the old one stops working); a validated one gets nothing. */
+export async function resendValidationCode(ctx: Ctx, id: string, type: 'email' | 'phone'): Promise<ContactRow> {
+  requireSignedIn(ctx);
+  const contact = await requireOwnContact(ctx, id, type);
+  if (contact.validatedAt) return contact;
+  const { code, ...columns } = newValidationCode(ctx.db, new Date());
+  const row = await ctx.db.transaction(async (tx) => {
+    const updated = await updateContact(tx, contact.id, columns);
+    await sendValidationCode(tx, updated!, code, serverSettingsOf(ctx.db).codeTtlMs);
+    await recordEvent(tx, ctx, { action: 'contact.sendValidation', user2Id: contact.userId, email: type === 'email' ? contact.value : null, data: { contactId: contact.id, type } });
+    return updated!;
+  });
+  forgetUser(ctx, contact.userId);
+  return row;
 }
 
 /** Marks a contact validated with the code it was sent; instance admins may skip the code. */

@@ -7,7 +7,7 @@ import { notFound, validation } from '../../core/errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { MAX_KEY_LENGTH, parseSshKey, sha256Fingerprint } from './ssh-key.js';
 import { optionalText } from './user.checks.js';
-import { deletePublicKey, insertPublicKey, type PublicKeyRow } from './user.repo.js';
+import { deletePublicKey, insertPublicKey, updatePublicKey, type PublicKeyRow } from './user.repo.js';
 import { forgetUser, requireSignedIn, requireUser, withUniqueness } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -44,9 +44,7 @@ export async function addPublicKey(ctx: Ctx, input: AddPublicKeyInput): Promise<
     fingerprint = parsed.fingerprint;
     label ??= parsed.comment && parsed.comment.length <= 255 ? parsed.comment : null;
   } else {
-    key = input.key.trim();
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) throw validation('key', `Key must be 1 to ${MAX_KEY_LENGTH} characters`);
-    fingerprint = sha256Fingerprint(key);
+    ({ key, fingerprint } = labelledKey(input.key));
   }
   if (!label) throw validation('label', 'A label is required');
   const row = await withUniqueness(() =>
@@ -57,6 +55,34 @@ export async function addPublicKey(ctx: Ctx, input: AddPublicKeyInput): Promise<
     }),
   );
   forgetUser(ctx, user.id);
+  return row;
+}
+
+/** A labelled key as stored: trimmed, bounded, with the fingerprint of its text. */
+function labelledKey(raw: string): { key: string; fingerprint: string } {
+  const key = raw.trim();
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) throw validation('key', `Key must be 1 to ${MAX_KEY_LENGTH} characters`);
+  return { key, fingerprint: sha256Fingerprint(key) };
+}
+
+/** Renames a labelled key and/or replaces its key text (its owner or instance admins); a used label is a CONFLICT. */
+export async function updateLabelledPublicKey(ctx: Ctx, id: string, change: { label?: string | null; key?: string | null }): Promise<PublicKeyRow> {
+  requireSignedIn(ctx);
+  const current = await readablePublicKey(ctx, id);
+  if (!current || current.kind !== 'labelled') throw notFound('Public key not found');
+  await ctx.authz.assert('user:manageKeys', { userId: current.userId }, { message: 'You may change only your own keys' });
+  const label = change.label == null ? current.label : optionalText(change.label, 'label', 255);
+  if (!label) throw validation('label', 'A label is required');
+  const next = change.key == null ? null : labelledKey(change.key);
+  const row = await withUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      const row = await updatePublicKey(tx, current.id, { label, ...(next ?? {}) });
+      await recordEvent(tx, ctx, { action: 'publicKey.update', user2Id: current.userId, data: { publicKeyId: current.id, labelChanged: label !== current.label, keyChanged: next !== null } });
+      return row!;
+    }),
+  );
+  forgetUser(ctx, current.userId);
+  ctx.loaders.publicKeyById.clear(current.id);
   return row;
 }
 

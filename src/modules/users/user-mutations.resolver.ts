@@ -21,6 +21,7 @@ import {
   RemoveContactPayload,
   RemovePublicKeyPayload,
   SetAnalystConsentInput,
+  UnlinkIdentityInput,
   UpdateUserInput,
   UserIdInput,
   UserPayload,
@@ -29,8 +30,10 @@ import {
 import { setAnalystConsent } from './consent.service.js';
 import { addContact, removeContact, setPrimaryContact, validateContact } from './contact.service.js';
 import { revokeDevice } from './device.service.js';
+import { unlinkIdentity } from './identity.service.js';
 import { addPublicKey, removePublicKey } from './key.service.js';
 import { createUser, deleteUserService, resolveRef, setBlocked, updateUserService } from './user.service.js';
+import { requireSignedIn } from './user.writes.js';
 import { Contact, Device, PublicKey, User } from './user.type.js';
 
 const contactPayload = (ctx: Context, r: { contact: Parameters<typeof Contact.from>[0]; user: Parameters<typeof User.from>[0] }) => ({
@@ -39,7 +42,7 @@ const contactPayload = (ctx: Context, r: { contact: Parameters<typeof Contact.fr
 });
 
 // Inputs name their object by global id or, for the REST dialects, by integer id (databaseId).
-const userRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }) => resolveRef(ctx, 'User', ref, 'User', (id) => requireId(id, 'User'));
+const userRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null; username?: string | null }) => resolveRef(ctx, 'User', ref, 'User', (id) => requireId(id, 'User'));
 const contactRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }, what: string) =>
   resolveRef(ctx, 'Contact', ref, what, (id) => requireId(id, 'Contact', what));
 const keyRef = (ctx: Context, ref: { id?: string | null; databaseId?: number | null }) =>
@@ -83,7 +86,13 @@ export class UserMutationsResolver {
 
   @Mutation(() => UserPayload, { description: 'Changes a profile (the user or instance admins); admin flag and limits only by instance admins.' })
   updateUser(@Arg('input', () => UpdateUserInput, { description: 'What to change.' }) input: UpdateUserInput, @Ctx() ctx: Context) {
-    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, input), groups: groupRefs(input) }), ctx.principal) }));
+    return payload(async () => ({ user: User.from(await updateUserService(ctx, { ...input, id: await userRef(ctx, { id: input.id, databaseId: input.databaseId, username: input.byUsername }), groups: groupRefs(input) }), ctx.principal) }));
+  }
+
+
+  @Mutation(() => UserPayload, { description: 'Unlinks the user’s account at an external provider (the user, or instance admins); no link is no change.' })
+  unlinkIdentity(@Arg('input', () => UnlinkIdentityInput, { description: 'User and provider.' }) input: UnlinkIdentityInput, @Ctx() ctx: Context) {
+    return payload(async () => ({ user: User.from(await unlinkIdentity(ctx, await userRef(ctx, { username: input.username }), input.provider), ctx.principal) }));
   }
 
   @Mutation(() => UserPayload, { description: 'Gives or withdraws your consent to act as an analyst (instance admins: anyone’s).' })

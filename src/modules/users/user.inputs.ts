@@ -87,8 +87,11 @@ export class CreateUserInput {
 
 @InputType({ description: 'Changes to a user; omitted fields stay as they are, null clears a text field.' })
 export class UpdateUserInput {
-  @Field(() => ID, { nullable: true, description: 'Global ID of the user (yourself, or anyone for instance admins). Give this or databaseId.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the user (yourself, or anyone for instance admins). Give this, databaseId or byUsername.' })
   id?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The user by their current username instead of `id` (give exactly one of id, databaseId and byUsername).' })
+  byUsername?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Given name.' })
   firstName?: string | null;
@@ -161,6 +164,15 @@ export class SetAnalystConsentInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Whether consent is given (true) or withdrawn (false); omitted: no change.' })
   consentGiven?: boolean | null;
+}
+
+@InputType({ description: 'A user’s link to an external provider.' })
+export class UnlinkIdentityInput {
+  @Field({ description: 'The user’s username (yourself, or anyone for instance admins).' })
+  username!: string;
+
+  @Field({ description: 'The provider, e.g. "github".' })
+  provider!: string;
 }
 
 @InputType({ description: 'A user to act on.' })

@@ -367,3 +367,14 @@ export async function findPublicKeyIdByDatabaseId(db: Database, databaseId: numb
   const [row] = await db.select({ id: publicKeys.id }).from(publicKeys).where(eq(publicKeys.databaseId, databaseId));
   return row?.id;
 }
+
+export async function updatePublicKey(db: Database, id: string, values: Partial<typeof publicKeys.$inferInsert>): Promise<PublicKeyRow | undefined> {
+  const [row] = await db.update(publicKeys).set(values).where(eq(publicKeys.id, id)).returning();
+  return row;
+}
+
+/** Removes the user's link to a provider; whether there was one. */
+export async function deleteIdentity(db: Database, userId: string, provider: string): Promise<boolean> {
+  const rows = await db.delete(identities).where(and(eq(identities.userId, userId), eq(identities.provider, provider))).returning({ id: identities.id });
+  return rows.length > 0;
+}

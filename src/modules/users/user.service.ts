@@ -4,7 +4,7 @@
 // dialects. Contacts, keys, devices, identities and consent have their own services beside this
 // one. Each change commits with its event-log row (and outbox message) in one transaction.
 import type { Context, ServiceContext } from '../../context.js';
-import { hashPassword } from '../../core/auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../core/auth/passwords.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { offsetPage, MAX_USERS_OFFSET } from '../../core/offset.js';
@@ -20,6 +20,7 @@ import {
   deleteUser,
   findContactIdByDatabaseId,
   findPublicKeyIdByDatabaseId,
+  findSignInUser,
   findSoleOwnedOrganizationSlugs,
   findUserByDatabaseId,
   findUserById,
@@ -29,6 +30,7 @@ import {
   insertContact,
   insertUser,
   listUsers,
+  updatePasswordHash,
   updateUser,
   userKeyset,
   type ListedUser,
@@ -80,12 +82,20 @@ export async function userByDatabaseId(ctx: Ctx, databaseId: number): Promise<Us
 export async function resolveRef(
   ctx: Ctx,
   type: 'User' | 'Contact' | 'PublicKey',
-  ref: { id?: string | null; databaseId?: number | null },
+  ref: { id?: string | null; databaseId?: number | null; username?: string | null },
   what: string,
   fromGlobal: (id: string) => string,
 ): Promise<string> {
-  if ((ref.id == null) === (ref.databaseId == null)) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId of the ${what.toLowerCase()}`);
+  // A username names users only (the Itsyouonline dialect's paths), as `user(username:)` reads them.
+  const given = [ref.id, ref.databaseId, type === 'User' ? ref.username : null].filter((v) => v != null).length;
+  if (given !== 1) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId${type === 'User' ? ' and the username' : ''} of the ${what.toLowerCase()}`);
   if (ref.id != null) return fromGlobal(ref.id);
+  if (ref.username != null) {
+    if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+    const found = await userByUsername(ctx, ref.username);
+    if (!found) throw notFound(`${what} not found`);
+    return found.id;
+  }
   const n = ref.databaseId!;
   if (!ctx.authz.userId || !Number.isSafeInteger(n) || n < 1) throw notFound(`${what} not found`);
   const id =
@@ -390,3 +400,4 @@ export async function setBlocked(ctx: Ctx, id: string, blocked: boolean): Promis
   ctx.loaders.userById.prime(updated.id, updated);
   return updated;
 }
+

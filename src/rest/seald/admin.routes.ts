@@ -74,7 +74,7 @@ export const adminRoutes: Route[] = [
     body: { type: 'object', properties: { old_password: password, new_password: newPassword }, required: ['old_password', 'new_password'] },
     response: statusOk,
     status: 201,
-    operation: `mutation sealdUpdatePassword($input: ChangePasswordInput!) { changePassword(input: $input) { ok ${USER_ERRORS} } }`,
+    operation: `mutation sealdUpdatePassword($input: ChangePasswordInput!) { changeDashboardPassword(input: $input) { ok ${USER_ERRORS} } }`,
     variables: (r) => (signedIn(r), { input: { currentPassword: r.body.old_password, newPassword: r.body.new_password } }),
     respond: () => ok(),
   },

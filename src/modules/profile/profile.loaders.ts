@@ -1,0 +1,25 @@
+// Batched loads of labelled profile entries and authorizations: one statement per batch of users.
+import type { Database } from '../../core/db.js';
+import DataLoader from 'dataloader';
+import { listLoader, loaderFamily } from '../../core/loaders.js';
+import { findContractPagesOfUsers, type ContractPage, type ContractRow } from './contract.repo.js';
+import { findAuthorizationsByUserIds } from './authorization.repo.js';
+import { findAvatarsByUserIds } from './avatar.repo.js';
+import { findProfileEntriesByUserIds } from './profile.repo.js';
+import { findKeystoreKeysByUserIds } from './keystore.js';
+import { findRegistryEntriesByUserIds } from './registry.repo.js';
+import { findSeeDocumentsByUserIds } from './see.js';
+
+export const createProfileLoaders = (db: Database) => ({
+  /** Addresses, bank accounts and wallet addresses of a user share one load. */
+  profileEntriesByUserId: listLoader((ids: readonly string[]) => findProfileEntriesByUserIds(db, ids), (e) => e.userId),
+  /** The grants each user gave organizations, with the grantees' slugs. */
+  /** Avatars without their image bytes (those are read by hash, one at a time). */
+  avatarsByUserId: listLoader((ids: readonly string[]) => findAvatarsByUserIds(db, ids), (a) => a.userId),
+  keystoreKeysByUserId: listLoader((ids: readonly string[]) => findKeystoreKeysByUserIds(db, ids), (k) => k.userId),
+  seeDocumentsByUserId: listLoader((ids: readonly string[]) => findSeeDocumentsByUserIds(db, ids), (d) => d.userId),
+  /** A page of contracts per user, one family member per page shape (includeExpired, offset, limit). */
+  contractPage: loaderFamily((page: ContractPage) => new DataLoader<string, ContractRow[]>((userIds) => findContractPagesOfUsers(db, userIds, page, new Date()))),
+  registryEntriesByUserId: listLoader((ids: readonly string[]) => findRegistryEntriesByUserIds(db, ids), (e) => e.userId),
+  authorizationsByUserId: listLoader((ids: readonly string[]) => findAuthorizationsByUserIds(db, ids), (a) => a.userId),
+});
