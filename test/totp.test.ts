@@ -1,6 +1,7 @@
 // TOTP as one implementation for the graph: the GraphQL mutations and User.twoFactor, and the
 // service calls Itsyouonline's /users/{u}/totp will use (enable from a client's secret with a
-// valid code; remove without one), with real codes computed from the secret.
+// valid code; remove without one, unless it is the last second factor), with real codes computed
+// from the secret.
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, type Principal } from '../src/core/auth/principal.js';
@@ -9,6 +10,7 @@ import { createLoaders } from '../src/loaders.js';
 import { enableTwoFactorWithSecret, removeTwoFactorOf, twoFactorStatus } from '../src/modules/users/totp.service.js';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed } from './helpers/seed.js';
+import { contacts } from '../schema/users.js';
 import type { UserRow } from '../src/modules/users/user.repo.js';
 
 describe.each(DRIVERS)('TOTP on %s', (driver) => {
@@ -52,6 +54,10 @@ describe.each(DRIVERS)('TOTP on %s', (driver) => {
     const login = await t.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code field } } }`, { i: { login: 'totp-ben', password: 'totp-ben-password', otp: authenticator.generate(secret) } });
     expect(login.body.data.login.userErrors).toEqual([{ code: 'INVALID_CREDENTIALS', field: 'otp' }]);
     await expect(removeTwoFactorOf(ctxOf(as(ann)), ben.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // TOTP is ben's only second factor until he has a validated phone number (Itsyouonline's 409).
+    await expect(removeTwoFactorOf(ctxOf(as(ben)), ben.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await twoFactorStatus(t.db.db, ben.id)).enabled).toBe(true);
+    await t.db.db.insert(contacts).values({ userId: ben.id, type: 'phone', label: 'mobile', value: '+32475000111', validatedAt: new Date() });
     await removeTwoFactorOf(ctxOf(as(ben)), ben.id);
     expect(await twoFactorStatus(t.db.db, ben.id)).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
     await t.login('totp-ben', 'totp-ben-password');
