@@ -62,4 +62,26 @@ describe.each(DRIVERS)('TOTP on %s', (driver) => {
     expect(await twoFactorStatus(t.db.db, ben.id)).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
     await t.login('totp-ben', 'totp-ben-password');
   });
+  it('through the graph: newTwoFactorSecret, enableTwoFactorWithSecret and removeTwoFactorOf by username, with userErrors', async () => {
+    const cat = await seed(t).user('totp-cat');
+    const token = await t.login('totp-cat', 'totp-cat-password');
+    const anon = await t.gql(`{ newTwoFactorSecret { secret } }`);
+    expect(anon.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const fresh = (await t.gql(`{ newTwoFactorSecret { secret issuer } }`, {}, { token })).body.data.newTwoFactorSecret;
+    expect(fresh).toEqual({ secret: expect.stringMatching(/^[A-Z2-7]{32}$/), issuer: 'identity-graph-gateway' });
+    expect((await twoFactorStatus(t.db.db, cat.id)).pending).toBe(false);
+    const enable = (i: object, tok?: string) =>
+      t.gql(`mutation($i: EnableTwoFactorWithSecretInput!) { enableTwoFactorWithSecret(input: $i) { recoveryCodes userErrors { code field } } }`, { i }, tok ? { token: tok } : {});
+    const code = authenticator.generate(fresh.secret);
+    expect((await enable({ username: 'totp-cat', secret: fresh.secret, otp: code === '000000' ? '111111' : '000000' }, token)).body.data.enableTwoFactorWithSecret).toEqual({ recoveryCodes: null, userErrors: [{ code: 'VALIDATION_FAILED', field: 'otp' }] });
+    const other = await t.login(ben.username, 'totp-ben-password');
+    // Another user: NOT_FOUND (a top-level error), nothing changes.
+    expect((await enable({ username: 'totp-cat', secret: fresh.secret, otp: code }, other)).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await twoFactorStatus(t.db.db, cat.id)).enabled).toBe(false);
+    expect((await enable({ username: 'totp-cat', secret: fresh.secret, otp: code }, token)).body.data.enableTwoFactorWithSecret.recoveryCodes).toHaveLength(10);
+    const remove = (tok: string) => t.gql(`mutation { removeTwoFactorOf(input: { username: "totp-cat" }) { twoFactor { enabled } userErrors { code field } } }`, {}, { token: tok });
+    expect((await remove(other)).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await remove(token)).body.data.removeTwoFactorOf).toEqual({ twoFactor: null, userErrors: [{ code: 'CONFLICT', field: 'username' }] });
+    expect((await twoFactorStatus(t.db.db, cat.id)).enabled).toBe(true);
+  });
 });
