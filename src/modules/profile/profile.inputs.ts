@@ -54,6 +54,12 @@ export class LabelledEntryRefInput {
   label!: string;
 }
 
+@InputType({ description: 'A labelled entry to remove.' })
+export class RemoveLabelledEntryInput extends LabelledEntryRefInput {
+  @Field(() => Boolean, { nullable: true, description: 'PHONE: remove the last validated number too, allowed only when the user has TOTP enabled (else CONFLICT).' })
+  force?: boolean | null;
+}
+
 @InputType({ description: 'The value of an entry: the one field of its collection’s shape.' })
 export class LabelledValueInput {
   @Field(() => String, { nullable: true, description: 'EMAIL: the address.' })

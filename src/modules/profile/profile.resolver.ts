@@ -12,6 +12,7 @@ import {
   ContactValidationPayload,
   LabelledEntryPayload,
   LabelledEntryRefInput,
+  RemoveLabelledEntryInput,
   UpdateLabelledEntryInput,
 } from './profile.inputs.js';
 import { addLabelledEntry, createUserWithEntries, profileEntriesOf, removeLabelledEntry, sendLabelledValidation, updateLabelledEntry } from './profile.service.js';
@@ -58,8 +59,8 @@ export class ProfileMutationsResolver {
     });
   }
 
-  @Mutation(() => LabelledEntryPayload, { description: 'Removes a labelled entry (the last email address, and the last validated phone number, stay).' })
-  removeLabelledEntry(@Arg('input', () => LabelledEntryRefInput, { description: 'The entry.' }) input: LabelledEntryRefInput, @Ctx() ctx: Context) {
+  @Mutation(() => LabelledEntryPayload, { description: 'Removes a labelled entry (the last email address stays; the last validated phone number stays unless `force` and TOTP is enabled).' })
+  removeLabelledEntry(@Arg('input', () => RemoveLabelledEntryInput, { description: 'The entry.' }) input: RemoveLabelledEntryInput, @Ctx() ctx: Context) {
     return payload(async () => ({ user: User.from(await removeLabelledEntry(ctx, input), ctx.principal), label: null }));
   }
 

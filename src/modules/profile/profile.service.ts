@@ -7,12 +7,14 @@
 // service calls; addresses, bank accounts and wallet addresses are profile entries, kept here.
 // Each change commits with its event-log row in one transaction.
 import type { ServiceContext } from '../../context.js';
+import type { Database } from '../../core/db.js';
 import { conflict, notFound, validation } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { isIyoUsername, isLabel, isPlainText } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { addContact, contactByLabel, removeContact, resendValidationCode, updateContactLabelled } from '../users/contact.service.js';
 import { addPublicKey, publicKeysOf, removePublicKey, updateLabelledPublicKey } from '../users/key.service.js';
+import { requireTotpBesidesPhone } from '../users/totp.service.js';
 import type { ContactRow, UserRow } from '../users/user.repo.js';
 import { createUser, deleteUserService, userByUsername } from '../users/user.service.js';
 import { forgetUser, requireSignedIn } from '../users/user.writes.js';
@@ -196,14 +198,17 @@ export async function updateLabelledEntry(ctx: Ctx, input: LabelledRef & { newLa
 
 /**
  * Removes an entry. Emails: the last one stays (CONFLICT); phones: the last validated one stays
- * (Itsyouonline's `force` needs TOTP, which this gateway does not have yet: see the iyo dialect).
+ * (CONFLICT) unless `force` is set and the user has TOTP enabled (Itsyouonline: "remove this
+ * phone number even if its the last verified one, but only if totp has been set up"), checked in
+ * the removing transaction under the user's lock.
  */
-export async function removeLabelledEntry(ctx: Ctx, input: LabelledRef): Promise<UserRow> {
+export async function removeLabelledEntry(ctx: Ctx, input: LabelledRef & { force?: boolean | null }): Promise<UserRow> {
   const user = await ownerByUsername(ctx, input.username);
   const { id } = await requireByLabel(ctx, user.id, input.kind, input.label);
   const type = CONTACT_TYPES[input.kind];
   if (type !== undefined) {
-    await removeContact(ctx, id, type, type === 'email' ? 'any' : 'validated');
+    const forceWithTotp = type === 'phone' && input.force ? (tx: Database, phone: ContactRow) => requireTotpBesidesPhone(tx, user.id, phone.id) : undefined;
+    await removeContact(ctx, id, type, type === 'email' ? 'any' : 'validated', forceWithTotp);
   } else if (input.kind === LabelledKind.PUBLIC_KEY) {
     await removePublicKey(ctx, id);
   } else {

@@ -201,17 +201,20 @@ export type KeepLast = 'any' | 'validated';
  * type remain (make another primary first, so the account never silently loses its primary
  * address) and the last one may go. With `keepLast` (callers that know no primary: Itsyouonline)
  * the rule is the last one (or last validated one) stays, and a removed primary hands the primary
- * flag to the oldest other validated contact of its type, in the same transaction.
+ * flag to the oldest other validated contact of its type, in the same transaction. `orIfLast`
+ * may still allow the last (validated) one: it runs first in the transaction and throws to
+ * refuse (Itsyouonline's `force` on a phone number once TOTP is set up).
  */
-export async function removeContact(ctx: Ctx, id: string, type: 'email' | 'phone', keepLast?: KeepLast): Promise<UserRow> {
+export async function removeContact(ctx: Ctx, id: string, type: 'email' | 'phone', keepLast?: KeepLast, orIfLast?: (tx: Database, contact: ContactRow) => Promise<void>): Promise<UserRow> {
   requireSignedIn(ctx);
   const contact = await requireOwnContact(ctx, id, type);
   const others = (await ctx.loaders.contactsByUserId.load(contact.userId)).filter((c) => c.type === type && c.id !== contact.id && c.state === 'active');
   const what = type === 'email' ? 'email address' : 'phone number';
-  if (keepLast === 'any' && others.length === 0) throw conflict('label', `The last ${what} can not be removed`);
-  if (keepLast === 'validated' && contact.validatedAt && !others.some((c) => c.validatedAt)) throw conflict('label', `The last validated ${what} can not be removed`);
+  const last = (keepLast === 'any' && others.length === 0) || (keepLast === 'validated' && !!contact.validatedAt && !others.some((c) => c.validatedAt));
+  if (last && !orIfLast) throw conflict('label', `The last ${keepLast === 'validated' ? 'validated ' : ''}${what} can not be removed`);
   const heir = keepLast && contact.isPrimary ? (others.find((c) => c.validatedAt) ?? null) : null;
   await ctx.db.transaction(async (tx) => {
+    if (last) await orIfLast!(tx, contact);
     if (!keepLast && contact.isPrimary && (await countOtherContacts(tx, contact.userId, type, contact.id)) > 0) {
       throw new DomainError('PRECONDITION_FAILED', `Make another ${type === 'email' ? 'email' : 'phone number'} primary before removing the primary one`, 'id');
     }

@@ -1,6 +1,7 @@
 // SQL for TOTP factors and their recovery codes (schema/dashboard.ts). No permission checks.
-import { and, count, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, count, eq, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import { totpRecoveryCodes, userTotp } from '../../../schema/dashboard.js';
+import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
 
 export type TotpRow = typeof userTotp.$inferSelect;
@@ -61,4 +62,31 @@ export async function countUnusedRecoveryCodes(db: Database, userId: string): Pr
     .from(totpRecoveryCodes)
     .where(and(eq(totpRecoveryCodes.userId, userId), isNull(totpRecoveryCodes.usedAt)));
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Locks the user's row until the transaction ends (call inside one). Removing TOTP and removing
+ * the last validated phone each check the other factor under this lock, so two concurrent
+ * removals cannot leave an Itsyouonline user with no second factor.
+ */
+export async function lockUser(db: Database, userId: string): Promise<void> {
+  await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+}
+
+/** Whether the user has an active, validated phone number (besides `exceptId`): Itsyouonline's SMS factor. */
+export async function hasValidatedPhone(db: Database, userId: string, exceptId?: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.userId, userId),
+        eq(contacts.type, 'phone'),
+        eq(contacts.state, 'active'),
+        isNotNull(contacts.validatedAt),
+        exceptId === undefined ? undefined : ne(contacts.id, exceptId),
+      ),
+    )
+    .limit(1);
+  return rows.length === 1;
 }

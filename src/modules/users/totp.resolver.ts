@@ -1,9 +1,28 @@
 // Thin resolvers of TOTP second factors: the caller's own factor (mutations) and User.twoFactor.
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { payload } from '../../core/graphql/payload.js';
-import { confirmTwoFactor, removeTwoFactor, resetRecoveryCodes, setUpTwoFactor, twoFactorStatus } from './totp.service.js';
-import { RemoveTwoFactorPayload, SetUpTwoFactorPayload, TwoFactorCodeInput, TwoFactorRecoveryCodesPayload, TwoFactorStatus } from './totp.type.js';
+import {
+  confirmTwoFactor,
+  enableTwoFactorWithSecret,
+  newTwoFactorSecret,
+  removeTwoFactor,
+  removeTwoFactorOf,
+  resetRecoveryCodes,
+  setUpTwoFactor,
+  twoFactorStatus,
+  twoFactorUserId,
+} from './totp.service.js';
+import {
+  EnableTwoFactorWithSecretInput,
+  RemoveTwoFactorPayload,
+  SetUpTwoFactorPayload,
+  TwoFactorCodeInput,
+  TwoFactorRecoveryCodesPayload,
+  TwoFactorSecret,
+  TwoFactorStatus,
+  UserTwoFactorInput,
+} from './totp.type.js';
 import { User, UserReads } from './user.type.js';
 import { requireSignedIn } from './user.writes.js';
 
@@ -24,6 +43,29 @@ export class TwoFactorResolver {
     return payload(async () => {
       await removeTwoFactor(ctx, input.otp);
       return { twoFactor: await twoFactorStatus(ctx.db, requireSignedIn(ctx)) };
+    });
+  }
+
+  @Query(() => TwoFactorSecret, { description: 'A fresh TOTP secret and issuer for setting TOTP up from your own client (not stored; enable it with enableTwoFactorWithSecret).' })
+  newTwoFactorSecret(@Ctx() ctx: Context): TwoFactorSecret {
+    return newTwoFactorSecret(ctx);
+  }
+
+  @Mutation(() => TwoFactorRecoveryCodesPayload, {
+    description: 'Enables TOTP for a user (yourself, or anyone for instance admins) from a secret the client chose and a valid code of it, replacing any factor; returns recovery codes once.',
+  })
+  enableTwoFactorWithSecret(@Arg('input', () => EnableTwoFactorWithSecretInput, { description: 'The user, the secret and a code.' }) input: EnableTwoFactorWithSecretInput, @Ctx() ctx: Context): Promise<TwoFactorRecoveryCodesPayload> {
+    return payload(async () => ({ recoveryCodes: await enableTwoFactorWithSecret(ctx, await twoFactorUserId(ctx, input.username), input.secret, input.otp) }));
+  }
+
+  @Mutation(() => RemoveTwoFactorPayload, {
+    description: 'Removes a user’s TOTP without a code (yourself, or anyone for instance admins); CONFLICT when it is their last second factor (no validated phone number).',
+  })
+  removeTwoFactorOf(@Arg('input', () => UserTwoFactorInput, { description: 'The user.' }) input: UserTwoFactorInput, @Ctx() ctx: Context): Promise<RemoveTwoFactorPayload> {
+    return payload(async () => {
+      const userId = await twoFactorUserId(ctx, input.username);
+      await removeTwoFactorOf(ctx, userId);
+      return { twoFactor: await twoFactorStatus(ctx.db, userId) };
     });
   }
 

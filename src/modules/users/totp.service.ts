@@ -1,5 +1,5 @@
 // TOTP second factors (RFC 6238, through otplib): one implementation for the whole graph — the
-// `login` mutation, the Seald dashboard's twofa/ routes and (later) Itsyouonline's /totp routes.
+// `login` mutation, the Seald dashboard's twofa/ routes and Itsyouonline's /totp and /twofamethods routes.
 //
 // Invariants:
 // - A factor is pending after set-up and enabled only once a code computed from its secret is
@@ -14,7 +14,7 @@ import { authenticator as defaultAuthenticator } from 'otplib';
 import type { ServiceContext } from '../../context.js';
 import { hashToken } from '../../core/auth/secrets.js';
 import type { Database } from '../../core/db.js';
-import { DomainError, notFound, validation } from '../../core/errors.js';
+import { conflict, DomainError, notFound, validation } from '../../core/errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import {
   claimTotpStep,
@@ -22,10 +22,13 @@ import {
   deleteTotp,
   enableTotp,
   findTotp,
+  hasValidatedPhone,
+  lockUser,
   replaceRecoveryCodes,
   upsertPendingTotp,
   useRecoveryCode,
 } from './totp.repo.js';
+import { userByUsername } from './user.service.js';
 import { requireSignedIn } from './user.writes.js';
 
 type Ctx = ServiceContext;
@@ -176,16 +179,53 @@ export async function enableTwoFactorWithSecret(ctx: Ctx, userId: string, secret
   });
 }
 
-/** Removes a user's factor without a code (the user or an instance admin: Itsyouonline's `DELETE /users/{u}/totp`). */
+/**
+ * Removes a user's factor without a code (the user or an instance admin: Itsyouonline's
+ * `DELETE /users/{u}/totp`). An enabled factor is the user's last way to prove a second factor
+ * unless they keep a validated phone number (Itsyouonline's SMS): then CONFLICT, as the document
+ * answers 409 "the last available login method". A pending or absent factor goes (or nothing
+ * changes) without the check.
+ */
 export async function removeTwoFactorOf(ctx: Ctx, userId: string): Promise<void> {
   requireSignedIn(ctx);
   if (!ctx.authz.isSelfOrAdmin(userId)) throw notFound('User not found');
-  await removeFactor(ctx, userId);
+  await removeFactor(ctx, userId, async (tx) => {
+    await lockUser(tx, userId);
+    if ((await findTotp(tx, userId))?.enabledAt && !(await hasValidatedPhone(tx, userId))) {
+      throw conflict('username', 'TOTP is the last second factor of this user: validate a phone number before removing it');
+    }
+  });
 }
 
-async function removeFactor(ctx: Ctx, userId: string): Promise<void> {
+/**
+ * Inside the transaction removing the user's last validated phone number (`phoneId`): allows it
+ * only when TOTP is enabled (Itsyouonline's `force`), else CONFLICT. Re-checked under the user's
+ * lock, so a concurrent removal of TOTP cannot slip between.
+ */
+export async function requireTotpBesidesPhone(tx: Database, userId: string, phoneId: string): Promise<void> {
+  await lockUser(tx, userId);
+  if (await hasValidatedPhone(tx, userId, phoneId)) return;
+  if (!(await hasTwoFactor(tx, userId))) throw conflict('label', 'The last validated phone number can be removed (with force) only once TOTP is set up');
+}
+
+/** A fresh secret and the issuer, for a client that sets TOTP up itself (not stored: see enableTwoFactorWithSecret). */
+export function newTwoFactorSecret(ctx: Ctx): { secret: string; issuer: string } {
+  requireSignedIn(ctx);
+  return { secret: authenticator.generateSecret(20), issuer: TOTP_ISSUER };
+}
+
+async function removeFactor(ctx: Ctx, userId: string, before?: (tx: Database) => Promise<void>): Promise<void> {
   await ctx.db.transaction(async (tx) => {
+    await before?.(tx);
     await deleteTotp(tx, userId);
     await recordEvent(tx, ctx, { action: 'twoFactor.remove', user2Id: userId });
   });
+}
+
+/** The id of the user a username-addressed TOTP call names, when the caller may manage their factor (the user or an instance admin); else NOT_FOUND. */
+export async function twoFactorUserId(ctx: Ctx, username: string): Promise<string> {
+  requireSignedIn(ctx);
+  const user = await userByUsername(ctx, username);
+  if (!user || !ctx.authz.isSelfOrAdmin(user.id)) throw notFound('User not found');
+  return user.id;
 }

@@ -54,3 +54,31 @@ export class RemoveTwoFactorPayload {
   @Field(() => [UserError], { description: 'Why removal failed.' })
   userErrors!: UserError[];
 }
+
+@ReadsNoRow()
+@ObjectType({ description: 'A fresh TOTP secret for a client that sets TOTP up itself; not stored until enableTwoFactorWithSecret.' })
+export class TwoFactorSecret {
+  @Field({ description: 'A random base32 secret (160 bits).' })
+  secret!: string;
+
+  @Field({ description: 'The issuer authenticator apps show next to the account.' })
+  issuer!: string;
+}
+
+@InputType({ description: 'Enables TOTP for a user from a secret the client chose, proven by a code of it.' })
+export class EnableTwoFactorWithSecretInput {
+  @Field({ description: 'Whose factor (username): yourself, or anyone for instance admins.' })
+  username!: string;
+
+  @Field({ description: 'The base32 secret (16 to 128 characters; case and `=` padding ignored).' })
+  secret!: string;
+
+  @Field({ description: 'A 6-digit code computed from the secret now.' })
+  otp!: string;
+}
+
+@InputType({ description: 'Whose TOTP factor.' })
+export class UserTwoFactorInput {
+  @Field({ description: 'The username: yourself, or anyone for instance admins.' })
+  username!: string;
+}

@@ -24,6 +24,7 @@ import { keystoreRoutes } from './keystore.routes.js';
 import { registryRoutes } from './registry.routes.js';
 import { seeRoutes } from './see.routes.js';
 import { socialRoutes } from './social.routes.js';
+import { twofaRoutes } from './twofa.routes.js';
 import { userRoutes } from './users.routes.js';
 
 function credential(request: FastifyRequest): string | undefined {
@@ -51,7 +52,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,

@@ -12,8 +12,8 @@
 //   gateway has no link-validation page); `lang` is accepted and not used yet.
 // - POST …/phonenumbers/{label}/validate answers `{"validationkey"}`: the phone contact's
 //   global id; PUT …/validate with a wrong code, an unknown key or one of another user is 422.
-// - DELETE …/phonenumbers/{label}: `force` needs TOTP, which is not wired yet: the last
-//   validated number stays (409) whatever `force` says.
+// - DELETE …/phonenumbers/{label}?force=true removes the last validated number only when the
+//   user has TOTP enabled (else 409); `force` is true only when it is exactly `true`.
 import { PHONE_MAX_LENGTH, PHONE_PATTERN_SOURCE } from '../../core/validation.js';
 import { emailString, labelString, plainText } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
@@ -199,8 +199,8 @@ function collectionRoutes(c: Collection): Route[] {
       params: usernameParams('label'),
       querystring: c.kind === 'PHONE' ? { type: 'object', properties: { ...(tokenQuery.properties as object), force: plainText(8) } } : tokenQuery,
       status: 204,
-      operation: `mutation ${op(c, 'remove')}($input: LabelledEntryRefInput!) { removeLabelledEntry(input: $input) { label userErrors { code field message } } }`,
-      variables: (r) => ({ input: { username: r.params.username, kind: c.kind, label: r.params.label } }),
+      operation: `mutation ${op(c, 'remove')}($input: RemoveLabelledEntryInput!) { removeLabelledEntry(input: $input) { label userErrors { code field message } } }`,
+      variables: (r) => ({ input: { username: r.params.username, kind: c.kind, label: r.params.label, ...(c.kind === 'PHONE' ? { force: r.query.force === 'true' } : {}) } }),
       respond: () => ({ status: 204, body: undefined }),
     },
   ];
