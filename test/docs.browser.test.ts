@@ -66,7 +66,7 @@ describe('/docs and the dialects\' credential schemes', () => {
       // The first dialect's operations render.
       await page.waitForSelector('.opblock', { timeout: 60_000 });
       const options = await page.$$eval('.topbar select option', (os) => os.map((o) => o.textContent));
-      expect(options).toEqual(['oisp', 'gitlab', 'gitlab-v3']);
+      expect(options).toEqual(['oisp', 'gitlab', 'gitlab-v3', 'seald', 'iyo']);
       // Switch to GitLab and open the credentials dialog: its three schemes are offered.
       await page.selectOption('.topbar select', { label: 'gitlab' });
       await page.waitForFunction(() => document.querySelector('.info .title')?.textContent?.includes('GitLab'), null, { timeout: 30_000 });

@@ -88,6 +88,15 @@ describe('checkLimits', () => {
     expect(check('{ viewer { personalAccessTokens { scopes } } }').cost).toBe(1 + (1 + 100 * 1));
   });
 
+  it('costs a list by its `limit` argument when it has one, else by its declared bound', () => {
+    // user, contracts (limit × (contractType + parties (maxItems 50) × name)).
+    expect(check('{ user(username: "a") { contracts(limit: 5) { contractType parties { name } } } }').cost).toBe(1 + (1 + 5 * (1 + (1 + 50 * 1))));
+    expect(check('query($n: Int) { user(username: "a") { contracts(limit: $n) { contractType } } }', { n: 7 }).cost).toBe(1 + (1 + 7 * 1));
+    // Without it, the field's declared bound (authorizations: maxItems 50) or a full page.
+    expect(check('{ user(username: "a") { contracts { contractType } } }').cost).toBe(1 + (1 + 100 * 1));
+    expect(check('{ user(username: "a") { authorizations { grantedTo } } }').cost).toBe(1 + (1 + 50 * 1));
+  });
+
   it('costs an abstract selection as its dearest branch', () => {
     const q = '{ node(id: "x") { id ... on User { username name } ... on Organization { slug } } }';
     expect(check(q).cost).toBe(1 + 1 + 2);

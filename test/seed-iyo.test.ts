@@ -2,7 +2,7 @@
 // the demo seed, and running it again adds nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedIyo } from '../src/tools/seed-iyo.js';
-import { demoPassword, seedDemo } from '../src/tools/seed.js';
+import { demoPassword, seedDemo, seedIyoDemo } from '../src/tools/seed.js';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 describe.each(DRIVERS)('itsyouonline demo seed on %s', (driver) => {
@@ -14,6 +14,7 @@ describe.each(DRIVERS)('itsyouonline demo seed on %s', (driver) => {
 
   it('gives alice her collections, a grant and a contract, once', async () => {
     expect(await seedDemo(t.db.db, t.config, () => {})).toBe(true);
+    await seedIyoDemo(t.db.db, t.config, () => {});
     const token = await t.login('alice', demoPassword('alice'));
     const r = await t.gql(`{ user(username: "alice") { addresses { label } registry { key } authorizations { grantedTo } contracts { contractType parties { name } } emails { label } } }`, {}, { token });
     expect(r.body.data.user).toMatchObject({

@@ -224,11 +224,11 @@ async function main(): Promise<void> {
 }
 
 /** The Itsyouonline demo (seed-iyo.ts), written as alice through a seed kit. */
-async function seedIyoDemo(db: Database, config: Config): Promise<void> {
+export async function seedIyoDemo(db: Database, config: Config, log: (s: string) => void = console.log): Promise<void> {
   const kit = await seedKit(db, config);
   try {
     await kit.actAs('alice');
-    await seedIyo(kit.run, console.log);
+    await seedIyo(kit.run, log);
   } finally {
     await kit.close();
   }

@@ -215,6 +215,11 @@ class CostWalk {
       return Math.max(1, size);
     }
     if (!isListType(getNullableType(def.type))) return 1;
+    // A list sized by a `limit` argument (offset/limit lists): as many as it asks for, else its bound.
+    if (def.args.some((a) => a.name === 'limit')) {
+      const limit = this.intArgument(node, 'limit');
+      if (limit !== undefined) return Math.max(1, limit);
+    }
     // The items of a page: the page's field above already multiplied by its size.
     if ((isObjectType(parent) || isInterfaceType(parent)) && 'pageInfo' in parent.getFields()) return 1;
     const declared = def.extensions?.maxItems;

@@ -1,10 +1,10 @@
 // Thin resolvers of authorizations: a user's grants and their view (`User.authorizations`,
 // `User.info`), and the set / remove mutations. Rules live in authorization.service.ts.
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root, Extensions } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { payload } from '../../core/graphql/payload.js';
 import { User, UserReads } from '../users/user.type.js';
-import { authorizationsOf, infoOf, removeAuthorization, setAuthorization, viewOf } from './authorization.service.js';
+import { MAX_AUTHORIZATIONS, authorizationsOf, infoOf, removeAuthorization, setAuthorization, viewOf } from './authorization.service.js';
 import { Authorization, AuthorizationPayload, AuthorizationRefInput, LabelledValue, SetAuthorizationInput, UserInfo } from './authorization.type.js';
 import { Address, BankAccount, DigitalAssetAddress } from './profile.type.js';
 
@@ -31,6 +31,7 @@ function userInfo(v: View): UserInfo {
 @Resolver(() => User)
 export class AuthorizationUserResolver {
   @UserReads('id')
+  @Extensions({ maxItems: MAX_AUTHORIZATIONS })
   @FieldResolver(() => [Authorization], { description: 'What the user lets organizations read, oldest grant first. Empty unless you are the user or an instance admin.' })
   async authorizations(@Root() user: User, @Ctx() ctx: Context): Promise<Authorization[]> {
     return (await authorizationsOf(ctx, user.uuid)).map(Authorization.from);

@@ -6,7 +6,7 @@
 // commits with its event-log row.
 import type { AuthorizationGrants, AuthorizationLabelMap } from '../../../schema/index.js';
 import type { ServiceContext } from '../../context.js';
-import { notFound, validation } from '../../core/errors.js';
+import { DomainError, notFound, validation } from '../../core/errors.js';
 import { isSlug } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findOrganizationBySlug } from '../organizations/organization.repo.js';
@@ -21,6 +21,8 @@ type Ctx = ServiceContext;
 
 /** Entries one grant may map per collection, and organizations it may list. */
 const MAX_GRANTED = 50;
+/** Organizations one user may authorize (bounds what User.authorizations answers, and its query cost). */
+export const MAX_AUTHORIZATIONS = 50;
 
 const LISTS = ['emailaddresses', 'phonenumbers', 'addresses', 'bankaccounts', 'publicKeys', 'digitalwallet'] as const;
 type ListName = (typeof LISTS)[number];
@@ -155,6 +157,10 @@ export async function setAuthorization(ctx: Ctx, input: AuthorizationInput): Pro
     github: input.github === true,
     organizations: [...new Set(orgs)],
   };
+  const existing = await ctx.loaders.authorizationsByUserId.load(user.id);
+  if (existing.length >= MAX_AUTHORIZATIONS && !existing.some((a) => a.organizationId === organizationId)) {
+    throw new DomainError('PRECONDITION_FAILED', `At most ${MAX_AUTHORIZATIONS} organizations may be authorized`);
+  }
   await ctx.db.transaction(async (tx) => {
     await upsertAuthorization(tx, user.id, organizationId, grants);
     await recordEvent(tx, ctx, { action: 'authorization.set', user2Id: user.id, organizationId, data: { grants } });

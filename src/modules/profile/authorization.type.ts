@@ -1,6 +1,6 @@
 // GraphQL types of authorizations (what a user lets an organization read) and of the view of a
 // user they produce (`User.info`).
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType, Extensions } from 'type-graphql';
 import { UserError } from '../../core/graphql/payload.js';
 import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 import type { AuthorizationRow } from './authorization.repo.js';
@@ -25,22 +25,29 @@ export class Authorization {
   grantedTo!: string;
   @Field({ description: 'Whether it may read the first and last name.' })
   name!: boolean;
+  @Extensions({ maxItems: 50 })
   @Field(() => [AuthorizationMap], { description: 'Email addresses it may read.' })
   emailAddresses!: AuthorizationMap[];
+  @Extensions({ maxItems: 50 })
   @Field(() => [AuthorizationMap], { description: 'Phone numbers it may read.' })
   phoneNumbers!: AuthorizationMap[];
+  @Extensions({ maxItems: 50 })
   @Field(() => [AuthorizationMap], { description: 'Addresses it may read.' })
   addresses!: AuthorizationMap[];
+  @Extensions({ maxItems: 50 })
   @Field(() => [AuthorizationMap], { description: 'Bank accounts it may read.' })
   bankAccounts!: AuthorizationMap[];
+  @Extensions({ maxItems: 50 })
   @Field(() => [AuthorizationMap], { description: 'Public keys it may read.' })
   publicKeys!: AuthorizationMap[];
+  @Extensions({ maxItems: 50 })
   @Field(() => [AuthorizationMap], { description: 'Digital-wallet addresses it may read.' })
   digitalWallet!: AuthorizationMap[];
   @Field({ description: 'Whether it may see the linked Facebook account.' })
   facebook!: boolean;
   @Field({ description: 'Whether it may see the linked GitHub account.' })
   github!: boolean;
+  @Extensions({ maxItems: 50 })
   @Field(() => [String], { description: 'Organizations (slugs) whose membership of the user it may see.' })
   organizations!: string[];
   @Field({ description: 'When the user first granted it.' })

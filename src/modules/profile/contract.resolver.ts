@@ -1,6 +1,6 @@
 // Thin resolvers of contracts: their GraphQL types, `User.contracts` and `createContract`;
 // rules and the id computation live in contract.service.ts.
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Resolver, Root, Extensions } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { payload, UserError } from '../../core/graphql/payload.js';
 import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
@@ -35,18 +35,22 @@ export class ContractSignature {
 export class Contract {
   @Field({ description: 'base58check(RIPEMD-160(SHA-256(the contract’s JSON without id and signatures))).' })
   contractId!: string;
+  @Extensions({ maxItems: 50 })
   @Field(() => [ContractParty], { description: 'The parties.' })
   parties!: ContractParty[];
   @Field({ description: 'The content.' })
   content!: string;
   @Field({ description: 'A free tag (at most 40 characters).' })
   contractType!: string;
+  @Extensions({ maxItems: 50 })
   @Field(() => [String], { description: 'Ids of contracts this one invalidates.' })
   invalidates!: string[];
+  @Extensions({ maxItems: 50 })
   @Field(() => [String], { description: 'Ids of contracts this one extends.' })
   extends!: string[];
   @Field({ description: 'When it expires.' })
   expires!: Date;
+  @Extensions({ maxItems: 50 })
   @Field(() => [ContractSignature], { description: 'Signatures.' })
   signatures!: ContractSignature[];
   @Field({ description: 'When it was made here.' })
