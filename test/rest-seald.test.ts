@@ -461,6 +461,10 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       expect(await call('POST', `${V2}/invitedemails/disable/`, key.a, { email: 'invitee-1@example.com' })).toMatchObject({ status: 201, body: { status: 'ok' } });
       expect((await call('GET', `${V2}/invitedemails/?state=2`, key.a)).body.results).toEqual([expect.objectContaining({ email: 'invitee-1@example.com', state: '2', disabled_at: expect.any(String) })]);
       expect((await call('GET', `${V2}/invitedemails/licences/`, key.a)).body).toEqual({ used: 1, available: 1, total: 2 });
+      // The last licence, asked for five times at once: it is taken once (counted under a lock).
+      const racing = await Promise.all([1, 2, 3, 4, 5].map((n) => call('POST', `${V2}/invitedemails/`, key.a, { email: `racer-${n}@example.com` })));
+      expect(racing.map((r) => r.status).sort()).toEqual([201, 400, 400, 400, 400]);
+      expect((await call('GET', `${V2}/invitedemails/licences/`, key.a)).body).toEqual({ used: 2, available: 0, total: 2 });
     });
   });
 

@@ -5,7 +5,7 @@ import { and, asc, count, desc, eq, gt, inArray, isNull, lt, notExists, or, sql 
 import { eventLogs } from '../../../schema/logs.js';
 import { personalAccessTokens } from '../../../schema/auth.js';
 import { dashboardSessions, domainValidationKeys, jwtSharedSecrets, passwordResetChallenges, sigchainTransactions, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
-import { invitations, memberships } from '../../../schema/organizations.js';
+import { invitations, memberships, organizations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
@@ -258,6 +258,12 @@ export async function findActiveEmailContact(db: Database, value: string) {
 }
 
 /** Licences a team uses: its email invitations that are pending or accepted. */
+/** The organization's quota limit, its row locked until the transaction ends (licence counting). */
+export async function lockQuotaLimit(tx: Database, organizationId: string): Promise<number | null> {
+  const [row] = await tx.select({ quotaLimit: organizations.quotaLimit }).from(organizations).where(eq(organizations.id, organizationId)).for('update');
+  return row?.quotaLimit ?? null;
+}
+
 export async function countUsedLicences(db: Database, organizationId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })

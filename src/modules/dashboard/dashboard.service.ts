@@ -32,6 +32,7 @@ import { bumpTokenVersion } from '../auth/session.repo.js';
 import {
   countChallengeAttempt,
   countUsedLicences,
+  lockQuotaLimit,
   countJwtSecrets,
   deleteJwtSecret,
   insertJwtSecret,
@@ -403,10 +404,19 @@ export async function teamLicences(ctx: Ctx, team: string): Promise<Licences | n
   return { used, total, available: total === null ? null : Math.max(0, total - used) };
 }
 
-/** Invites an email to the caller's team when a licence is left (the invitation rules of the graph apply). */
+const NO_LICENCE = 'No licence left: disable an invited email or get more licences';
+
+/**
+ * Invites an email to the caller's team when a licence is left (the invitation rules of the graph
+ * apply). Counted again inside the invitation's transaction with the team's row locked, so two
+ * invitations at once cannot both take the last licence.
+ */
 export async function inviteTeamEmail(ctx: Ctx, email: string): Promise<InvitationRow> {
   const team = await teamOf(ctx);
   const licences = await teamLicences(ctx, team);
-  if (licences?.available === 0) throw new DomainError('PRECONDITION_FAILED', 'No licence left: disable an invited email or get more licences', 'email');
-  return inviteToOrganization(ctx, { organizationId: team, email });
+  if (licences?.available === 0) throw new DomainError('PRECONDITION_FAILED', NO_LICENCE, 'email');
+  return inviteToOrganization(ctx, { organizationId: team, email }, async (tx, organizationId) => {
+    const total = await lockQuotaLimit(tx, organizationId);
+    if (total !== null && (await countUsedLicences(tx, organizationId)) >= total) throw new DomainError('PRECONDITION_FAILED', NO_LICENCE, 'email');
+  });
 }

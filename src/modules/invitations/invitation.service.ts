@@ -137,6 +137,13 @@ export interface InviteInput {
   validUntil?: Date | null;
 }
 
+/**
+ * A rule a caller adds to an invitation (a dialect's licence limit): run inside the invitation's
+ * transaction before the row is written, so that what it counts cannot change before the commit
+ * (it locks what it reads). Throws to refuse.
+ */
+export type InvitationGuard = (tx: Database, organizationId: string) => Promise<void>;
+
 type Invitee =
   | { kind: 'user'; field: 'username'; userId: string }
   | { kind: 'email'; field: 'email'; email: string; userId: string | null }
@@ -195,7 +202,7 @@ async function resolveInvitee(ctx: Ctx, org: OrganizationRow, input: InviteInput
 
 const PENDING_KEYS = ['invitations_pending_user_key', 'invitations_pending_email_key', 'invitations_pending_phone_key', 'invitations_pending_org_key'];
 
-export async function inviteToOrganization(ctx: Ctx, input: InviteInput): Promise<InvitationRow> {
+export async function inviteToOrganization(ctx: Ctx, input: InviteInput, guard?: InvitationGuard): Promise<InvitationRow> {
   requireSignedIn(ctx);
   const org = await requireOrganization(ctx, input.organizationId);
   await ctx.authz.assert('invitation:manage', { organizationId: org.id });
@@ -220,6 +227,7 @@ export async function inviteToOrganization(ctx: Ctx, input: InviteInput): Promis
   try {
     return await ctx.db.transaction(async (tx) => {
       await expireLapsedFor(tx, org.id, { userId: values.inviteeUserId, email: values.inviteeEmail, phone: values.inviteePhone, organizationId: values.inviteeOrganizationId });
+      await guard?.(tx, org.id);
       // Phones have no partial unique index; this check is the guard (not race-proof).
       if (values.inviteePhone && (await findPendingPhoneInvitation(tx, org.id, values.inviteePhone))) throw conflict('phone', 'A pending invitation for this phone number already exists');
       const inv = await insertInvitation(tx, values);
