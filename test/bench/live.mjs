@@ -9,7 +9,7 @@
 // this process too, so their own JSON parsing is part of what is measured.
 //
 // Environment: BENCH_DB (gw: a fresh database gw_live is made next to it), PGHOST/PGPORT/PGUSER,
-// SUBS (1000), SOCKETS (SUBS/20), EVENTS (200, paced EVENT_GAP_MS 10 ms apart), BURST (2000),
+// SUBS (1000), SOCKETS (SUBS/20), EVENTS (100, paced EVENT_GAP_MS 100 ms apart), BURST (500),
 // LIVE_PORT (4200; three gateways use LIVE_PORT..LIVE_PORT+2), RESULTS_DIR.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,9 +29,9 @@ const PG = `${env.PGUSER ?? 'postgres'}@${env.PGHOST ?? '127.0.0.1'}:${env.PGPOR
 const DB = `${env.BENCH_DB ?? 'gw'}_live`;
 const SUBS = Number(env.SUBS ?? 1000);
 const SOCKETS = Number(env.SOCKETS ?? Math.ceil(SUBS / 20));
-const EVENTS = Number(env.EVENTS ?? 200);
-const GAP = Number(env.EVENT_GAP_MS ?? 10);
-const BURST = Number(env.BURST ?? 2000);
+const EVENTS = Number(env.EVENTS ?? 100);
+const GAP = Number(env.EVENT_GAP_MS ?? 100);
+const BURST = Number(env.BURST ?? 500);
 const PORT = Number(env.LIVE_PORT ?? 4200);
 const TOKEN = 'bench-live-admin-token-0123456789';
 const STAMP = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
