@@ -13,6 +13,7 @@ import { authenticate } from './modules/auth/auth.service.js';
 import { findWithinSubtree } from './core/auth/tenant.sql.js';
 import { findEffectiveRoles } from './modules/organizations/organization.repo.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { shareServerSettings } from './core/auth/server-secrets.js';
 
 /** Long-lived parts shared by every request of one process. */
 export interface AppDeps {
@@ -70,4 +71,14 @@ export async function createContext(deps: AppDeps, meta: RequestMeta, token: str
 export function actAs(ctx: Context, principal: Principal): void {
   ctx.principal = principal;
   ctx.authz = createAuthz(ctx.db, principal);
+}
+
+/**
+ * The same caller on a transaction: services called with it write inside `tx` (their own
+ * transactions become savepoints) and read through it (fresh loaders, authorization), so several
+ * service calls commit or roll back as one change.
+ */
+export function transactionContext(ctx: ServiceContext, tx: Database): ServiceContext {
+  shareServerSettings(ctx.db, tx);
+  return { ...ctx, db: tx, loaders: createLoaders(tx), authz: createAuthz(tx, ctx.principal) };
 }

@@ -3,6 +3,8 @@
 // publickeys, addresses, banks, digitalwallet) with their validation flows; every route keeps
 // users apart, and bad input never reaches a 5xx.
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../src/core/db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { uncoveredRoutes } from './helpers/routes.js';
@@ -144,6 +146,9 @@ describe.each(DRIVERS)('iyo dialect: users on %s', (driver) => {
       const clash = await call('POST', '/users', tok.admin, { ...body, username: 'iyoclash', emailaddresses: [{ label: 'x1', emailaddress: 'iyoalice@example.com' }] });
       expect(clash.status).toBe(409);
       expect((await call('GET', '/users/iyoclash', tok.admin)).status).toBe(404);
+      // One transaction: not even its event-log rows (a user made and deleted again) remain.
+      const traces = rowsOf<{ n: number }>(await t.db.db.execute(sql`select count(*)::int as n from event_logs where data::text like '%iyoclash%'`));
+      expect(traces[0]!.n).toBe(0);
       const twice = await call('POST', '/users', tok.admin, { username: 'iyotwice', firstname: 'a', lastname: 'b', addresses: [body.addresses[0], body.addresses[0]] });
       expect(twice.status).toBe(409);
       expect((await call('GET', '/users/iyotwice', tok.admin)).status).toBe(404);

@@ -30,6 +30,15 @@ export function serverSettingsOf(db: Database): ServerSettings {
   return s;
 }
 
+/**
+ * A transaction opened on `db` answers serverSettingsOf as `db` does (services run on a
+ * transaction when a caller makes several of their changes one: context.ts transactionContext).
+ */
+export function shareServerSettings(db: Database, tx: Database): void {
+  const s = settings.get(db);
+  if (s) settings.set(tx, s);
+}
+
 /** The password policy of the gateway on this database; the defaults for tools that start none. */
 export const passwordPolicyOf = (db: Database): PasswordPolicy => settings.get(db)?.passwordPolicy ?? DEFAULT_PASSWORD_POLICY;
 

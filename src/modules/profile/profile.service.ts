@@ -6,7 +6,7 @@
 // (validation codes, fingerprints) stay in contact.service.ts and key.service.ts, which this
 // service calls; addresses, bank accounts and wallet addresses are profile entries, kept here.
 // Each change commits with its event-log row in one transaction.
-import type { ServiceContext } from '../../context.js';
+import { transactionContext, type ServiceContext } from '../../context.js';
 import type { Database } from '../../core/db.js';
 import { conflict, notFound, validation } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
@@ -16,7 +16,7 @@ import { addContact, contactByLabel, removeContact, resendValidationCode, update
 import { addPublicKey, publicKeysOf, removePublicKey, updateLabelledPublicKey } from '../users/key.service.js';
 import { requireTotpBesidesPhone } from '../users/totp.service.js';
 import type { ContactRow, UserRow } from '../users/user.repo.js';
-import { createUser, deleteUserService, userByUsername } from '../users/user.service.js';
+import { createUser, userByUsername } from '../users/user.service.js';
 import { forgetUser, requireSignedIn } from '../users/user.writes.js';
 import { deleteProfileEntry, insertProfileEntry, updateProfileEntry, type ProfileEntryKind, type ProfileEntryRow } from './profile.repo.js';
 import { LabelledKind } from './profile.type.js';
@@ -270,13 +270,15 @@ export async function createUserWithEntries(ctx: Ctx, input: NewUserWithEntries)
     if (seen.has(key)) throw conflict('label', `Label "${e.label}" is used twice`);
     seen.add(key);
   }
-  const user = await createUser(ctx, { username: input.username, firstName: input.firstName, lastName: input.lastName });
-  try {
-    for (const e of input.entries) await addLabelledEntry(ctx, { username: user.username, kind: e.kind, label: e.label, value: e.value });
-  } catch (err) {
-    await deleteUserService(ctx, user.id);
-    throw err;
-  }
-  forgetUser(ctx, user.id);
-  return (await ctx.loaders.userById.load(user.id))!;
+  // One transaction for the user and every entry, their event-log rows and validation messages:
+  // the services run on it (their own transactions become savepoints), with loaders and
+  // authorization that read through it, so a refused entry leaves nothing behind.
+  const userId = await ctx.db.transaction(async (tx) => {
+    const txCtx = transactionContext(ctx, tx);
+    const user = await createUser(txCtx, { username: input.username, firstName: input.firstName, lastName: input.lastName });
+    for (const e of input.entries) await addLabelledEntry(txCtx, { username: user.username, kind: e.kind, label: e.label, value: e.value });
+    return user.id;
+  });
+  forgetUser(ctx, userId);
+  return (await ctx.loaders.userById.load(userId))!;
 }
