@@ -11,6 +11,7 @@
 // - Bounds: subscriptions per connection (MAX_PER_CONNECTION), per user in the process
 //   (modules/logs/event-log.live.ts), queued events per subscription (a slow consumer is
 //   disconnected with 1008), the socket's unsent bytes, and the message size (BODY_LIMIT).
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -18,7 +19,7 @@ import { GraphQLError, getOperationAST, parse, validate, type DocumentNode, type
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { bearerToken, createContext, type AppDeps } from '../../context.js';
+import { bearerToken, createContext, type AppDeps, type RequestMeta } from '../../context.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors.js';
 import { formatError } from './errors.js';
@@ -26,6 +27,7 @@ import { checkLimits } from './limits.js';
 import { publicError } from './request-rules.js';
 
 export const MAX_PER_CONNECTION = 20;
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Unsent bytes a socket may hold before its reader counts as too slow. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const RECHECK_MS = 60_000;
@@ -35,6 +37,8 @@ export const REVOKED = { code: 4401, reason: 'Unauthorized: the credential was r
 interface Connection {
   token: string;
   principal: Principal;
+  /** The upgrade request's id, address and agent, for every context of the connection. */
+  meta: RequestMeta;
 }
 
 interface Extra extends Record<PropertyKey, unknown> {
@@ -76,15 +80,19 @@ export function serveSubscriptions(
   };
   app.server.on('upgrade', onUpgrade);
 
-  const metaOf = (extra: Extra) => ({
-    requestId: `ws-${(extra.request.headers['x-request-id'] as string | undefined) ?? Math.random().toString(36).slice(2)}`,
-    ip: extra.request.socket.remoteAddress ?? null,
-    userAgent: extra.request.headers['user-agent'] ?? null,
-  });
+  // The upgrade's request id when it is a safe token (as HTTP requests' are, server.ts), else a new one.
+  const metaOf = (extra: Extra): RequestMeta => {
+    const given = extra.request.headers['x-request-id'];
+    return {
+      requestId: typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID(),
+      ip: extra.request.socket.remoteAddress ?? null,
+      userAgent: extra.request.headers['user-agent'] ?? null,
+    };
+  };
 
-  const credentialOk = async (c: Connection, extra: Extra): Promise<boolean> => {
+  const credentialOk = async (c: Connection): Promise<boolean> => {
     try {
-      const ctx = await createContext(deps, metaOf(extra), c.token);
+      const ctx = await createContext(deps, c.meta, c.token);
       return ctx.principal.kind === 'user';
     } catch (err) {
       if (err instanceof DomainError) return false;
@@ -107,9 +115,10 @@ export function serveSubscriptions(
         }
         if (!token) return false;
         try {
-          const c = await createContext(deps, metaOf(ctx.extra), token);
+          const meta = metaOf(ctx.extra);
+          const c = await createContext(deps, meta, token);
           if (c.principal.kind !== 'user') return false;
-          ctx.extra.connection = { token, principal: c.principal };
+          ctx.extra.connection = { token, principal: c.principal, meta };
           connections.set(ctx.extra.socket, ctx.extra.connection);
           return true;
         } catch (err) {
@@ -143,7 +152,7 @@ export function serveSubscriptions(
       },
       context: async (ctx) => {
         const c = ctx.extra.connection!;
-        const context = await createContext(deps, metaOf(ctx.extra), c.token);
+        const context = await createContext(deps, c.meta, c.token);
         context.live = { disconnect: (code, reason) => ctx.extra.socket.close(code, reason) };
         return context;
       },
@@ -168,7 +177,8 @@ export function serveSubscriptions(
     await Promise.all(
       [...connections].map(async ([socket, c]) => {
         if (userId && c.principal.kind === 'user' && c.principal.userId !== userId) return;
-        const ok = await credentialOk(c, { socket, request: { headers: {}, socket: {} } as IncomingMessage }).catch(() => true);
+        // A database that does not answer now is no revocation: the next check decides.
+        const ok = await credentialOk(c).catch(() => true);
         if (!ok) socket.close(REVOKED.code, REVOKED.reason);
       }),
     );
