@@ -15,7 +15,8 @@
 // queued events per subscription — a consumer that does not keep up is ended (onOverflow), not
 // buffered without bound. Ordering is the list's: (occurred_at, id), where occurred_at is the
 // writing transaction's start; a transaction that commits after a later-started one is still
-// delivered live (once), but a replay from a cursor past it would not include it.
+// delivered live (once), but a replay from a cursor past it would not include it. Cursors are
+// the subscription's high-water mark, so a resume never repeats an event.
 import type { Database } from '../../core/db.js';
 import type { NotificationFeed, FeedListener } from '../../core/events/feed.js';
 import { tenantScopeOf, type TenantScope } from '../../core/auth/tenant.js';
@@ -62,7 +63,12 @@ function isEventTime(s: string): boolean {
   return y >= 1 && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && se < 60;
 }
 
-const cursorOf = (e: EventLogWithKey) => encodeCursor([e.key, e.event.id]);
+/**
+ * Whether keyset position a comes after b: occurred_at as PostgreSQL prints it (one session time
+ * zone, trailing zeros dropped: its text sorts as its time), then the uuid (PostgreSQL compares
+ * uuids as their hex text does).
+ */
+const isAfter = (a: readonly [string, string], b: readonly [string, string]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 
 /** One open subscription: a bounded queue read by an async iterator. */
 class LiveSubscription implements AsyncIterableIterator<LiveEvent> {
@@ -74,7 +80,15 @@ class LiveSubscription implements AsyncIterableIterator<LiveEvent> {
   held: EventLogWithKey[] | null = null;
   /** Ids delivered recently, to skip an event a resync replays again. */
   private readonly recent = new Set<string>();
-  cursor: string | null;
+  /**
+   * The furthest position delivered (or asked for with `after`): every event's cursor is this
+   * high-water mark, so resuming from any cursor never replays what was already delivered, even
+   * when transactions committed out of their start order.
+   */
+  private highWater: [string, string] | null;
+  get cursor(): string | null {
+    return this.highWater ? encodeCursor(this.highWater) : null;
+  }
   adminOrganizationIds: Set<string> = new Set();
 
   constructor(
@@ -86,7 +100,7 @@ class LiveSubscription implements AsyncIterableIterator<LiveEvent> {
     private readonly onEnd: (s: LiveSubscription) => void,
     readonly onOverflow: () => void,
   ) {
-    this.cursor = after;
+    this.highWater = after ? (decodeCursor(after) as [string, string]) : null;
   }
 
   /** Queues an event the subscriber may see; false when the queue is full. */
@@ -94,8 +108,9 @@ class LiveSubscription implements AsyncIterableIterator<LiveEvent> {
     if (this.done || this.recent.has(e.event.id)) return true;
     if (!eventVisibleTo(e.event, this.scope, this.adminOrganizationIds) || !eventMatches(e.event, this.filter)) return true;
     this.remember(e.event.id);
-    const live: LiveEvent = { cursor: cursorOf(e), row: e.event };
-    this.cursor = live.cursor;
+    const position: [string, string] = [e.key, e.event.id];
+    if (!this.highWater || isAfter(position, this.highWater)) this.highWater = position;
+    const live: LiveEvent = { cursor: this.cursor!, row: e.event };
     if (this.waiting) {
       const w = this.waiting;
       this.waiting = null;

@@ -95,7 +95,7 @@ export class RelatedEventLogsArgs extends ConnectionArgs {
 @ReadsNoRow()
 @ObjectType({ description: 'An event as the eventLogAdded subscription delivers it, with the cursor to resume after it.' })
 export class EventLogAdded {
-  @Field({ description: 'Pass it as `after` to resume the subscription (or page eventLogs) after this event.' })
+  @Field({ description: 'Pass it as `after` to resume the subscription (or page eventLogs) after every event it has delivered so far (the furthest position, so a resume never repeats one).' })
   cursor!: string;
 
   @Field(() => EventLog, { description: 'The event.' })
