@@ -4,6 +4,7 @@
 // results}`, the signed-in guard (DRF answers 401 before anything else when a view needs
 // authentication) and uuid path parameters.
 import { DomainError, notFound } from '../core/errors.js';
+import { MAX_OFFSET } from '../core/offset.js';
 import { fromGlobalId, toGlobalId } from '../core/graphql/node.js';
 import { uuidString } from './schemas.js';
 import type { JsonSchema, RestRequest } from './types.js';
@@ -45,10 +46,17 @@ export interface Page {
   offset: number;
 }
 
-export function pageOfRequest(r: RestRequest): Page {
+/**
+ * The page a request asks for (`page_size` capped at MAX_PAGE_SIZE, as DRF's max_page_size does);
+ * one that would skip more than `maxOffset` rows (the list's offset bound, core/offset.ts) is
+ * DRF's 404 "Invalid page.".
+ */
+export function pageOfRequest(r: RestRequest, maxOffset: number = MAX_OFFSET): Page {
   const page = Number(r.query.page ?? 1);
   const size = Math.min(Number(r.query.page_size ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-  return { page, size, offset: (page - 1) * size };
+  const offset = (page - 1) * size;
+  if (offset > maxOffset) throw notFound(INVALID_PAGE);
+  return { page, size, offset };
 }
 
 /** The request's URL with `page` set (page 1: removed, as DRF does). */

@@ -110,15 +110,16 @@ async function labelledKeyByLabel(ctx: Ctx, userId: string, label: string) {
 
 /** The contact, key or entry a label names in a collection, or NOT_FOUND. */
 async function requireByLabel(ctx: Ctx, userId: string, kind: LabelledKind, label: string): Promise<{ id: string; contact?: ContactRow }> {
+  const missing = () => notFound(`No ${kind.replace('_', ' ')} labelled "${label.slice(0, 50)}"`);
   const type = CONTACT_TYPES[kind];
-  const found =
-    type !== undefined
-      ? await contactByLabel(ctx, userId, type, label)
-      : kind === LabelledKind.PUBLIC_KEY
-        ? await labelledKeyByLabel(ctx, userId, label)
-        : await profileEntryByLabel(ctx, userId, PROFILE_KINDS[kind]!.kind, label);
-  if (!found) throw notFound(`No ${kind.replace('_', ' ')} labelled "${label.slice(0, 50)}"`);
-  return { id: found.id, contact: type !== undefined ? (found as ContactRow) : undefined };
+  if (type !== undefined) {
+    const contact = await contactByLabel(ctx, userId, type, label);
+    if (!contact) throw missing();
+    return { id: contact.id, contact };
+  }
+  const found = kind === LabelledKind.PUBLIC_KEY ? await labelledKeyByLabel(ctx, userId, label) : await profileEntryByLabel(ctx, userId, PROFILE_KINDS[kind]!.kind, label);
+  if (!found) throw missing();
+  return { id: found.id };
 }
 
 function scalarValue(kind: LabelledKind, value: LabelledValueInput | null | undefined, required: boolean): string | null {

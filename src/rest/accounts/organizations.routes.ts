@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../../core/errors.js';
 import { isUuid } from '../../core/validation.js';
 import { slugString } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { MAX_OFFSET, INVALID_PAGE, envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
+import { envelope, gid, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 
 const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 200, description: 'The name of the organization' };
@@ -78,7 +78,6 @@ export const organizationRoutes: Route[] = [
     variables: (r) => {
       signedIn(r);
       const p = pageOfRequest(r);
-      if (p.offset > MAX_OFFSET) throw notFound(INVALID_PAGE);
       const q = r.query as Record<string, string | undefined>;
       return { first: p.size, offset: p.offset, search: q.search || null, id: idFilter(q), name: q.name || null, slug: q.slug || null };
     },

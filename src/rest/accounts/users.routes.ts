@@ -18,7 +18,7 @@
 import { notFound } from '../../core/errors.js';
 import { emailString } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
-import { INVALID_PAGE, MAX_USERS_OFFSET, envelope, gid, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
+import { MAX_USERS_OFFSET, envelope, gid, viewOrganizationOf, organizationOf, organizationQuery, pageOf, pageOfRequest, pageQuery, searchQuery, signedIn, uuidOf, uuidParams } from './common.js';
 
 export const userSchema: JsonSchema = {
   type: 'object',
@@ -117,13 +117,12 @@ export const userRoutes: Route[] = [
     }`,
     variables: (r) => {
       signedIn(r);
-      const p = pageOfRequest(r);
-      if (p.offset > MAX_USERS_OFFSET) throw notFound(INVALID_PAGE);
+      const p = pageOfRequest(r, MAX_USERS_OFFSET);
       const admin = r.principal.kind === 'user' && r.principal.isInstanceAdmin;
       const org = admin ? viewOrganizationOf(r) : organizationOf(r);
       return { first: p.size, offset: p.offset, search: (r.query.search as string | undefined) || null, org };
     },
-    respond: (d, r) => ({ body: envelope(r, pageOfRequest(r), d.users.totalCount, d.users.nodes.map(userBody)) }),
+    respond: (d, r) => ({ body: envelope(r, pageOfRequest(r, MAX_USERS_OFFSET), d.users.totalCount, d.users.nodes.map(userBody)) }),
   },
   {
     method: 'POST',
