@@ -2,9 +2,9 @@
 // measure, on PostgreSQL database `gw` (BENCH_DB), with the gateway that this script starts itself
 // (`node dist/main.js`, so run `npm run build` first) and stops by PID on exit.
 //
-//   rest    GET /api/v4/users?per_page=20 (GitLab dialect, admin view) against the GraphQL operation
-//           that route executes (`gitlabUsers`, src/rest/gitlab/users.routes.ts) sent to /graphql with
-//           the same variables — interleaved rounds; cost ratio REST/GraphQL (target <= 1.1).
+//   rest    one list route per dialect (GitLab users, Seald team users, an Itsyouonline user: see
+//           REST_PAIRS below) against the GraphQL operation that route executes, sent to /graphql with
+//           the variables the route builds — interleaved rounds; cost ratio REST/GraphQL (target <= 1.1).
 //   page    users(first: 20) page 1 against page 1,000 (after the cursor of row 19,980 in the default
 //           order, username then id) — interleaved rounds; ratio deep/page 1 (target <= 1.2).
 //   writes  a write mix, one chain per connection, repeated: createUser -> createPersonalAccessToken
@@ -26,7 +26,7 @@
 // Environment: AUTOCANNON (autocannon's package dir; default $ANCHOR_DIR/node_modules/autocannon, where
 // the anchors' run.sh installs its pinned packages; ANCHOR_DIR defaults to $TMPDIR/anchor-bench as there),
 // EXTRA_PORT (4001), BENCH_DB (gw), PGHOST/PGPORT/PGUSER, ADMIN_TOKEN, ROUNDS (3), WARMUP_S (3),
-// DURATION_S (10), CONNECTIONS (10), COLD_STARTS (5), EXTRA_SECTIONS (rest,page,writes,cold),
+// DURATION_S (10), CONNECTIONS (10), COLD_STARTS (5), EXTRA_SECTIONS (rest,page,writes,cold), REST_PAIRS (gitlab,seald,iyo),
 // RESULTS_DIR (default $ANCHOR_DIR/results/extra-<UTC stamp>), KEEP_WRITES=1 (skip the clean-up).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+// The route tables import modules with type-graphql decorators.
+import 'reflect-metadata';
 
 const env = process.env;
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -231,29 +233,92 @@ const results = { config: { ROUNDS, WARMUP, DURATION, CONNECTIONS, COLD_STARTS, 
 const sql = postgres(DATABASE_URL, { max: 2, onnotice: () => {} });
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-// GitLab dialect: the route's own operation, read from its route table in the build
-// (src/rest/gitlab/users.routes.ts), so the twin is always what the route runs; with the
-// variables the route builds for ?per_page=20 (page 1, no search/username filter).
-const { userRoutes } = await import(new URL('../../dist/src/rest/gitlab/users.routes.js', import.meta.url).href);
-const GITLAB_USERS = userRoutes.find((r) => r.method === 'GET' && r.path === '/users').operation;
-const GITLAB_VARS = { first: 20, offset: 0, filter: {} };
+// REST routes against their GraphQL twins: each route's own operation, read from its route table in
+// the build, with the variables the route's own `variables(request)` builds for the measured
+// request — so the twin is always exactly what the route runs. One pair per dialect with list data:
+//   gitlab  GET /api/v4/users?per_page=20 (admin view; `gitlabUsers`)
+//   seald   GET /dashboardapi/v2/users/?page_size=20 (a team of 40 members, the admin's API token
+//           bound to it; `sealdUsers`)
+//   iyo     GET /api/users/admin (the user with every labelled collection; `iyo_user`)
+// REST_PAIRS (default all three) picks some.
+const routeOf = async (file, exported, method, path) => {
+  const mod = await import(new URL(`../../dist/src/rest/${file}`, import.meta.url).href);
+  const route = mod[exported].find((r) => r.method === method && r.path === path);
+  if (!route) die(`route ${method} ${path} not found in ${file}`);
+  return route;
+};
+/** A RestRequest as the engine builds it, for the route's own variables function. */
+const restRequest = (restPath, params, query, principal) => ({ params, query, body: undefined, principal, url: new URL(BASE + restPath) });
+const { uuidOf } = await import(new URL('../../dist/src/rest/drf.js', import.meta.url).href);
+const opName = (op) => /^(?:query|mutation)\s+(\w+)/.exec(op)[1];
+const TEAM_SLUG = 'zz-benchr-team'; // sorts after every seeded slug; kept between runs
+
+const REST_PAIRS = {
+  async gitlab() {
+    const route = await routeOf('gitlab/users.routes.js', 'userRoutes', 'GET', '/users');
+    const restPath = '/api/v4/users?per_page=20';
+    const vars = route.variables(restRequest(restPath, {}, { per_page: 20 }, { kind: 'user', isInstanceAdmin: true }));
+    return { title: '`GET /api/v4/users?per_page=20` (GitLab, admin view)', route, restPath, vars, headers: auth,
+      ids: (rest) => (Array.isArray(rest) ? rest.map((u) => u.id) : null), twinIds: (d) => d.users.nodes.map((u) => u.databaseId), restOk: (b) => b.startsWith('[{') };
+  },
+  async seald() {
+    // The team: a sub-organization of `default` (ADMIN_TOKEN is bound there), with 40 seeded users
+    // as direct members and the admin as owner; the credential: the admin's API token bound to it.
+    const def = await gql(`{ organization(slug: "default") { id } }`);
+    let team = (await gql(`query($s: String!) { organization(slug: $s) { id } }`, { s: TEAM_SLUG })).organization;
+    if (!team) {
+      const made = await gql(`mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } userErrors { code message } } }`,
+        { i: { slug: TEAM_SLUG, name: 'bench rest team', parentId: def.organization.id } });
+      if (made.createOrganization.userErrors.length) die(`createOrganization: ${JSON.stringify(made.createOrganization.userErrors)}`);
+      team = made.createOrganization.organization;
+    }
+    const [{ id: teamUuid }] = await sql`select id from organizations where slug = ${TEAM_SLUG}`;
+    await sql`insert into memberships (id, organization_id, user_id, role)
+      select gen_random_uuid(), ${teamUuid}, id, 'member' from users where username like 'user_%' order by username limit 40
+      on conflict do nothing`;
+    const made = await gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token userErrors { code message } } }`,
+      { i: { username: 'admin', name: `bench-rest-${STAMP}`, scopes: ['API'], organizationId: team.id } });
+    if (made.createPersonalAccessToken.userErrors.length) die(`createPersonalAccessToken: ${JSON.stringify(made.createPersonalAccessToken.userErrors)}`);
+    const token = made.createPersonalAccessToken.token;
+    const route = await routeOf('seald/users.routes.js', 'userRoutes', 'GET', '/dashboardapi/v2/users/');
+    const restPath = '/dashboardapi/v2/users/?page_size=20';
+    const principal = { kind: 'user', isInstanceAdmin: false, credential: { type: 'personal_access_token', organizationId: teamUuid, scopes: ['api'] } };
+    const vars = route.variables(restRequest(restPath, {}, { page_size: 20 }, principal));
+    return { title: '`GET /dashboardapi/v2/users/?page_size=20` (Seald, a team of 40)', route, restPath, vars, token, headers: { 'x-dashboard-api-key': token },
+      ids: (rest) => rest?.results?.map((u) => u.id) ?? null, twinIds: (d) => d.dashboardTeam.teamUsers.nodes.map((n) => uuidOf(n.user.id)), restOk: (b) => b.startsWith('{"count":') };
+  },
+  async iyo() {
+    const route = await routeOf('iyo/users.routes.js', 'userRoutes', 'GET', '/users/:username');
+    const restPath = '/api/users/admin';
+    const vars = route.variables(restRequest(restPath, { username: 'admin' }, {}, { kind: 'user', isInstanceAdmin: true }));
+    return { title: '`GET /api/users/admin` (Itsyouonline, the user with every collection)', route, restPath, vars, headers: auth,
+      ids: (rest) => (rest?.username ? [rest.username] : null), twinIds: (d) => [d.user.username], restOk: (b) => b.startsWith('{') && b.includes('"username":') };
+  },
+};
 
 async function sectionRest(ctx) {
-  const restPath = '/api/v4/users?per_page=20';
-  const r = await fetch(BASE + restPath, { headers: auth });
-  const rest = await r.json();
-  const twin = await gql(GITLAB_USERS, GITLAB_VARS, { operationName: 'gitlabUsers' });
-  const ids = (xs) => xs.map((u) => u.id ?? u.databaseId).join(',');
-  if (r.status !== 200 || !Array.isArray(rest) || rest.length !== 20 || rest[0].email === undefined) die(`REST answer unexpected: ${r.status} ${JSON.stringify(rest).slice(0, 300)}`);
-  if (!twin.viewer.isAdmin || ids(rest) !== ids(twin.users.nodes)) die('REST and GraphQL twin disagree on the users of page 1');
-  log(`rest: both sides return users ${rest[0].id}..${rest.at(-1).id} (x-total ${r.headers.get('x-total') ?? 'left out: over 10,000'}, x-next-page ${r.headers.get('x-next-page')})`);
-  const restChecks = makeChecks(), gqlChecks = makeChecks();
-  const restSide = { label: 'rest', checks: restChecks, opts: { url: BASE, requests: [{ method: 'GET', path: restPath, headers: { accept: 'application/json', ...auth },
-    onResponse: (status, body) => (status === 200 && body.startsWith('[{') ? restChecks.ok('rest') : restChecks.bad('rest', `${status} ${body}`)) }] } };
-  const gqlSide = { label: 'graphql', checks: gqlChecks, opts: { url: BASE, requests: [{ method: 'POST', path: '/graphql',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
-    body: JSON.stringify({ query: GITLAB_USERS, variables: GITLAB_VARS, operationName: 'gitlabUsers' }), onResponse: gqlBodyCheck(gqlChecks, 'graphql') }] } };
-  return pairRounds('rest', restSide, gqlSide, ctx);
+  const out = {};
+  for (const name of (env.REST_PAIRS ?? 'gitlab,seald,iyo').split(',').filter(Boolean)) {
+    if (!REST_PAIRS[name]) die(`unknown REST pair ${name}`);
+    const p = await REST_PAIRS[name]();
+    const operationName = opName(p.route.operation);
+    const r = await fetch(BASE + p.restPath, { headers: { accept: 'application/json', ...p.headers } });
+    const text = await r.text();
+    let rest; try { rest = JSON.parse(text); } catch {}
+    const twin = await gql(p.route.operation, p.vars, { operationName, token: p.token });
+    const a = p.ids(rest), b = p.twinIds(twin);
+    if (r.status !== 200 || !a?.length || !p.restOk(text)) die(`${name}: REST answer unexpected: ${r.status} ${text.slice(0, 300)}`);
+    if (a.join() !== b.join()) die(`${name}: REST and its GraphQL twin disagree: ${a.slice(0, 3)} vs ${b.slice(0, 3)}`);
+    log(`rest ${name}: both sides answer ${a.length} item(s), ${text.length} bytes REST`);
+    const restChecks = makeChecks(), gqlChecks = makeChecks();
+    const restSide = { label: `rest ${name}`, checks: restChecks, opts: { url: BASE, requests: [{ method: 'GET', path: p.restPath, headers: { accept: 'application/json', ...p.headers },
+      onResponse: (status, body) => (status === 200 && p.restOk(body) ? restChecks.ok('rest') : restChecks.bad('rest', `${status} ${body}`)) }] } };
+    const gqlSide = { label: `graphql ${name}`, checks: gqlChecks, opts: { url: BASE, requests: [{ method: 'POST', path: '/graphql',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${p.token ?? TOKEN}` },
+      body: JSON.stringify({ query: p.route.operation, variables: p.vars, operationName }), onResponse: gqlBodyCheck(gqlChecks, 'graphql') }] } };
+    out[name] = { title: p.title, operationName, ...(await pairRounds(`rest ${name}`, restSide, gqlSide, ctx)) };
+  }
+  return out;
 }
 
 const USERS_PAGE = `query usersPage($after: String) {
@@ -463,7 +528,7 @@ try {
     L.push(`${aName}/${bName}, median (min..max) of the per-round paired ratios: cost (time per request = inverse req/s) ${mm(r.cost)} — target ${target}; p50 ${mm(r.p50)}; p99 ${mm(r.p99)}; gateway CPU per request ${mm(r.srv)}.`);
     L.push('');
   };
-  if (results.rest) { L.push('### REST `GET /api/v4/users?per_page=20` vs its GraphQL twin (`gitlabUsers`, same variables)'); L.push(''); pair(results.rest, 'REST', 'GraphQL', '<= 1.1'); }
+  for (const R of Object.values(results.rest ?? {})) { L.push(`### REST ${R.title} vs its GraphQL twin (\`${R.operationName}\`, the variables the route builds)`); L.push(''); pair(R, 'REST', 'GraphQL', '<= 1.1'); }
   if (results.page) { L.push('### `users(first: 20)`: page 1,000 (after the cursor of row 19,980) vs page 1'); L.push(''); pair(results.page, 'page 1000', 'page 1', '<= 1.2'); }
   if (results.writes) {
     const w = results.writes;
