@@ -22,9 +22,8 @@
 // 400 `{"otp": [...]}`.
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.js';
-import { accountsError } from '../accounts/index.js';
-import { NOT_PROVIDED } from '../drf.js';
-import type { Dialect, DialectError } from '../types.js';
+import { drfErrors, NOT_PROVIDED } from '../drf.js';
+import type { Dialect } from '../types.js';
 import { adminRoutes } from './admin.routes.js';
 import { apitokenRoutes } from './apitokens.routes.js';
 import { SESSION_COOKIE } from './common.js';
@@ -54,16 +53,15 @@ function cookieOf(request: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
-export function sealdError(e: DialectError): { status: number; body: unknown } {
-  if (e.code === 'FORBIDDEN' && e.message === CSRF_FAILED) return { status: 403, body: { detail: CSRF_FAILED } };
-  if (e.code === 'INVALID_CREDENTIALS') {
+export const sealdError = drfErrors({
+  fieldName: (field) => FIELDS[field],
+  pathIds: ['id'],
+  special(e) {
+    if (e.code === 'FORBIDDEN' && e.message === CSRF_FAILED) return { status: 403, body: { detail: CSRF_FAILED } };
+    if (e.code !== 'INVALID_CREDENTIALS') return undefined;
     return e.field?.endsWith('otp') ? { status: 400, body: { otp: [e.message.endsWith('.') ? e.message : `${e.message}.`] } } : { status: 400, body: { non_field_errors: ['Unable to log in with provided credentials.'] } };
-  }
-  // A path id that is no uuid: Django's URL resolver finds no view.
-  if (e.code === 'VALIDATION_FAILED' && e.field === 'id') return { status: 404, body: { detail: 'Not found.' } };
-  const f = e.field?.replace(/^input\./, '');
-  return accountsError(f && FIELDS[f] ? { ...e, field: FIELDS[f] } : e);
-}
+  },
+});
 
 export const seald: Dialect = {
   name: 'seald',
