@@ -2,6 +2,7 @@
 // (postal addresses, bank accounts, digital-wallet addresses), and the authorizations they
 // grant organizations to read parts of them. Emails and phones are the
 // users' contacts (schema/users.ts), labelled public keys the labelled public_keys rows.
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './common.js';
 import { organizations } from './organizations.js';
@@ -98,6 +99,8 @@ export const contracts = pgTable(
     parties: jsonb('parties').$type<{ type: string; name: string }[]>().notNull(),
     // The users among the parties (type "user"), resolved when the contract is made: whose list shows it.
     partyUserIds: uuid('party_user_ids').array().notNull(),
+    // The organizations among the parties (type "organization"), resolved the same way: whose organization list shows it.
+    partyOrganizationIds: uuid('party_organization_ids').array().notNull().default(sql`'{}'::uuid[]`),
     content: text('content').notNull(),
     contractType: text('contract_type').notNull(),
     invalidates: jsonb('invalidates').$type<string[]>().notNull(),

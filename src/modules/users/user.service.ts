@@ -60,9 +60,24 @@ export async function userById(ctx: Pick<Context, 'principal' | 'loaders'>, id: 
 }
 
 export async function userByUsername(ctx: Ctx, username: string): Promise<UserRow | null> {
-  if (ctx.principal.kind !== 'user' || username.length > 255) return null;
+  if (username.length > 255) return null;
+  if (ctx.principal.kind === 'organization') return userGrantingOrganization(ctx, username, ctx.principal.organizationId);
+  if (ctx.principal.kind !== 'user') return null;
   const found = await findUserByUsername(ctx.db, username);
   if (!found) return null;
+  ctx.loaders.userById.prime(found.id, found);
+  return found;
+}
+
+/**
+ * An organization (its API key) sees a user only while the user authorizes it (part 1's
+ * authorizations): without a grant the user is as missing as an unknown one.
+ */
+async function userGrantingOrganization(ctx: Ctx, username: string, organizationId: string): Promise<UserRow | null> {
+  const found = await findUserByUsername(ctx.db, username);
+  if (!found) return null;
+  const grants = await ctx.loaders.authorizationsByUserId.load(found.id);
+  if (!grants.some((g) => g.organizationId === organizationId)) return null;
   ctx.loaders.userById.prime(found.id, found);
   return found;
 }

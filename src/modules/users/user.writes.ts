@@ -11,7 +11,8 @@ type Ctx = ServiceContext;
 /** The caller's user id; UNAUTHENTICATED for anonymous callers. */
 export function requireSignedIn(ctx: Ctx): string {
   const id = ctx.authz.userId;
-  if (!id) throw new DomainError('UNAUTHENTICATED');
+  // An organization's API key is a credential, but no user: refused (403), not unauthenticated.
+  if (!id) throw new DomainError(ctx.principal.kind === 'organization' ? 'FORBIDDEN' : 'UNAUTHENTICATED', ctx.principal.kind === 'organization' ? 'An organization API key may not do this' : undefined);
   return id;
 }
 
