@@ -169,8 +169,10 @@ export async function organizationRegistryOf(ctx: Ctx, organizationId: string): 
 export async function setOrganizationRegistryEntry(ctx: Ctx, input: { organization: string; key: string; value: string }): Promise<OrganizationRegistryRow> {
   const org = await organizationForChange(ctx, input.organization, 'its registry');
   checkRegistryEntry(input.key, input.value);
+  // Read before the transaction: the loaders read outside it (on one connection, PGlite, a read
+  // outside an open transaction would wait for it).
+  const exists = (await ctx.loaders.registryEntriesByOrganizationId.load(org.id)).some((e) => e.key === input.key);
   const row = await ctx.db.transaction(async (tx) => {
-    const exists = (await ctx.loaders.registryEntriesByOrganizationId.load(org.id)).some((e) => e.key === input.key);
     if (!exists && (await countOrganizationRegistryEntries(tx, org.id)) >= REGISTRY_MAX_ENTRIES) throw validation('key', `At most ${REGISTRY_MAX_ENTRIES} registry entries`);
     const r = await upsertOrganizationRegistryEntry(tx, org.id, input.key, input.value);
     await recordEvent(tx, ctx, { action: 'organizationRegistry.set', organizationId: org.id, data: { key: input.key, overwritten: exists } });

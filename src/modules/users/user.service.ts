@@ -106,7 +106,7 @@ export async function resolveRef(
   if (given !== 1) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId${type === 'User' ? ' and the username' : ''} of the ${what.toLowerCase()}`);
   if (ref.id != null) return fromGlobal(ref.id);
   if (ref.username != null) {
-    if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+    requireSignedIn(ctx);
     const found = await userByUsername(ctx, ref.username);
     if (!found) throw notFound(`${what} not found`);
     return found.id;
