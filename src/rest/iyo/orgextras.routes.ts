@@ -201,7 +201,9 @@ export const orgExtrasRoutes: Route[] = [
     summary: 'Sets the 2FA validity in seconds (200; owners), clamped to 0 … 2678400; answers the seconds stored.',
     params: orgParams(),
     querystring: tokenQuery,
-    body: { oneOf: [SECONDS, { type: 'object', properties: { secondsvalidity: SECONDS }, required: ['secondsvalidity'] }] },
+    // The bare integer (the document) or {"secondsvalidity": n} (the original's clients); the
+    // integer bounds apply to the bare form, `required` to the object form only.
+    body: { type: ['object', 'integer'], minimum: -1_000_000_000, maximum: 1_000_000_000, properties: { secondsvalidity: SECONDS }, required: ['secondsvalidity'] },
     response: { type: 'integer' },
     operation: `mutation iyo_org_2fa_validity_set($input: OrganizationTwoFactorValidityInput!) { setOrganizationTwoFactorValidity(input: $input) { seconds userErrors { code field message } } }`,
     variables: (r) => ({ input: { organization: r.params.globalid, seconds: typeof r.body === 'number' ? r.body : r.body.secondsvalidity } }),
