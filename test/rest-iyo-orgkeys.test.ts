@@ -106,6 +106,9 @@ describe.each(DRIVERS)('iyo dialect: organization API keys on %s', (driver) => {
     const g = await t.gql(`{ user(username: "okuser") { info(organization: "okglobex") { emailAddresses { label value } } } }`, {}, { token: key });
     expect(g.body.data.user.info.emailAddresses).toEqual([{ label: 'main', value: 'olga@work.example' }]);
 
+    // Outside `info` the key sees no profile field, the granted name included.
+    const profile = await t.gql(`{ user(username: "okuser") { username firstName lastName name bio social email } }`, {}, { token: key });
+    expect(profile.body.data.user).toEqual({ username: 'okuser', firstName: null, lastName: null, name: 'okuser', bio: null, social: {}, email: null });
     // Narrowing the grant narrows the view; removing it ends it.
     await call('PUT', '/users/okuser/authorizations/okacme', tok.user, { name: false });
     expect((await call('GET', '/users/okuser/info', key)).body).toMatchObject({ firstname: '', emailaddresses: [] });

@@ -105,7 +105,7 @@ export const orgApiKeyRoutes: Route[] = [
     summary: 'Changes an API key’s label, callback URL or grant type (200); an unknown label 404, a used one 409.',
     params: orgParams('label'),
     querystring: tokenQuery,
-    body: { type: 'object', properties: { label: LABEL, callbackURL: { type: 'string', maxLength: 250 }, clientCredentialsGrantType: { type: 'boolean' }, secret: { type: 'string', maxLength: 250 }, type: { type: 'object', maxProperties: 0 } }, required: ['label'] },
+    body: { type: 'object', properties: { label: LABEL, callbackURL: { type: 'string', maxLength: 250 }, clientCredentialsGrantType: { type: 'boolean' }, secret: { type: 'string', maxLength: 250 } }, required: ['label'] },
     response: keySchema,
     operation: `mutation iyo_org_apikey_update($input: UpdateOrganizationApiKeyInput!) { updateOrganizationApiKey(input: $input) { apiKey { ${KEY_FIELDS} } userErrors { code field message } } }`,
     variables: (r) => {
