@@ -109,7 +109,12 @@ export const contracts = pgTable(
     signatures: jsonb('signatures').$type<{ signedBy: string; date: string; publicKey: string; signature: string }[]>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('contracts_contract_id_key').on(t.contractId), index('contracts_created_at_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('contracts_contract_id_key').on(t.contractId),
+    index('contracts_created_at_idx').on(t.createdAt),
+    // An organization's page of contracts looks its id up in this array (contract.repo.ts).
+    index('contracts_party_organization_ids_idx').using('gin', t.partyOrganizationIds),
+  ],
 );
 
 /** A user's avatars by label: a link, or an uploaded image stored here and served by its hash. */

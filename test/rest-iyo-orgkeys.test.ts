@@ -169,6 +169,12 @@ describe.each(DRIVERS)('iyo dialect: organization API keys on %s', (driver) => {
     expect(gitlab.statusCode).toBeLessThan(500);
     const users = await t.gw.app.inject({ method: 'GET', url: '/api/v4/users', headers: { 'private-token': key } });
     expect(users.statusCode === 200 ? users.json() : []).toEqual([]);
+    const seald = await t.gw.app.inject({ method: 'GET', url: '/dashboardapi/v2/users/', headers: { 'x-dashboard-api-key': key } });
+    expect([401, 403, 404]).toContain(seald.statusCode);
+    const accounts = await t.gw.app.inject({ method: 'GET', url: '/accounts/organizations/', headers: { authorization: `Token ${key}` } });
+    expect(accounts.statusCode === 200 ? accounts.json().results : []).toEqual([]);
+    const oisp = await t.gw.app.inject({ method: 'GET', url: '/v1/api/invites', headers: { authorization: `Bearer ${key}` } });
+    expect(oisp.statusCode === 200 ? oisp.json() : []).toEqual([]);
   });
 
   it('refuses bad input on every key route with a 4xx {error}', async () => {

@@ -42,4 +42,5 @@ ALTER TABLE "organization_registry_entries" ADD CONSTRAINT "organization_registr
 CREATE UNIQUE INDEX "organization_api_keys_org_label_key" ON "organization_api_keys" USING btree ("organization_id","label");--> statement-breakpoint
 CREATE UNIQUE INDEX "organization_api_keys_key_hash_key" ON "organization_api_keys" USING btree ("key_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "organization_descriptions_org_lang_key" ON "organization_descriptions" USING btree ("organization_id","lang_key");--> statement-breakpoint
-CREATE UNIQUE INDEX "organization_registry_entries_org_key_key" ON "organization_registry_entries" USING btree ("organization_id","key");
+CREATE UNIQUE INDEX "organization_registry_entries_org_key_key" ON "organization_registry_entries" USING btree ("organization_id","key");--> statement-breakpoint
+CREATE INDEX "contracts_party_organization_ids_idx" ON "contracts" USING gin ("party_organization_ids");

@@ -13,8 +13,10 @@
 // - Only a key with `clientCredentialsGrantType: true` acts as the organization (the original's
 //   client-credentials flow); with false it is refused as a credential (401). PUT can turn it on
 //   or off; the change, like DELETE, holds from the next request (keys are never cached).
-// - PUT answers 200 with the key as it is now (without its secret); the document's `type`
-//   property is not asked for. A used label is 409 on POST and PUT, an unknown label 404.
+// - PUT replaces the key's settings (an omitted callbackURL becomes none, an omitted
+//   clientCredentialsGrantType false) and answers 200 with the key as it is now (without its
+//   secret); the document's `type` property is not asked for. A used label is 409 on POST and
+//   PUT, an unknown label 404.
 // - A plain member gets 403, a caller who cannot see the organization 404, like a missing one.
 import { slugString } from '../schemas.js';
 import type { JsonSchema, RestRequest, Route } from '../types.js';
