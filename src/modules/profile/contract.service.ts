@@ -4,8 +4,9 @@
 // invalidates, extends, expires), UTF-8, SHA-256, then RIPEMD-160, then base58check with a 0x00
 // version byte — so the same contract always gets the same id and a second copy is a CONFLICT.
 // Its parties of type "user" and "organization" see it in their lists; an organization's owners
-// make contracts the organization is a party of (createOrganizationContract), with the same rule. Content beyond CONTRACT_CONTENT_MAX is
-// PAYLOAD_TOO_LARGE (413). The contract commits with its event-log row.
+// make contracts the organization is a party of (createOrganizationContract), with the same
+// rule. Content beyond CONTRACT_CONTENT_MAX is PAYLOAD_TOO_LARGE (413). The contract commits with
+// its event-log row.
 import { ripemd160 } from '@noble/hashes/ripemd160';
 import { sha256 } from '@noble/hashes/sha256';
 import bs58check from 'bs58check';

@@ -11,8 +11,8 @@ import type { OrganizationRow } from '../organizations/organization.repo.js';
 
 type Ctx = ServiceContext;
 
-/** The organization a read names, once the caller may read it. */
-export async function organizationForRead(ctx: Ctx, slug: string): Promise<OrganizationRow> {
+/** The organization a request names, once the caller may read it. */
+async function organizationForRead(ctx: Ctx, slug: string): Promise<OrganizationRow> {
   if (ctx.principal.kind === 'anonymous') throw new DomainError('UNAUTHENTICATED');
   const org = await organizationBySlug(ctx, slug);
   if (!org) throw notFound('Organization not found');

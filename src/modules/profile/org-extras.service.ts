@@ -20,7 +20,7 @@ import { conflict, DomainError, notFound, unauthenticated, validation } from '..
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { isPlainText } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { organizationForChange, organizationForRead, mayReadOwnerData } from './org-access.js';
+import { organizationForChange } from './org-access.js';
 import {
   countApiKeys,
   countDescriptions,
@@ -276,4 +276,3 @@ export async function setOrganizationTwoFactorValidity(ctx: Ctx, input: { organi
   return seconds;
 }
 
-export { organizationForRead, mayReadOwnerData };
