@@ -44,7 +44,10 @@ function jwtAlgorithm(token: string): unknown {
 export async function authenticate(deps: AppDeps, token: string): Promise<Principal> {
   if (token.length > 4096) throw unauthenticated('Invalid token');
   // An Itsyouonline organization's API key: the organization itself (read fresh, never cached).
-  if (token.startsWith(ORGANIZATION_KEY_PREFIX)) return authenticateOrganizationApiKey(deps.db, token);
+  if (token.startsWith(ORGANIZATION_KEY_PREFIX)) {
+    const organization = await authenticateOrganizationApiKey(deps.db, token);
+    if (organization) return organization;
+  }
   if (!token.startsWith(PERSONAL_TOKEN_PREFIX) && looksLikeJwt(token)) {
     // HS256 is never an access token (those are EdDSA): a team's shared-secret JWT, or nothing.
     if (jwtAlgorithm(token) === 'HS256') return authenticateTeamJwt(deps.db, token);

@@ -148,12 +148,14 @@ export async function deleteOrganizationApiKey(ctx: Ctx, input: { organization: 
 }
 
 /**
- * The organization principal of a key, or UNAUTHENTICATED. Read fresh on every request (never
- * cached), so a deleted key or one whose grant type was turned off ends at once, in every process.
+ * The organization principal of a key; null when no key has this secret (it may still be a
+ * personal token that happens to share the prefix: ADMIN_TOKEN is chosen freely); UNAUTHENTICATED
+ * for a key that may not act as its organization. Read fresh on every request (never cached), so
+ * a deleted key or one whose grant type was turned off ends at once, in every process.
  */
-export async function authenticateOrganizationApiKey(db: Database, token: string): Promise<Principal> {
+export async function authenticateOrganizationApiKey(db: Database, token: string): Promise<Principal | null> {
   const row = await findApiKeyByHash(db, hashToken(token));
-  if (!row) throw unauthenticated('Invalid token');
+  if (!row) return null;
   if (!row.clientCredentialsGrantType) throw unauthenticated('This API key may not act as its organization (clientCredentialsGrantType is false)');
   return { kind: 'organization', organizationId: row.organizationId, apiKeyId: row.id };
 }
