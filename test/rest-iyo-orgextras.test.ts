@@ -267,6 +267,19 @@ describe.each(DRIVERS)('iyo dialect: organization registry, description, logo, 2
     expect(kept).toBeDefined();
   });
 
+  it('the graph: expected failures are userErrors, refusals top-level errors, and a refused change writes nothing', async () => {
+    const add = `mutation($i: CreateOrganizationApiKeyInput!) { createOrganizationApiKey(input: $i) { secret apiKey { label clientCredentialsGrantType } userErrors { code field } } }`;
+    const first = await t.gql(add, { i: { organization: 'oxglobex', label: 'graph key' } }, { token: tok.owner });
+    expect(first.body.data.createOrganizationApiKey).toEqual({ secret: expect.stringMatching(/^igwo_/), apiKey: { label: 'graph key', clientCredentialsGrantType: false }, userErrors: [] });
+    const again = await t.gql(add, { i: { organization: 'oxglobex', label: 'graph key' } }, { token: tok.owner });
+    expect(again.body.data.createOrganizationApiKey).toEqual({ secret: null, apiKey: null, userErrors: [{ code: 'CONFLICT', field: 'label' }] });
+    const member = await t.gql(`mutation { setOrganizationTwoFactorValidity(input: { organization: "oxacme", seconds: 1 }) { seconds } }`, {}, { token: tok.member });
+    expect(member.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const r = await t.gql(`{ organization(slug: "oxglobex") { apiKeys { label } twoFactorValidity logo description(langKey: "EN") { langKey } } }`, {}, { token: tok.owner });
+    expect(r.body.data.organization).toEqual({ apiKeys: [{ label: 'graph key' }], twoFactorValidity: 604800, logo: null, description: null });
+    expect((await t.gql(`{ organization(slug: "oxacme") { apiKeys { label } } }`, {}, { token: tok.member })).body.data.organization.apiKeys).toEqual([]);
+  });
+
   it('refuses bad input on every route with a 4xx {error}', async () => {
     const cases: [string, string, string | undefined, unknown?][] = [
       ['POST', '/organizations/oxacme/registry', tok.owner, { Key: 1, Value: 'x' }],
