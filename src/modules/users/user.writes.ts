@@ -8,7 +8,7 @@ import type { UserRow } from './user.repo.js';
 
 type Ctx = ServiceContext;
 
-/** The caller's user id; UNAUTHENTICATED for anonymous callers. */
+/** The caller's user id; UNAUTHENTICATED for anonymous callers, FORBIDDEN for an organization's API key. */
 export function requireSignedIn(ctx: Ctx): string {
   const id = ctx.authz.userId;
   // An organization's API key is a credential, but no user: refused (403), not unauthenticated.
