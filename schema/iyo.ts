@@ -2,6 +2,7 @@
 // (postal addresses, bank accounts, digital-wallet addresses), and the authorizations they
 // grant organizations to read parts of them. Emails and phones are the
 // users' contacts (schema/users.ts), labelled public keys the labelled public_keys rows.
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from './common.js';
 import { organizations } from './organizations.js';
@@ -98,6 +99,8 @@ export const contracts = pgTable(
     parties: jsonb('parties').$type<{ type: string; name: string }[]>().notNull(),
     // The users among the parties (type "user"), resolved when the contract is made: whose list shows it.
     partyUserIds: uuid('party_user_ids').array().notNull(),
+    // The organizations among the parties (type "organization"), resolved the same way: whose organization list shows it.
+    partyOrganizationIds: uuid('party_organization_ids').array().notNull().default(sql`'{}'::uuid[]`),
     content: text('content').notNull(),
     contractType: text('contract_type').notNull(),
     invalidates: jsonb('invalidates').$type<string[]>().notNull(),
@@ -106,7 +109,12 @@ export const contracts = pgTable(
     signatures: jsonb('signatures').$type<{ signedBy: string; date: string; publicKey: string; signature: string }[]>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('contracts_contract_id_key').on(t.contractId), index('contracts_created_at_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('contracts_contract_id_key').on(t.contractId),
+    index('contracts_created_at_idx').on(t.createdAt),
+    // An organization's page of contracts looks its id up in this array (contract.repo.ts).
+    index('contracts_party_organization_ids_idx').using('gin', t.partyOrganizationIds),
+  ],
 );
 
 /** A user's avatars by label: a link, or an uploaded image stored here and served by its hash. */

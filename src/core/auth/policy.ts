@@ -134,6 +134,8 @@ export class Authz {
 
   async can(action: Action, r: Resource = {}): Promise<boolean> {
     const p = this.principal;
+    // An organization's API key reads its own organization, and only that (principal.ts).
+    if (p.kind === 'organization') return action === 'organization:read' && r.organizationId === p.organizationId;
     if (!isUser(p)) return false;
     // The tenant rule (tenant.ts); no await at all when nothing confines the caller.
     if (r.organizationId && this.tokenScope && !(await this.tokenScope.load(r.organizationId))) return false;
@@ -149,6 +151,8 @@ export class Authz {
 
   /** Throws UNAUTHENTICATED for anonymous callers, else FORBIDDEN (or NOT_FOUND when asked to hide). */
   async assert(action: Action, r: Resource = {}, opts: { hideAs?: 'NOT_FOUND'; message?: string } = {}): Promise<void> {
+    // An organization's API key is a credential, only not one for this: refused, not unauthenticated.
+    if (this.principal.kind === 'organization' && !(await this.can(action, r))) throw new DomainError(opts.hideAs ?? 'FORBIDDEN', opts.message);
     if (!isUser(this.principal)) throw new DomainError('UNAUTHENTICATED');
     if (await this.can(action, r)) return;
     if (opts.hideAs) throw new DomainError('NOT_FOUND', opts.message);

@@ -18,7 +18,14 @@ export type Principal =
    * rule written for users denies it by default; the few services it may use check
    * `teamJwtMay` explicitly.
    */
-  | { kind: 'teamJwt'; organizationId: string; secretId: string; permissions: number[] };
+  | { kind: 'teamJwt'; organizationId: string; secretId: string; permissions: number[] }
+  /**
+   * An organization itself, by one of its API keys (Itsyouonline): no user. It reads inside its
+   * own organization (policy.ts: 'organization:read' there, nothing else) and reads users only
+   * through the grants they gave that organization (authorization.service.ts). Every other rule
+   * denies it by default.
+   */
+  | { kind: 'organization'; organizationId: string; apiKeyId: string };
 
 /** Seald's JWT permissions: -1 all, 0 create messages, 1 retrieve keys, 2 retrieve sigchains. */
 export const JWT_PERMISSIONS = [-1, 0, 1, 2] as const;

@@ -56,6 +56,11 @@ export class RateLimits {
       const c = principal.credential;
       return { key: c.type === 'personal_access_token' ? `t:${c.tokenId}` : `u:${principal.userId}`, limit: this.settings.points, name: 'throttle_authenticated_api' };
     }
+    // An organization's API key has its own budget, like a personal API token.
+    if (principal.kind === 'organization') {
+      if (this.settings.points === 0) return null;
+      return { key: `o:${principal.apiKeyId}`, limit: this.settings.points, name: 'throttle_authenticated_api' };
+    }
     if (this.settings.anonymousPoints === 0) return null;
     return { key: `ip:${ip ?? 'unknown'}`, limit: this.settings.anonymousPoints, name: 'throttle_unauthenticated_api' };
   }

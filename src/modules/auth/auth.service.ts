@@ -19,6 +19,7 @@ import { checkPassword } from '../users/user.checks.js';
 import { bumpTokenVersion, findAccessTokenHolder, revokeAccessToken } from './session.repo.js';
 import { credentialCacheOf } from './credential-cache.js';
 import { authenticateTeamJwt } from './team-jwt.js';
+import { authenticateOrganizationApiKey, ORGANIZATION_KEY_PREFIX } from '../profile/org-extras.service.js';
 import { decodeProtectedHeader } from 'jose';
 import { findActiveTokenByName, findTokenById, findTokenWithUserByHash, insertToken, renameToken, revokeToken, touchTokenLastUsed, type TokenRow } from './token.repo.js';
 
@@ -42,6 +43,11 @@ function jwtAlgorithm(token: string): unknown {
 /** Turns a bearer credential into a Principal, or throws UNAUTHENTICATED. */
 export async function authenticate(deps: AppDeps, token: string): Promise<Principal> {
   if (token.length > 4096) throw unauthenticated('Invalid token');
+  // An Itsyouonline organization's API key: the organization itself (read fresh, never cached).
+  if (token.startsWith(ORGANIZATION_KEY_PREFIX)) {
+    const organization = await authenticateOrganizationApiKey(deps.db, token);
+    if (organization) return organization;
+  }
   if (!token.startsWith(PERSONAL_TOKEN_PREFIX) && looksLikeJwt(token)) {
     // HS256 is never an access token (those are EdDSA): a team's shared-secret JWT, or nothing.
     if (jwtAlgorithm(token) === 'HS256') return authenticateTeamJwt(deps.db, token);

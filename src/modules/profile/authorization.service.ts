@@ -121,13 +121,18 @@ export function viewOf(data: UserData, grants: AuthorizationGrants | null) {
 /**
  * The view of a user for this caller. Without an organization: the user themself and instance
  * admins see everything (other callers: FORBIDDEN). With one: what that organization was granted
- * — a preview for the user and instance admins. (Organization principals, part 2, get their own
- * grant here.)
+ * — a preview for the user and instance admins. An organization principal (its API key) gets its
+ * own grant, whatever `organizationSlug` says, and null without one.
  */
 export async function infoOf(ctx: Ctx, user: UserRow, organizationSlug: string | null) {
-  if (!ctx.authz.isSelfOrAdmin(user.id)) return null;
   let grants: AuthorizationGrants | null = null;
-  if (organizationSlug !== null) {
+  if (ctx.principal.kind === 'organization') {
+    // The organization itself (its API key): exactly what the user granted it, nothing without a
+    // grant; `organizationSlug` cannot widen it (another organization's view is not its to see).
+    grants = await grantOf(ctx, user.id, ctx.principal.organizationId);
+    if (!grants) return null;
+  } else if (!ctx.authz.isSelfOrAdmin(user.id)) return null;
+  else if (organizationSlug !== null) {
     const org = isSlug(organizationSlug) ? await findOrganizationBySlug(ctx.db, organizationSlug) : undefined;
     grants = org ? await grantOf(ctx, user.id, org.id) : null;
     // No grant: the organization sees the username only.

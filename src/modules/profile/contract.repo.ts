@@ -1,5 +1,6 @@
-// SQL of contracts: by party (a user among them), newest first, a page at a time per user.
-import { eq, inArray, sql } from 'drizzle-orm';
+// SQL of contracts: by party (a user or an organization among them), newest first, a page at a
+// time per party.
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { contracts } from '../../../schema/index.js';
 import { rowsOf, type Database } from '../../core/db.js';
 
@@ -16,7 +17,16 @@ export interface ContractPage {
  * two statements for any number of users — the page's ids per user (a lateral subquery over the
  * users' ids: one statement text for any batch size), then those rows.
  */
-export async function findContractPagesOfUsers(db: Database, userIds: readonly string[], page: ContractPage, now: Date): Promise<ContractRow[][]> {
+export function findContractPagesOfUsers(db: Database, userIds: readonly string[], page: ContractPage, now: Date): Promise<ContractRow[][]> {
+  return findContractPages(db, sql.raw('party_user_ids'), userIds, page, now);
+}
+
+/** The same for organizations among the parties. */
+export function findContractPagesOfOrganizations(db: Database, organizationIds: readonly string[], page: ContractPage, now: Date): Promise<ContractRow[][]> {
+  return findContractPages(db, sql.raw('party_organization_ids'), organizationIds, page, now);
+}
+
+async function findContractPages(db: Database, partyColumn: SQL, userIds: readonly string[], page: ContractPage, now: Date): Promise<ContractRow[][]> {
   const expiry = page.includeExpired ? sql`` : sql`and c.expires > ${now.toISOString()}::timestamptz`;
   const pairs = rowsOf<{ user_id: string; id: string }>(
     await db.execute(sql`
@@ -24,7 +34,7 @@ export async function findContractPagesOfUsers(db: Database, userIds: readonly s
       from unnest(${`{${userIds.join(',')}}`}::uuid[]) as p(id)
       cross join lateral (
         select c.id, c.created_at from contracts c
-        where c.party_user_ids @> array[p.id] ${expiry}
+        where c.${partyColumn} @> array[p.id] ${expiry}
         order by c.created_at desc, c.id desc offset ${page.offset} limit ${page.limit}
       ) c`),
   );

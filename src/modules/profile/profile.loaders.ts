@@ -1,8 +1,9 @@
 // Batched loads of labelled profile entries and authorizations: one statement per batch of users.
 import type { Database } from '../../core/db.js';
 import DataLoader from 'dataloader';
-import { listLoader, loaderFamily } from '../../core/loaders.js';
-import { findContractPagesOfUsers, type ContractPage, type ContractRow } from './contract.repo.js';
+import { listLoader, loaderFamily, rowLoader } from '../../core/loaders.js';
+import { findContractPagesOfOrganizations, findContractPagesOfUsers, type ContractPage, type ContractRow } from './contract.repo.js';
+import { findApiKeysByOrganizationIds, findDescriptionsByOrganizationIds, findRegistryEntriesByOrganizationIds, findSettingsByOrganizationIds } from './org-extras.repo.js';
 import { findAuthorizationsByUserIds } from './authorization.repo.js';
 import { findAvatarsByUserIds } from './avatar.repo.js';
 import { findProfileEntriesByUserIds } from './profile.repo.js';
@@ -22,4 +23,10 @@ export const createProfileLoaders = (db: Database) => ({
   contractPage: loaderFamily((page: ContractPage) => new DataLoader<string, ContractRow[]>((userIds) => findContractPagesOfUsers(db, userIds, page, new Date()))),
   registryEntriesByUserId: listLoader((ids: readonly string[]) => findRegistryEntriesByUserIds(db, ids), (e) => e.userId),
   authorizationsByUserId: listLoader((ids: readonly string[]) => findAuthorizationsByUserIds(db, ids), (a) => a.userId),
+  // Itsyouonline organizations' own data: one statement per batch of organizations.
+  apiKeysByOrganizationId: listLoader((ids: readonly string[]) => findApiKeysByOrganizationIds(db, ids), (k) => k.organizationId),
+  registryEntriesByOrganizationId: listLoader((ids: readonly string[]) => findRegistryEntriesByOrganizationIds(db, ids), (e) => e.organizationId),
+  descriptionsByOrganizationId: listLoader((ids: readonly string[]) => findDescriptionsByOrganizationIds(db, ids), (d) => d.organizationId),
+  iyoSettingsByOrganizationId: rowLoader((ids: readonly string[]) => findSettingsByOrganizationIds(db, ids), (s) => s.organizationId),
+  organizationContractPage: loaderFamily((page: ContractPage) => new DataLoader<string, ContractRow[]>((ids) => findContractPagesOfOrganizations(db, ids, page, new Date()))),
 });

@@ -31,11 +31,16 @@ export async function registryOf(ctx: Ctx, userId: string): Promise<RegistryEntr
   return ctx.loaders.registryEntriesByUserId.load(userId);
 }
 
+/** The rule of a registry entry, for users' and organizations' registries alike. */
+export function checkRegistryEntry(key: string, value: string): void {
+  if (key.length < 1 || key.length > REGISTRY_KEY_MAX || !isPlainText(key)) throw validation('key', `A key is 1 to ${REGISTRY_KEY_MAX} characters`);
+  if (value.length > REGISTRY_VALUE_MAX) throw new DomainError('PAYLOAD_TOO_LARGE', `A value is at most ${REGISTRY_VALUE_MAX} characters`);
+  if (!isPlainText(value)) throw validation('value', 'The value holds characters that cannot be stored');
+}
+
 export async function setRegistryEntry(ctx: Ctx, input: { username: string; key: string; value: string }): Promise<RegistryEntryRow> {
   const user = await registryOwner(ctx, input.username);
-  if (input.key.length < 1 || input.key.length > REGISTRY_KEY_MAX || !isPlainText(input.key)) throw validation('key', `A key is 1 to ${REGISTRY_KEY_MAX} characters`);
-  if (input.value.length > REGISTRY_VALUE_MAX) throw new DomainError('PAYLOAD_TOO_LARGE', `A value is at most ${REGISTRY_VALUE_MAX} characters`);
-  if (!isPlainText(input.value)) throw validation('value', 'The value holds characters that cannot be stored');
+  checkRegistryEntry(input.key, input.value);
   const exists = (await ctx.loaders.registryEntriesByUserId.load(user.id)).some((e) => e.key === input.key);
   const row = await ctx.db.transaction(async (tx) => {
     if (!exists && (await countRegistryEntries(tx, user.id)) >= REGISTRY_MAX_ENTRIES) throw validation('key', `At most ${REGISTRY_MAX_ENTRIES} registry entries`);

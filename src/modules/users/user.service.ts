@@ -60,9 +60,24 @@ export async function userById(ctx: Pick<Context, 'principal' | 'loaders'>, id: 
 }
 
 export async function userByUsername(ctx: Ctx, username: string): Promise<UserRow | null> {
-  if (ctx.principal.kind !== 'user' || username.length > 255) return null;
+  if (username.length > 255) return null;
+  if (ctx.principal.kind === 'organization') return userGrantingOrganization(ctx, username, ctx.principal.organizationId);
+  if (ctx.principal.kind !== 'user') return null;
   const found = await findUserByUsername(ctx.db, username);
   if (!found) return null;
+  ctx.loaders.userById.prime(found.id, found);
+  return found;
+}
+
+/**
+ * An organization (its API key) sees a user only while the user authorizes it (part 1's
+ * authorizations): without a grant the user is as missing as an unknown one.
+ */
+async function userGrantingOrganization(ctx: Ctx, username: string, organizationId: string): Promise<UserRow | null> {
+  const found = await findUserByUsername(ctx.db, username);
+  if (!found) return null;
+  const grants = await ctx.loaders.authorizationsByUserId.load(found.id);
+  if (!grants.some((g) => g.organizationId === organizationId)) return null;
   ctx.loaders.userById.prime(found.id, found);
   return found;
 }
@@ -91,7 +106,7 @@ export async function resolveRef(
   if (given !== 1) throw new DomainError('BAD_USER_INPUT', `Give exactly one of the global id and the databaseId${type === 'User' ? ' and the username' : ''} of the ${what.toLowerCase()}`);
   if (ref.id != null) return fromGlobal(ref.id);
   if (ref.username != null) {
-    if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
+    requireSignedIn(ctx);
     const found = await userByUsername(ctx, ref.username);
     if (!found) throw notFound(`${what} not found`);
     return found.id;

@@ -71,25 +71,26 @@ export class User extends Node {
   @UserReads('firstName')
   @Field(() => String, { nullable: true, description: 'Given name.' })
   get firstName(): string | null {
-    return this.row.firstName!;
+    return hidesProfile(this.viewer) ? null : this.row.firstName!;
   }
 
   @UserReads('lastName')
   @Field(() => String, { nullable: true, description: 'Family name.' })
   get lastName(): string | null {
-    return this.row.lastName!;
+    return hidesProfile(this.viewer) ? null : this.row.lastName!;
   }
 
   @UserReads('displayName')
   @Field(() => String, { nullable: true, description: 'The name the user chose to be shown, when set.' })
   get displayName(): string | null {
-    return this.row.displayName!;
+    return hidesProfile(this.viewer) ? null : this.row.displayName!;
   }
 
   @UserReads('displayName', 'firstName', 'lastName', 'username')
   @Field(() => String, { description: 'Name to show: the display name, else first and last name, else the username.' })
   get name(): string {
     const row = this.row;
+    if (hidesProfile(this.viewer)) return row.username!;
     // Built without arrays: this runs for every user of every page that asks for it.
     const fullName = row.firstName && row.lastName ? `${row.firstName} ${row.lastName}` : row.firstName || row.lastName;
     return row.displayName || fullName || row.username!;
@@ -110,25 +111,25 @@ export class User extends Node {
   @UserReads('bio')
   @Field(() => String, { nullable: true, description: 'Short self-description.' })
   get bio(): string | null {
-    return this.row.bio!;
+    return hidesProfile(this.viewer) ? null : this.row.bio!;
   }
 
   @UserReads('location')
   @Field(() => String, { nullable: true, description: 'Where the user is.' })
   get location(): string | null {
-    return this.row.location!;
+    return hidesProfile(this.viewer) ? null : this.row.location!;
   }
 
   @UserReads('website')
   @Field(() => String, { nullable: true, description: 'Personal website (an http or https URL).' })
   get website(): string | null {
-    return this.row.website!;
+    return hidesProfile(this.viewer) ? null : this.row.website!;
   }
 
   @UserReads('social')
   @Field(() => JSONObjectScalar, { description: 'Social handles by network, e.g. `{"twitter": "alice", "linkedin": "alice-l"}`.' })
   get social(): Record<string, string> {
-    return this.row.social ?? NO_SOCIAL;
+    return hidesProfile(this.viewer) ? NO_SOCIAL : (this.row.social ?? NO_SOCIAL);
   }
 
   @UserReads('projectsLimit')
@@ -190,6 +191,13 @@ export class User extends Node {
     return u;
   }
 }
+
+/**
+ * An organization's API key reads a user only through `info`, within what the user granted the
+ * organization (authorization.service.ts): the profile fields every signed-in user may see stay
+ * hidden from it (null, the username as `name`).
+ */
+const hidesProfile = (viewer: Principal): boolean => viewer.kind === 'organization';
 
 /** The social handles of a user who has none; never changed. */
 const NO_SOCIAL: Record<string, string> = Object.freeze({}) as Record<string, string>;

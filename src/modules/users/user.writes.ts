@@ -8,10 +8,11 @@ import type { UserRow } from './user.repo.js';
 
 type Ctx = ServiceContext;
 
-/** The caller's user id; UNAUTHENTICATED for anonymous callers. */
+/** The caller's user id; UNAUTHENTICATED for anonymous callers, FORBIDDEN for an organization's API key. */
 export function requireSignedIn(ctx: Ctx): string {
   const id = ctx.authz.userId;
-  if (!id) throw new DomainError('UNAUTHENTICATED');
+  // An organization's API key is a credential, but no user: refused (403), not unauthenticated.
+  if (!id) throw new DomainError(ctx.principal.kind === 'organization' ? 'FORBIDDEN' : 'UNAUTHENTICATED', ctx.principal.kind === 'organization' ? 'An organization API key may not do this' : undefined);
   return id;
 }
 

@@ -1,7 +1,7 @@
 // Shared pieces of the Itsyouonline dialect's route tables: path parameters, the owner check of
 // `/users/{username}/…` reads, and the `{"error": "…"}` answers the document gives a status of its
 // own (422 for a wrong password or SMS code).
-import { DomainError, notFound, unauthenticated } from '../../core/errors.js';
+import { DomainError, notFound } from '../../core/errors.js';
 import { labelString, usernameString } from '../schemas.js';
 import type { DialectError, JsonSchema, RouteResponse } from '../types.js';
 
@@ -29,11 +29,13 @@ interface OwnerData {
 
 /**
  * The user of a `/users/{username}/…` read, once the caller may read it: the user themself or
- * an instance admin. Anonymous 401, a missing user 404, another user 403 (usernames are no
+ * an instance admin. A credential that is no user 403, a missing user 404, another user 403 (usernames are no
  * secret here: every signed-in caller can look a user up).
  */
 export function requireOwner<T extends { id: string }>(d: { viewer: OwnerData['viewer']; user: T | null }): T {
-  if (!d.viewer) throw unauthenticated();
+  // Anonymous requests never get here (the engine answers them 401 first): no viewer means a
+  // credential that is no user (an organization's API key), which may not read profiles.
+  if (!d.viewer) throw new DomainError('FORBIDDEN', 'This credential does not act as a user');
   if (!d.user) throw notFound('User not found');
   if (d.viewer.id !== d.user.id && !d.viewer.isAdmin) throw new DomainError('FORBIDDEN', 'You may read only your own profile');
   return d.user;

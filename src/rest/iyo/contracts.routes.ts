@@ -8,12 +8,12 @@
 //   contract twice is 409.
 // - The user must be one of the parties (type "user"); content over 65536 characters is 413.
 import { plainText } from '../schemas.js';
-import type { JsonSchema, Route } from '../types.js';
+import type { JsonSchema, RestRequest, Route } from '../types.js';
 import { OWNER_FIELDS, requireOwner, tokenQuery, usernameParams } from './common.js';
 
-const CONTRACT_FIELDS = 'contractId parties { type name } content contractType invalidates extends expires signatures { signedBy date publicKey signature }';
+export const CONTRACT_FIELDS = 'contractId parties { type name } content contractType invalidates extends expires signatures { signedBy date publicKey signature }';
 const ids: JsonSchema = { type: 'array', maxItems: 50, items: plainText(64, 1) };
-const contractSchema: JsonSchema = {
+export const contractSchema: JsonSchema = {
   type: 'object',
   properties: {
     parties: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'object', properties: { type: plainText(40, 1), name: plainText(255, 1) }, required: ['type', 'name'] } },
@@ -36,16 +36,31 @@ const contractSchema: JsonSchema = {
   required: ['parties', 'content', 'contractType', 'expires'],
 };
 
+/** `includeExpired`, `start` and `max` (at most 250) of contract lists, as documented. */
+export const contractQuery: JsonSchema = {
+  type: 'object',
+  properties: { ...(tokenQuery.properties as object), includeExpired: { type: 'boolean' }, start: { type: 'integer', minimum: 0, maximum: 100_000 }, max: { type: 'integer', minimum: 1, maximum: 250 } },
+};
+
+/** A new contract's fields from the documented body (users' and organizations' alike). */
+export const contractVariables = (r: RestRequest) => ({
+  parties: r.body.parties,
+  content: r.body.content,
+  contractType: r.body.contractType,
+  invalidates: r.body.invalidates ?? [],
+  extends: r.body.extends ?? [],
+  expires: r.body.expires,
+  contractId: r.body.contractId || null,
+  signatures: r.body.signatures ?? [],
+});
+
 export const contractRoutes: Route[] = [
   {
     method: 'GET',
     path: '/users/:username/contracts',
     summary: 'Contracts the user is a party of, newest first (active ones unless includeExpired).',
     params: usernameParams(),
-    querystring: {
-      type: 'object',
-      properties: { ...(tokenQuery.properties as object), includeExpired: { type: 'boolean' }, start: { type: 'integer', minimum: 0, maximum: 100_000 }, max: { type: 'integer', minimum: 1, maximum: 250 } },
-    },
+    querystring: contractQuery,
     response: { type: 'array', items: contractSchema },
     operation: `query iyo_contracts($username: String!, $includeExpired: Boolean, $offset: Int, $limit: Int) {
       ${OWNER_FIELDS} user(username: $username) { id contracts(includeExpired: $includeExpired, offset: $offset, limit: $limit) { ${CONTRACT_FIELDS} } }
@@ -63,19 +78,7 @@ export const contractRoutes: Route[] = [
     response: contractSchema,
     status: 201,
     operation: `mutation iyo_contract_create($input: CreateContractInput!) { createContract(input: $input) { contract { ${CONTRACT_FIELDS} } userErrors { code field message } } }`,
-    variables: (r) => ({
-      input: {
-        username: r.params.username,
-        parties: r.body.parties,
-        content: r.body.content,
-        contractType: r.body.contractType,
-        invalidates: r.body.invalidates ?? [],
-        extends: r.body.extends ?? [],
-        expires: r.body.expires,
-        contractId: r.body.contractId || null,
-        signatures: r.body.signatures ?? [],
-      },
-    }),
+    variables: (r) => ({ input: { username: r.params.username, ...contractVariables(r) } }),
     respond: (d) => ({ status: 201, body: d.createContract.contract }),
   },
 ];

@@ -1,5 +1,8 @@
 // The `iyo` dialect: Itsyouonline's API (../shared/seeds/001_a339866c2e039123.txt) at /api, as
-// https://itsyou.online/api was. Part 1: the user operations (`/users/{username}/…`).
+// https://itsyou.online/api was. Part 1: the user operations (`/users/{username}/…`); part 2:
+// organizations (`/organizations/{globalid}/…`: API keys, registry, descriptions, logo, 2FA
+// validity and contracts here). An organization's API key is a credential too: the organization
+// itself (principal kind 'organization').
 //
 // Credentials: `Authorization: bearer <token>` or `Authorization: token <token>` (the scheme in
 // any case), or the `access_token` query parameter, as documented; both at once is 400 (the
@@ -26,6 +29,8 @@ import { seeRoutes } from './see.routes.js';
 import { socialRoutes } from './social.routes.js';
 import { twofaRoutes } from './twofa.routes.js';
 import { userRoutes } from './users.routes.js';
+import { orgApiKeyRoutes } from './orgapikeys.routes.js';
+import { orgExtrasRoutes } from './orgextras.routes.js';
 
 function credential(request: FastifyRequest): string | undefined {
   const h = request.headers.authorization;
@@ -52,7 +57,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes, ...orgApiKeyRoutes, ...orgExtrasRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,

@@ -16,8 +16,9 @@
 //   give no current password.
 // - `facebook` and `github` are `{}` unless the user has linked that provider (then its id).
 // - GET …/info: for the user and instance admins everything (organizations by slug; `ownerof`
-//   is empty until that part exists). Organizations reading it through a grant are
-//   part 2 (their principal); the service rule decides from (user, organization).
+//   is empty until that part exists). An organization's API key (part 2) sees exactly what the
+//   user granted that organization; without a grant (none, or removed) the user is 404 to it,
+//   as an unknown user. The service rule decides from (user, organization).
 import { DomainError, notFound, unauthenticated } from '../../core/errors.js';
 import type { JsonSchema, Route } from '../types.js';
 import { iyoUsernameString, labelString, plainText } from '../schemas.js';
@@ -180,7 +181,9 @@ export const userRoutes: Route[] = [
     operation: `query iyo_user_info($username: String!) { viewer { id } user(username: $username) { id identities { provider externalUid } avatars { label source fileHash } info { ${INFO_FIELDS} } } }`,
     variables: (r) => ({ username: r.params.username }),
     respond: (d, r) => {
-      if (!d.user) throw d.viewer ? notFound('User not found') : unauthenticated();
+      // An organization's API key sees a user only while the user authorizes it: without a grant,
+      // 404 as for an unknown user (authorization.service.ts infoOf, user.service.ts).
+      if (!d.user) throw d.viewer || r.principal.kind === 'organization' ? notFound('User not found') : unauthenticated();
       // The service decided what this caller may see (User.info); null: nothing.
       if (!d.user.info) throw new DomainError('FORBIDDEN', 'You may not read this user');
       return { body: { ...infoBody(d.user.info, d.user), avatar: (d.user.avatars as { label: string; source: string | null; fileHash: string | null }[]).map((a) => avatarBody(a, r)) } };
