@@ -1,5 +1,6 @@
 // The `iyo` dialect: Itsyouonline's API (../shared/seeds/001_a339866c2e039123.txt) at /api, as
-// https://itsyou.online/api was. Part 1: the user operations (`/users/{username}/…`).
+// https://itsyou.online/api was. Part 1: the user operations (`/users/{username}/…`); part 2:
+// organizations (`/organizations/…`: orgs.routes.ts, orgpeople.routes.ts).
 //
 // Credentials: `Authorization: bearer <token>` or `Authorization: token <token>` (the scheme in
 // any case), or the `access_token` query parameter, as documented; both at once is 400 (the
@@ -18,6 +19,8 @@ import { apiKeyRoutes } from './apikeys.routes.js';
 import { authorizationRoutes } from './authorizations.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
+import { orgPeopleRoutes } from './orgpeople.routes.js';
+import { orgRoutes } from './orgs.routes.js';
 import { avatarRoutes } from './avatar.routes.js';
 import { contractRoutes } from './contracts.routes.js';
 import { keystoreRoutes } from './keystore.routes.js';
@@ -52,7 +55,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes, ...orgRoutes, ...orgPeopleRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
