@@ -395,7 +395,7 @@ async function linkOrganizationTo(ctx: Ctx, org: OrganizationRow, otherSlug: str
     ctx.loaders.organizationMembershipsByOrganizationId.clear(org.id);
     return null;
   }
-  return inviteToOrganization(ctx, { organizationId: org.id, organization: target.id, role });
+  return inviteToOrganization(ctx, { organizationId: org.id, organization: target.slug, role });
 }
 
 /** Adds an org-owner or org-member (owners of the organization). */
