@@ -127,6 +127,12 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     await t.db.db.update(organizationMemberships).set({ includeSubOrganizations: true, role: 'owner' }).where(eq(organizationMemberships.organizationId, host.id));
     expect(await role(ben, 'grant-host')).toBe('OWNER');
     expect(await role(ann, 'grant-host.kid')).toBe('OWNER');
+    // Lists agree with single reads (the same rule in SQL: core/auth/tenant.sql.ts rolesReachedBy).
+    const listed = await t.gql(`{ organizations(first: 10, filter: { slugContains: "grant-host" }) { nodes { slug viewerRole } } }`, {}, { token: await t.login('grant-ben', 'grant-ben-password') });
+    expect(listed.body.data.organizations.nodes).toEqual([
+      { slug: 'grant-host', viewerRole: 'OWNER' },
+      { slug: 'grant-host.kid', viewerRole: 'OWNER' },
+    ]);
     // Only one level: an organization that is itself granted into guest passes nothing on to host.
     const third = await s.org('grant-third');
     const dan = await s.user('grant-dan');

@@ -4,7 +4,7 @@ import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { outranks, type Role } from '../../core/auth/policy.js';
 import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
-import { subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
+import { rolesReachedBy, subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
 import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
 import { defineShape, slot } from '../../core/sql-shape.js';
 import { findRowsByIds, jsonColumns, selectJson, selectJsonArrays } from '../../core/json-rows.js';
@@ -156,7 +156,7 @@ const whereShape = (scope: TenantScope, f: OrganizationFilter): OrganizationWher
 
 function whereSql(w: OrganizationWhereShape): SQL {
   const parts: SQL[] = [];
-  if (w.scope === 'user') parts.push(sql`${organizations.id} in ${subtreeOf(sql`select organization_id from ${memberships} where user_id = ${slot('userId')}`)}`);
+  if (w.scope === 'user') parts.push(sql`${organizations.id} in ${subtreeOf(rolesReachedBy(slot('userId'), null))}`);
   if (w.within) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select ${slot('within')}::uuid`)}`);
   if (w.slugContains) parts.push(sql`${organizations.slug} ilike ${slot('slugLike')}`);
   if (w.search) parts.push(sql`(${organizations.slug} ilike ${slot('searchLike')} or ${organizations.name} ilike ${slot('searchLike')})`);
