@@ -181,6 +181,38 @@ describe.each(DRIVERS)('iyo dialect: people and organizations in organizations o
     expect(await eventsOf(t, 'invitation.reject')).toHaveLength(1);
   });
 
+  it('answers the invitations and the organization in a number of statements that stays flat as they grow', async () => {
+    const s = seed(t);
+    await call('POST', '/organizations', tok.owner, { globalid: 'flat' });
+    const measure = async (url: string) => {
+      const before = t.db.statementCount;
+      const r = await call('GET', url, tok.owner);
+      expect(r.status).toBe(200);
+      return { n: t.db.statementCount - before, body: r.body };
+    };
+    await call('POST', '/organizations/flat/members', tok.owner, { searchstring: 'pout' });
+    // One of each to begin with (a list that is empty reads nothing further).
+    await call('POST', '/organizations', tok.owner, { globalid: 'flatorgfirst' });
+    await call('POST', '/organizations/flat/orgmembers', tok.owner, { orgmember: 'flatorgfirst' });
+    const one = { inv: await measure('/organizations/flat/invitations'), org: await measure('/organizations/flat') };
+    for (let i = 0; i < 12; i++) {
+      const u = await s.user(`flatuser${i}`);
+      await call('POST', '/organizations/flat/members', tok.owner, { searchstring: u.username });
+      await call('POST', '/organizations/flat/members', tok.owner, { searchstring: `flat${i}@example.org` });
+      await s.member((await t.db.db.query.organizations.findFirst({ where: (o, { eq }) => eq(o.slug, 'flat') }))!, await s.user(`flatmember${i}`));
+      await call('POST', '/organizations', tok.owner, { globalid: `flatorg${i}` });
+      await call('POST', '/organizations/flat/orgmembers', tok.owner, { orgmember: `flatorg${i}` });
+      await call('POST', '/organizations/flat', tok.owner, { globalid: `kid${i}`, dns: [`kid${i}.flat.org`] });
+    }
+    const many = { inv: await measure('/organizations/flat/invitations'), org: await measure('/organizations/flat') };
+    expect(many.inv.body).toHaveLength(25);
+    expect(many.org.body.members).toHaveLength(12);
+    expect(many.org.body.orgmembers).toHaveLength(13);
+    expect(many.org.body.includes).toHaveLength(12);
+    expect(many.inv.n).toBe(one.inv.n);
+    expect(many.org.n).toBe(one.org.n);
+  });
+
   it('refuses bad input on every route with a 4xx {error}', async () => {
     const cases: [string, string, string | undefined, unknown?][] = [
       ['POST', '/organizations/team/members', tok.owner, { searchstring: 42 }],
