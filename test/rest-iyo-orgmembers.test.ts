@@ -181,6 +181,17 @@ describe.each(DRIVERS)('iyo dialect: people and organizations in organizations o
     expect(await eventsOf(t, 'invitation.reject')).toHaveLength(1);
   });
 
+  it('a token bound to the member organization stays inside it: the roles it grants elsewhere do not travel with the token', async () => {
+    // pmem belongs to crew, an org-member of team: pmem's login token reads team.
+    expect((await call('GET', '/organizations/team', tok.mem)).status).toBe(200);
+    const crewId = (await t.gql(`{ organization(slug: "crew") { id } }`, {}, { token: tok.owner })).body.data.organization.id;
+    const mk = `mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token userErrors { code } } }`;
+    const bound = (await t.gql(mk, { i: { username: 'pmem', name: 'crew only', scopes: ['API'], organizationId: crewId } }, { token: tok.mem })).body.data.createPersonalAccessToken.token as string;
+    expect((await call('GET', '/organizations/crew', bound)).status).toBe(200);
+    expect((await call('GET', '/organizations/team', bound)).status).toBe(404);
+    expect((await call('GET', '/organizations/team/tree', bound)).status).toBe(404);
+  });
+
   it('answers the invitations and the organization in a number of statements that stays flat as they grow', async () => {
     const s = seed(t);
     await call('POST', '/organizations', tok.owner, { globalid: 'flat' });
