@@ -13,3 +13,4 @@ export * from './webhooks.js';
 export * from './dashboard.js';
 export * from './iyo.js';
 export * from './iyo-org-extras.js';
+export * from './iyo-orgs.js';

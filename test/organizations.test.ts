@@ -3,7 +3,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogs } from '../schema/logs.js';
-import { organizations } from '../schema/organizations.js';
+import { organizationMemberships, organizations } from '../schema/organizations.js';
+import { insertOrganizationMembership } from '../src/modules/organizations/organization.repo.js';
 import { contacts } from '../schema/users.js';
 import { pageRequest } from '../src/core/graphql/connection.js';
 import { createLoaders } from '../src/loaders.js';
@@ -101,6 +102,45 @@ describe.each(DRIVERS)('organizations on %s', (driver) => {
     // Members cannot create sub-organizations; owners (inherited) can.
     const denied = await t.gql(CREATE, { i: { slug: 'mia-sub', name: 'x', parentId: eng.organization.id } }, { token: tok.mia });
     expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('roles granted to an organization reach its members, and its sub-organizations’ members when the grant includes them', async () => {
+    const owner = await s.user('grant-owner');
+    const [ann, ben, cal] = [await s.user('grant-ann'), await s.user('grant-ben'), await s.user('grant-cal')];
+    const host = await s.org('grant-host', { owner });
+    const hostKid = await s.org('grant-host.kid', { parent: host });
+    const guest = await s.org('grant-guest', { owner: cal });
+    const guestKid = await s.org('grant-guest.kid', { parent: guest });
+    await s.member(guest, ann, 'member');
+    await s.member(guestKid, ben, 'member');
+    const role = async (user: { username: string }, slug: string) =>
+      (await t.gql(`{ organization(slug: "${slug}") { viewerRole } }`, {}, { token: await t.login(user.username, `${user.username}-password`) })).body.data.organization?.viewerRole ?? null;
+    expect(await role(ann, 'grant-host')).toBe(null);
+    await insertOrganizationMembership(t.db.db, { organizationId: host.id, memberOrganizationId: guest.id, role: 'member' });
+    // ann (member of guest) is a member of host and, roles holding down the tree, of its sub-organization.
+    expect(await role(ann, 'grant-host')).toBe('MEMBER');
+    expect(await role(ann, 'grant-host.kid')).toBe('MEMBER');
+    // cal owns guest: a member grant gives cal membership, not ownership.
+    expect(await role(cal, 'grant-host')).toBe('MEMBER');
+    // ben is in guest's sub-organization only: not reached until the grant includes sub-organizations.
+    expect(await role(ben, 'grant-host')).toBe(null);
+    await t.db.db.update(organizationMemberships).set({ includeSubOrganizations: true, role: 'owner' }).where(eq(organizationMemberships.organizationId, host.id));
+    expect(await role(ben, 'grant-host')).toBe('OWNER');
+    expect(await role(ann, 'grant-host.kid')).toBe('OWNER');
+    // Lists agree with single reads (the same rule in SQL: core/auth/tenant.sql.ts rolesReachedBy).
+    const listed = await t.gql(`{ organizations(first: 10, filter: { slugContains: "grant-host" }) { nodes { slug viewerRole } } }`, {}, { token: await t.login('grant-ben', 'grant-ben-password') });
+    expect(listed.body.data.organizations.nodes).toEqual([
+      { slug: 'grant-host', viewerRole: 'OWNER' },
+      { slug: 'grant-host.kid', viewerRole: 'OWNER' },
+    ]);
+    // Only one level: an organization that is itself granted into guest passes nothing on to host.
+    const third = await s.org('grant-third');
+    const dan = await s.user('grant-dan');
+    await s.member(third, dan, 'member');
+    await insertOrganizationMembership(t.db.db, { organizationId: guest.id, memberOrganizationId: third.id, role: 'member' });
+    expect(await role(dan, 'grant-guest')).toBe('MEMBER');
+    expect(await role(dan, 'grant-host')).toBe(null);
+    void hostKid;
   });
 
   it('updates, moves (refusing cycles) and deletes', async () => {

@@ -1,7 +1,10 @@
 // The one typed list of actions and who may take them (deny by default). `can` backs
 // visibility (fields resolve to null, lists drop items); `assert` guards writes. Organization
 // roles are inherited down the tree: a role in an organization holds in all of its
-// sub-organizations (the Authz below walks the parent chain in one batched query).
+// sub-organizations (the Authz below walks the parent chain in one batched query). And a role
+// granted to an organization (Itsyouonline's org-owners / org-members) reaches that
+// organization's members, and its sub-organizations' members when the grant says
+// `includeSubOrganizations` — computed in the same query (organization.repo.ts findEffectiveRoles).
 import DataLoader from 'dataloader';
 import { DomainError } from '../errors.js';
 import { isUser, type Principal } from './principal.js';

@@ -5,7 +5,9 @@ import { InvitationResolver, OrganizationInvitationsResolver, UserInvitationsRes
 import { readableInvitation } from './invitation.service.js';
 import { Invitation } from './invitation.type.js';
 
-export const resolvers: readonly Function[] = [InvitationResolver, OrganizationInvitationsResolver, UserInvitationsResolver];
+import { OrganizationInvitationsIyoResolver } from './iyo-invitations.resolver.js';
+
+export const resolvers: readonly Function[] = [InvitationResolver, OrganizationInvitationsResolver, UserInvitationsResolver, OrganizationInvitationsIyoResolver];
 
 export const nodeFetchers: NodeFetchers = {
   Invitation: async (ctx, id) => {

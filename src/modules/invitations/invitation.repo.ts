@@ -260,3 +260,32 @@ export async function findInvitationById(db: Database, id: string): Promise<Invi
   return row;
 }
 
+
+/** The pending invitation of one organization into another with this role (Itsyouonline's org invitations). */
+export async function findPendingOrganizationInvitation(db: Database, organizationId: string, inviteeOrganizationId: string, role: 'owner' | 'member'): Promise<InvitationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.inviteeOrganizationId, inviteeOrganizationId), eq(invitations.role, role), statusWhere('pending')))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Pending invitations of an organization addressed to one invitee named as Itsyouonline names
+ * them: a username (the invited or the linked user), an email address or a phone number.
+ */
+export async function findPendingInvitationsNamed(db: Database, organizationId: string, name: string): Promise<InvitationRow[]> {
+  return db
+    .select({ inv: invitations })
+    .from(invitations)
+    .leftJoin(users, eq(users.id, invitations.inviteeUserId))
+    .where(
+      and(
+        eq(invitations.organizationId, organizationId),
+        eq(invitations.status, 'pending'),
+        or(sql`lower(${users.username}) = lower(${name})`, sql`lower(${invitations.inviteeEmail}) = lower(${name})`, eq(invitations.inviteePhone, name)),
+      ),
+    )
+    .then((rows) => rows.map((r) => r.inv));
+}

@@ -21,6 +21,8 @@ import {
   countInvitations,
   expireLapsedFor,
   findInvitationById,
+  findPendingInvitationsNamed,
+  findPendingOrganizationInvitation,
   findPendingPhoneInvitation,
   insertInvitation,
   listInvitations,
@@ -135,6 +137,8 @@ export interface InviteInput {
   organization?: string | null;
   role?: Role | null;
   validUntil?: Date | null;
+  /** false: no email or SMS is queued (Itsyouonline's `invitenotification=none`); default true. */
+  notify?: boolean | null;
 }
 
 /**
@@ -231,7 +235,7 @@ export async function inviteToOrganization(ctx: Ctx, input: InviteInput, guard?:
       // Phones have no partial unique index; this check is the guard (not race-proof).
       if (values.inviteePhone && (await findPendingPhoneInvitation(tx, org.id, values.inviteePhone))) throw conflict('phone', 'A pending invitation for this phone number already exists');
       const inv = await insertInvitation(tx, values);
-      await notifyInvitee(tx, org, inv, inviter);
+      if (input.notify !== false) await notifyInvitee(tx, org, inv, inviter);
       await recordEvent(tx, ctx, {
         action: 'invitation.create',
         organizationId: org.id,
@@ -395,4 +399,49 @@ export async function answerInvitationOf(ctx: Ctx, userId: string, organizationS
   const row = page?.edges.map((e) => e.node).find((r) => r.role === role && r.organizationId === org!.id);
   if (!row) throw notFound('Invitation not found');
   return accept ? acceptInvitation(ctx, row.id) : rejectInvitation(ctx, row.id);
+}
+
+/**
+ * The invited organization's answer to an organization's invitation (Itsyouonline's
+ * `/organizations/{globalid}/organizations/{invitingorg}/roles/{role}`): an owner of the invited
+ * organization accepts (the org-membership is made) or rejects, once. NOT_FOUND when there is
+ * no such pending invitation, or the caller cannot see the invited organization.
+ */
+export async function answerOrganizationInvitationOf(ctx: Ctx, inviteeSlug: string, invitingSlug: string, role: 'owner' | 'member', accept: boolean): Promise<InvitationRow> {
+  requireSignedIn(ctx);
+  const [invitee, inviting] = await Promise.all([
+    isSlug(inviteeSlug) ? findOrganizationBySlug(ctx.db, inviteeSlug) : undefined,
+    isSlug(invitingSlug) ? findOrganizationBySlug(ctx.db, invitingSlug) : undefined,
+  ]);
+  if (!invitee || !(await readableOrganization(ctx, invitee.id))) throw notFound('Organization not found');
+  const row = inviting ? await findPendingOrganizationInvitation(ctx.db, inviting.id, invitee.id, role) : undefined;
+  if (!row) throw notFound('Invitation not found');
+  ctx.loaders.invitationById.prime(row.id, row);
+  return accept ? acceptInvitation(ctx, row.id) : rejectInvitation(ctx, row.id);
+}
+
+/**
+ * Revokes the pending invitations of an organization addressed to one invitee by username,
+ * email or phone (Itsyouonline's `DELETE /organizations/{globalid}/invitations/{username}`), in
+ * one transaction with an event row each. NOT_FOUND when there is none.
+ */
+export async function revokeInvitationsNamed(ctx: Ctx, organizationSlug: string, name: string): Promise<number> {
+  requireSignedIn(ctx);
+  const org = isSlug(organizationSlug) ? await findOrganizationBySlug(ctx.db, organizationSlug) : undefined;
+  if (!org || !(await readableOrganization(ctx, org.id))) throw notFound('Organization not found');
+  await ctx.authz.assert('invitation:manage', { organizationId: org.id });
+  const rows = name.length <= 255 ? await findPendingInvitationsNamed(ctx.db, org.id, name) : [];
+  if (rows.length === 0) throw notFound('Invitation not found');
+  if (rows.some((r) => r.role === 'owner')) await ctx.authz.assert('membership:grantOwner', { organizationId: org.id }, { message: 'Only owners cancel invitations as owner' });
+  return ctx.db.transaction(async (tx) => {
+    let n = 0;
+    for (const row of rows) {
+      const updated = await transitionPending(tx, row, { status: 'revoked', revokedAt: new Date() }, { requireValid: false });
+      if (!updated) continue;
+      n++;
+      await recordEvent(tx, ctx, { action: 'invitation.revoke', organizationId: org.id, user2Id: row.inviteeUserId, email: row.inviteeEmail, data: { invitationId: row.id } });
+    }
+    if (n === 0) throw notFound('Invitation not found');
+    return n;
+  });
 }

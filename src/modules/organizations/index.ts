@@ -5,7 +5,20 @@ import { Organization } from './organization.type.js';
 import { membershipWithUser } from './organization.read.js';
 import { MembershipResolver, OrganizationMembershipResolver, OrganizationQuotaResolver, OrganizationResolver, UserOrganizationsResolver } from './organization.resolver.js';
 
-export const resolvers = [OrganizationResolver, MembershipResolver, OrganizationMembershipResolver, UserOrganizationsResolver, OrganizationQuotaResolver] as const;
+import { MembershipScopesResolver, OrganizationIyoResolver, OrganizationMembershipSlugResolver, UserMissingScopesResolver } from './iyo-orgs.resolver.js';
+
+export const resolvers = [
+  OrganizationResolver,
+  MembershipResolver,
+  OrganizationMembershipResolver,
+  UserOrganizationsResolver,
+  OrganizationQuotaResolver,
+  // Itsyouonline's additions (iyo-orgs.*).
+  OrganizationIyoResolver,
+  OrganizationMembershipSlugResolver,
+  MembershipScopesResolver,
+  UserMissingScopesResolver,
+] as const;
 
 export const nodeFetchers: NodeFetchers = {
   Organization: async (ctx, id) => {

@@ -6,6 +6,7 @@ import type { Database } from '../../core/db.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { listLoader, loaderFamily, pageKey, rowLoader } from '../../core/loaders.js';
 import type { UserRow } from '../users/user.repo.js';
+import { MAX_TREE } from './iyo-orgs.limits.js';
 import { readMembershipPages, type MemberPagePlan, type MemberRow } from './organization.read.js';
 import {
   countMembershipsByOrganizationIds,
@@ -18,6 +19,7 @@ import {
   type ChildPage,
   type OrganizationRow,
 } from './organization.repo.js';
+import { findDnsNamesByOrganizationIds, findGrantsByOrganizationIds, findRequiredScopesByOrganizationIds, findSubtree, type SubtreeRow } from './iyo-orgs.repo.js';
 
 export function createOrganizationLoaders(
   db: Database,
@@ -43,6 +45,12 @@ export function createOrganizationLoaders(
       );
     }),
     organizationMembershipsByOrganizationId: listLoader((ids: readonly string[]) => findOrganizationMembershipsByOrganizationIds(db, ids), (m) => m.organizationId),
+    // Itsyouonline's additions (iyo-orgs.repo.ts): one statement per batch of organizations.
+    dnsNamesByOrganizationId: listLoader((ids: readonly string[]) => findDnsNamesByOrganizationIds(db, ids), (r) => r.organizationId),
+    requiredScopesByOrganizationId: listLoader((ids: readonly string[]) => findRequiredScopesByOrganizationIds(db, ids), (r) => r.organizationId),
+    grantsByOrganizationId: listLoader((ids: readonly string[]) => findGrantsByOrganizationIds(db, ids), (r) => r.organizationId),
+    // A whole tree in one recursive statement per organization asked (a request asks for one).
+    subtreeById: new DataLoader<string, SubtreeRow[]>((ids) => Promise.all(ids.map((id) => findSubtree(db, id, MAX_TREE)))),
     membershipById: rowLoader((ids: readonly string[]) => findMembershipsByIds(db, ids), (m) => m.id),
     membershipsByUserId: listLoader((ids: readonly string[]) => findMembershipsByUserIds(db, ids), (m) => m.userId),
     membershipPage: loaderFamily(

@@ -65,8 +65,13 @@ const memberPlans = planCache((info, seesAll) => {
   // Membership ids make node ids and cursors (edges, pageInfo); a page read as `nodes { … }`
   // without `id` needs none of them.
   const connectionFields = selectedFieldsAt(info, CONNECTION_PATH);
+  // The membership's user id is the user's id column: a field other than `user` that reads it
+  // (Membership.missingRequiredScopes) has it read even when no user field asks for it.
+  const memberFields = new Set([...selectedFieldsAt(info, MEMBER_PATHS)].filter((f) => f !== 'user'));
+  const needsUserId = (columnsFor(typeAt(info, ['nodes']), memberFields, false) ?? []).includes('userId');
+  const userColumns = columnsFor<UserFieldColumn>(typeAt(info, ['nodes', 'user']), userFields, seesAll === 1);
   return {
-    userColumns: columnsFor<UserFieldColumn>(typeAt(info, ['nodes', 'user']), userFields, seesAll === 1),
+    userColumns: needsUserId && userColumns && !userColumns.includes('id') ? (['id', ...userColumns].sort() as UserFieldColumn[]) : userColumns,
     createdAt: membershipColumns.includes('createdAt'),
     ids: membershipColumns.includes('id') || connectionFields.has('edges') || connectionFields.has('pageInfo'),
     user: userFields.size > 0,

@@ -4,7 +4,7 @@ import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { memberships, organizationMemberships, organizations } from '../../../schema/organizations.js';
 import { outranks, type Role } from '../../core/auth/policy.js';
 import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
-import { subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
+import { rolesReachedBy, subtreeOf, tenantRow } from '../../core/auth/tenant.sql.js';
 import { rowsOf, sqlUuidArray, uuidArrayLiteral, type Database } from '../../core/db.js';
 import { defineShape, slot } from '../../core/sql-shape.js';
 import { findRowsByIds, jsonColumns, selectJson, selectJsonArrays } from '../../core/json-rows.js';
@@ -156,7 +156,7 @@ const whereShape = (scope: TenantScope, f: OrganizationFilter): OrganizationWher
 
 function whereSql(w: OrganizationWhereShape): SQL {
   const parts: SQL[] = [];
-  if (w.scope === 'user') parts.push(sql`${organizations.id} in ${subtreeOf(sql`select organization_id from ${memberships} where user_id = ${slot('userId')}`)}`);
+  if (w.scope === 'user') parts.push(sql`${organizations.id} in ${subtreeOf(rolesReachedBy(slot('userId'), null))}`);
   if (w.within) parts.push(sql`${organizations.id} in ${subtreeOf(sql`select ${slot('within')}::uuid`)}`);
   if (w.slugContains) parts.push(sql`${organizations.slug} ilike ${slot('slugLike')}`);
   if (w.search) parts.push(sql`(${organizations.slug} ilike ${slot('searchLike')} or ${organizations.name} ilike ${slot('searchLike')})`);
@@ -227,7 +227,15 @@ export async function countOrganizations(db: Database, scope: TenantScope, filte
   return Number(row!.n);
 }
 
-/** Roles of a user in each organization, inherited from ancestors: the strongest along the chain. */
+/**
+ * Roles of a user in each organization: the strongest of
+ * - the user's own roles in the organization or any ancestor (roles hold down the tree), and
+ * - the role an organization X was granted (org-owner / org-member) in the organization or any
+ *   ancestor, when the user belongs to X: has a role in X or an ancestor of X, or — when the
+ *   grant includes X's sub-organizations — in one of X's descendants.
+ * One level of organizations as members (X's own org-memberships do not pass on): the rule the
+ * policy states (core/auth/policy.ts). One statement per batch, walks bounded by depth.
+ */
 export async function findEffectiveRoles(db: Database, userId: string, organizationIds: readonly string[]): Promise<Map<string, Role>> {
   const rows = rowsOf<{ target: string; role: Role }>(
     await db.execute(sql`
@@ -235,8 +243,26 @@ export async function findEffectiveRoles(db: Database, userId: string, organizat
         select o.id, o.id, 0 from ${organizations} o where o.id = any(${sqlUuidArray(organizationIds)})
         union all
         select chain.target, o.parent_id, chain.depth + 1 from chain join ${organizations} o on o.id = chain.id where o.parent_id is not null and chain.depth < 100
+      ),
+      granted as (
+        select chain.target, om.role::text as role, om.member_organization_id as x, om.include_sub_organizations as inc
+        from chain join ${organizationMemberships} om on om.organization_id = chain.id
+      ),
+      xup(x, id, depth) as (
+        select distinct g.x, g.x, 0 from granted g
+        union all
+        select xup.x, o.parent_id, xup.depth + 1 from xup join ${organizations} o on o.id = xup.id where o.parent_id is not null and xup.depth < 100
+      ),
+      mine(id, depth) as (
+        select m.organization_id, 0 from ${memberships} m where m.user_id = ${userId} and exists (select 1 from granted where granted.inc)
+        union all
+        select o.parent_id, mine.depth + 1 from mine join ${organizations} o on o.id = mine.id where o.parent_id is not null and mine.depth < 100
       )
-      select chain.target, m.role from chain join ${memberships} m on m.organization_id = chain.id and m.user_id = ${userId}`),
+      select chain.target, m.role::text as role from chain join ${memberships} m on m.organization_id = chain.id and m.user_id = ${userId}
+      union all
+      select g.target, g.role from granted g
+      where exists (select 1 from xup join ${memberships} m on m.organization_id = xup.id and m.user_id = ${userId} where xup.x = g.x)
+         or (g.inc and exists (select 1 from mine where mine.id = g.x))`),
   );
   const out = new Map<string, Role>();
   for (const r of rows) if (outranks(r.role, out.get(r.target))) out.set(r.target, r.role);

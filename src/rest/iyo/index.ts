@@ -1,8 +1,9 @@
 // The `iyo` dialect: Itsyouonline's API (../shared/seeds/001_a339866c2e039123.txt) at /api, as
 // https://itsyou.online/api was. Part 1: the user operations (`/users/{username}/…`); part 2:
-// organizations (`/organizations/{globalid}/…`: API keys, registry, descriptions, logo, 2FA
-// validity and contracts here). An organization's API key is a credential too: the organization
-// itself (principal kind 'organization').
+// organizations (`/organizations/…`: orgs.routes.ts and orgpeople.routes.ts — organizations, tree,
+// people, organizations as members, DNS, required scopes; orgapikeys.routes.ts and orgextras.routes.ts
+// — API keys, registry, descriptions, logo, 2FA validity, contracts). An organization's API key is a
+// credential too: the organization itself (principal kind 'organization').
 //
 // Credentials: `Authorization: bearer <token>` or `Authorization: token <token>` (the scheme in
 // any case), or the `access_token` query parameter, as documented; both at once is 400 (the
@@ -21,6 +22,8 @@ import { apiKeyRoutes } from './apikeys.routes.js';
 import { authorizationRoutes } from './authorizations.routes.js';
 import { labelledRoutes } from './labelled.routes.js';
 import { organizationRoutes } from './organizations.routes.js';
+import { orgPeopleRoutes } from './orgpeople.routes.js';
+import { orgRoutes } from './orgs.routes.js';
 import { avatarRoutes } from './avatar.routes.js';
 import { contractRoutes } from './contracts.routes.js';
 import { keystoreRoutes } from './keystore.routes.js';
@@ -57,7 +60,7 @@ export const iyo: Dialect = {
   title: 'Itsyouonline API (compatibility)',
   version: '0.1',
   mounts: ['/api'],
-  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes, ...orgApiKeyRoutes, ...orgExtrasRoutes],
+  routes: [...userRoutes, ...labelledRoutes, ...apiKeyRoutes, ...authorizationRoutes, ...organizationRoutes, ...socialRoutes, ...twofaRoutes, ...registryRoutes, ...contractRoutes, ...avatarRoutes, ...keystoreRoutes, ...seeRoutes, ...orgRoutes, ...orgPeopleRoutes, ...orgApiKeyRoutes, ...orgExtrasRoutes],
   credential,
   error: iyoError,
   errorSchema: errorBody,
