@@ -29,6 +29,7 @@ import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { checkPassword } from '../users/user.checks.js';
 import { bumpTokenVersion } from '../auth/session.repo.js';
+import { appendToUserSigchain, serverTransaction } from './sigchain.service.js';
 import {
   countChallengeAttempt,
   countUsedLicences,
@@ -264,6 +265,7 @@ export async function fullRevokeTeamUser(ctx: Ctx, userId: string): Promise<Team
   await ctx.db.transaction(async (tx) => {
     for (const d of devices) {
       await updateDevice(tx, d.id, { state: 'revoked', revokedAt: now });
+      await appendToUserSigchain(tx, userId, serverTransaction('device.revoke', { device_id: d.id, revoked_by: ctx.authz.userId }));
       await recordEvent(tx, ctx, { action: 'device.revoke', user2Id: userId, deviceId: d.id, organizationId: team, data: { name: d.name } });
     }
     for (const id of tokens) await revokeToken(tx, id, now);
