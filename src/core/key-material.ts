@@ -6,9 +6,13 @@ import { DomainError, validation } from './errors.js';
 // Standard or URL-safe base64, padding optional (Seald's SDK sends both alphabets).
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-/** Whether `value` is base64 (either alphabet, padding optional). */
+/**
+ * Whether `value` is base64 text (either alphabet, padding optional, only at the end). The
+ * alphabet is what is checked: clients may send unpadded or truncated-looking encodings of
+ * their own formats, and the server never decodes them.
+ */
 export function isBase64(value: string): boolean {
-  return BASE64.test(value) && value.replace(/=+$/, '').length % 4 !== 1;
+  return BASE64.test(value);
 }
 
 /**
