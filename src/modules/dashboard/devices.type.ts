@@ -1,6 +1,6 @@
 // GraphQL types of the key side of devices (devices.service.ts): registering a device and the
 // team's page of a member's devices.
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Extensions, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { ReadsNoRow } from '../../core/read/reads.js';
 import { Device } from '../users/user.type.js';
@@ -27,6 +27,8 @@ export class DevicePage {
   @Field(() => Int, { description: 'How many devices the member has.' })
   totalCount!: number;
 
+  // Cost: the page's field (its `first`) already counts the page's items; each item is one here.
+  @Extensions({ maxItems: 1 })
   @Field(() => [Device], { description: 'This page, oldest first.' })
   nodes!: Device[];
 }

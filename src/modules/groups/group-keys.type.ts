@@ -1,6 +1,6 @@
 // GraphQL types of groups' key side (group-keys.service.ts): member device key copies, key
 // renewal, the group sigchain, and the pages of members, member devices and earlier key sets.
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Extensions, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { ReadsNoRow } from '../../core/read/reads.js';
 import { Device } from '../users/user.type.js';
@@ -118,6 +118,8 @@ export class GroupMemberPage {
   @Field(() => Int, { description: 'How many members the group has.' })
   totalCount!: number;
 
+  // Cost: the page's field (its `first`) already counts the page's items; each item is one here.
+  @Extensions({ maxItems: 1 })
   @Field(() => [GroupMember], { description: 'This page, admins first, then by joining order.' })
   nodes!: GroupMember[];
 }
@@ -144,6 +146,8 @@ export class GroupDevicePage {
   @Field(() => Int, { description: 'How many devices the members have.' })
   totalCount!: number;
 
+  // Cost: the page's field (its `first`) already counts the page's items; each item is one here.
+  @Extensions({ maxItems: 1 })
   @Field(() => [GroupDevice], { description: 'This page, by member then device age.' })
   nodes!: GroupDevice[];
 }
