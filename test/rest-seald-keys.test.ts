@@ -257,7 +257,15 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect(events.body.count).toBe(1);
     });
 
-    it('removes members (server_delete_members, DELETE): they lose every key copy and get no later key', async () => {
+    it('removes members (server_delete_members, DELETE): they lose every key copy, get no later key and no later group message', async () => {
+      const send = async (title: string) => {
+        const r = await t.gql(`mutation($i: CreateMessageInput!) { createMessage(input: $i) { message { id } userErrors { code message } } }`, { i: { metadata: { title }, recipientGroupIds: [gidOf()] } }, { token: jwt[ann.username] });
+        expect(r.body.data.createMessage.userErrors).toEqual([]);
+        return r.body.data.createMessage.message.id as string;
+      };
+      const canRead = async (user: UserRow, id: string) => (await t.gql(`query($id: ID!) { message(id: $id) { id } }`, { id }, { token: jwt[user.username] })).body.data.message !== null;
+      const before = await send('before');
+      expect(await canRead(cid, before)).toBe(true);
       expect(await call('POST', `${V2}/groups/${group}/server_delete_members/`, key.b, { bearduser_ids: [cid.id] })).toMatchObject({ status: 404 });
       expect(await call('POST', `${V2}/groups/${group}/server_delete_members/`, key.a, { bearduser_ids: [cid.id] })).toEqual({ status: 201, body: { status: 'ok' } });
       const after = await call('GET', `${V2}/groups/${group}/groupdevices/?page_size=100`, key.a);
@@ -268,6 +276,13 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect(asCid.body.data.group.encryptedEncryptionPrivateKey).toBeNull();
       expect(asCid.body.data.group.previousKeySets).toEqual([{ encryptedEncryptionPrivateKey: null }]);
       expect(asCid.body.data.group.devicePage.nodes.every((n: { encryptedMessageKey: string | null }) => n.encryptedMessageKey === null)).toBe(true);
+      // Group messages sent after the removal reach the members only; the earlier one stays readable (its access was granted then).
+      const later = await send('later');
+      expect(await canRead(cid, later)).toBe(false);
+      expect(await canRead(bob, later)).toBe(true);
+      expect(await canRead(cid, before)).toBe(true);
+      const stranger = await t.gql(`mutation($i: CreateMessageInput!) { createMessage(input: $i) { userErrors { code field } } }`, { i: { recipientGroupIds: [gidOf()] } }, { token: jwt[adminB.username] });
+      expect(stranger.body.data.createMessage.userErrors).toEqual([{ code: 'VALIDATION_FAILED', field: 'recipientGroupIds' }]);
       // A later renewal cannot give the removed member a copy.
       const renew = { transaction_data: {}, encrypt_pubkey: b64('group-enc-public-3'), signing_pubkey: b64('group-sig-public-3'), encrypted_encryption_privkey: b64('group-enc-private-3'), encrypted_signing_privkey: b64('group-sig-private-3') };
       expect(await call('POST', `${V2}/groups/${group}/renew/`, key.a, { ...renew, message_keys: [{ created_for_key: dev.cid1, encrypted_message_key: b64('copy-cid1-3') }] })).toMatchObject({ status: 400 });

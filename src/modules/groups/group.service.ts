@@ -80,6 +80,22 @@ export async function membersOfGroup(ctx: Ctx, group: Pick<GroupRow, 'id'>): Pro
   return rows.map((r) => r.member);
 }
 
+/**
+ * The recipients of a message sent to groups: each group's members at this moment, with the
+ * group that brought them in (a user in several groups: the first). Every group must be one the
+ * caller can read ("Unknown group" otherwise). Members are taken when the message is created, so
+ * a member removed earlier never gets an access to a later group message.
+ */
+export async function groupRecipients(ctx: Ctx, groupIds: readonly string[], field: string): Promise<{ userId: string; groupId: string }[]> {
+  const out = new Map<string, string>();
+  for (const id of groupIds) {
+    const group = await readableGroup(ctx, id);
+    if (!group) throw validation(field, 'Unknown group');
+    for (const m of await membersOfGroup(ctx, group)) if (!out.has(m.userId)) out.set(m.userId, group.id);
+  }
+  return [...out].map(([userId, groupId]) => ({ userId, groupId }));
+}
+
 /** Whether the caller is a member of the group (who alone gets the encrypted private keys). */
 export async function isGroupMember(ctx: Ctx, group: Pick<GroupRow, 'id'>): Promise<boolean> {
   const me = ctx.authz.userId;
