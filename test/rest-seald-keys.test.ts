@@ -3,6 +3,7 @@
 // removal) on data made through the API (registerDevice, the routes themselves): documented
 // statuses and bodies, teams kept apart, a revoked device refused, group key renewal end to end,
 // a removed member losing the group's keys, bad input as DRF-shaped 4xx, flat statement counts.
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed } from './helpers/seed.js';
@@ -142,6 +143,23 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect((await call('GET', `${V2}/keys/find_public_keys/`, key.a)).status).toBe(400);
       expect((await call('GET', `${V2}/keys/find_public_keys/?user=${ann.id}&key=${dev.ann1}`, key.a)).status).toBe(400);
       expect((await call('GET', `${V2}/keys/find_public_keys/?user=${ann.id}`, key.ann)).status).toBe(404);
+    });
+
+    it('lets the team’s JWTs with permission 1 (not 2) find public keys, in their team only', async () => {
+      const secretWith = async (permissions: number[]) => (await call('POST', `${V2}/jwtsharedsecret/`, key.a, { permissions })).body as { id: string; shared_secret: string };
+      const sign = (secret: { id: string; shared_secret: string }) =>
+        new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer(secret.id).setJti(crypto.randomUUID()).setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(secret.shared_secret));
+      const withJwt = async (token: string, query: string) => {
+        const res = await t.gw.app.inject({ method: 'GET', url: `${V2}/keys/find_public_keys/?${query}`, headers: { authorization: `Bearer ${token}` } });
+        return { status: res.statusCode, body: res.json() };
+      };
+      const keys = await secretWith([1]);
+      expect(await withJwt(await sign(keys), `user=${bob.id}`)).toMatchObject({ status: 200, body: { id: dev.bob1, encrypt_pubkey: b64('enc-bob-laptop-public-key') } });
+      expect((await withJwt(await sign(keys), `user=${adminB.id}`)).status).toBe(404);
+      expect((await withJwt(await sign(await secretWith([2])), `user=${bob.id}`)).status).toBe(404);
+      // The JWT acts for no user: the team routes stay closed to it.
+      const res = await t.gw.app.inject({ method: 'GET', url: `${V2}/keys/?user=${bob.id}`, headers: { authorization: `Bearer ${await sign(keys)}` } });
+      expect(res.statusCode).toBe(403);
     });
 
     it('keeps statement counts flat as pages grow', async () => {
