@@ -76,9 +76,11 @@ export async function setGroupMemberKeys(ctx: Ctx, groupId: string, input: { mem
   const transaction = input.transaction == null ? null : checkTransaction(input.transaction, 'transaction');
   const copies = input.members.map((m, i) => checkCopies(m.deviceKeys, `members.${i}.deviceKeys`));
   if (add) await checkOrganizationMembers(ctx.db, group.organizationId, userIds, 'members');
-  for (const [i, m] of input.members.entries()) {
-    await checkMemberDevices(ctx, [m.userId], m.deviceKeys.map((k, j) => ({ id: k.deviceId, field: `members.${i}.deviceKeys.${j}.deviceId` })));
-  }
+  await checkMemberDevices(
+    ctx,
+    userIds,
+    input.members.flatMap((m, i) => m.deviceKeys.map((k, j) => ({ id: k.deviceId, field: `members.${i}.deviceKeys.${j}.deviceId`, userId: m.userId }))),
+  );
   await withMemberConstraints(
     () =>
       ctx.db.transaction(async (tx) => {

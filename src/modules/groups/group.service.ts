@@ -171,14 +171,18 @@ export async function checkOrganizationMembers(db: Database, organizationId: str
  * Key copies name devices: each must be active (requireActiveDevices), belong to one of
  * `memberIds` and appear once.
  */
-export async function checkMemberDevices(ctx: Ctx, memberIds: readonly string[], refs: { id: string; field: string }[]): Promise<void> {
+export async function checkMemberDevices(ctx: Ctx, memberIds: readonly string[], refs: { id: string; field: string; userId?: string }[]): Promise<void> {
   const seen = new Set<string>();
   for (const r of refs) {
     if (seen.has(r.id)) throw validation(r.field, 'The device appears twice');
     seen.add(r.id);
   }
+  // One batched load for every device named; `userId` on a ref: that device must be this member's.
   const found = await requireActiveDevices(ctx, refs);
-  for (const r of refs) if (!memberIds.includes(found.get(r.id)!.userId)) throw validation(r.field, 'The device is not a member’s');
+  for (const r of refs) {
+    const owner = found.get(r.id)!.userId;
+    if (r.userId ? owner !== r.userId : !memberIds.includes(owner)) throw validation(r.field, 'The device is not a member’s');
+  }
 }
 
 export async function withMemberConstraints<T>(run: () => Promise<T>, field: string): Promise<T> {
