@@ -263,11 +263,11 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect(await call('POST', `${V2}/groups/${group}/renew/`, key.b, renew)).toMatchObject({ status: 404 });
       expect(await call('POST', `${V2}/groups/${group}/renew/`, key.a, renew)).toEqual({ status: 201, body: { status: 'ok' } });
       expect((await call('GET', `${V2}/groups/${group}/`, key.a)).body).toMatchObject({ encrypt_pubkey: b64('group-enc-public-2'), signing_pubkey: b64('group-sig-public-2'), key_generation: 2 });
-      const asAnn = await t.gql(groupGql('keyGeneration encryptedEncryptionPrivateKey previousKeySets { generation encryptionPublicKey encryptedEncryptionPrivateKey } devicePage { nodes { hasKey encryptedMessageKey device { name } } }'), { id: gidOf() }, { token: jwt[ann.username] });
+      const asAnn = await t.gql(groupGql('keyGeneration encryptedEncryptionPrivateKey previousKeySets { generation encryptionPublicKey encryptedEncryptionPrivateKey yourDeviceKeys { encryptedMessageKey } } devicePage { nodes { hasKey encryptedMessageKey device { name } } }'), { id: gidOf() }, { token: jwt[ann.username] });
       const g = asAnn.body.data.group;
       expect(g.keyGeneration).toBe(2);
       expect(g.encryptedEncryptionPrivateKey).toBe(b64('group-enc-private-2'));
-      expect(g.previousKeySets).toEqual([{ generation: 1, encryptionPublicKey: b64('group-enc-public-1'), encryptedEncryptionPrivateKey: b64('group-enc-private-1') }]);
+      expect(g.previousKeySets).toEqual([{ generation: 1, encryptionPublicKey: b64('group-enc-public-1'), encryptedEncryptionPrivateKey: b64('group-enc-private-1'), yourDeviceKeys: [{ encryptedMessageKey: b64('copy-ann1-1') }, { encryptedMessageKey: b64('copy-ann2-1') }] }]);
       // Copies are of the current generation: only ann-laptop got one.
       expect(g.devicePage.nodes.filter((n: { hasKey: boolean }) => n.hasKey).map((n: { device: { name: string } }) => n.device.name)).toEqual(['ann-laptop']);
       expect(g.devicePage.nodes[0].encryptedMessageKey).toBe(b64('copy-ann1-2'));
@@ -290,9 +290,9 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect(after.status, JSON.stringify(after.body)).toBe(200);
       const devices = after.body.results;
       expect(devices.some((d: { bearduser_id: string }) => d.bearduser_id === cid.id)).toBe(false);
-      const asCid = await t.gql(groupGql('encryptedEncryptionPrivateKey previousKeySets { encryptedEncryptionPrivateKey } devicePage { nodes { encryptedMessageKey } }'), { id: gidOf() }, { token: jwt[cid.username] });
+      const asCid = await t.gql(groupGql('encryptedEncryptionPrivateKey previousKeySets { encryptedEncryptionPrivateKey yourDeviceKeys { encryptedMessageKey } } devicePage { nodes { encryptedMessageKey } }'), { id: gidOf() }, { token: jwt[cid.username] });
       expect(asCid.body.data.group.encryptedEncryptionPrivateKey).toBeNull();
-      expect(asCid.body.data.group.previousKeySets).toEqual([{ encryptedEncryptionPrivateKey: null }]);
+      expect(asCid.body.data.group.previousKeySets).toEqual([{ encryptedEncryptionPrivateKey: null, yourDeviceKeys: [] }]);
       expect(asCid.body.data.group.devicePage.nodes.every((n: { encryptedMessageKey: string | null }) => n.encryptedMessageKey === null)).toBe(true);
       // Group messages sent after the removal reach the members only; the earlier one stays readable (its access was granted then).
       const later = await send('later');

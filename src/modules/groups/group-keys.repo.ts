@@ -110,3 +110,12 @@ export async function countGroupDevices(db: Database, groupId: string): Promise<
     .where(eq(groupMembers.groupId, groupId));
   return Number(row!.n);
 }
+
+/** The copies (every generation) held for one user's devices in a group. */
+export const listKeyCopiesOfUser = (db: Database, groupId: string, userId: string): Promise<{ generation: number; deviceId: string | null; encryptedMessageKey: string }[]> =>
+  db
+    .select({ generation: groupMessageKeys.generation, deviceId: groupMessageKeys.createdForDeviceId, encryptedMessageKey: groupMessageKeys.encryptedMessageKey })
+    .from(groupMessageKeys)
+    .innerJoin(devices, eq(devices.id, groupMessageKeys.createdForDeviceId))
+    .where(and(eq(groupMessageKeys.groupId, groupId), eq(devices.userId, userId)))
+    .orderBy(asc(groupMessageKeys.generation), asc(devices.createdAt), asc(devices.id));

@@ -3,7 +3,7 @@
 import { Arg, Args, Ctx, Extensions, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { DomainError } from '../../core/errors.js';
-import { requireId } from '../../core/graphql/node.js';
+import { requireId, toGlobalId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
 import { MAX_OFFSET } from '../../core/offset.js';
 import { Device } from '../users/user.type.js';
@@ -59,6 +59,7 @@ export class GroupKeysResolver {
       signingPublicKey: k.signingPublicKey,
       encryptedEncryptionPrivateKey: r.member ? k.encryptedEncryptionPrivateKey : null,
       encryptedSigningPrivateKey: r.member ? k.encryptedSigningPrivateKey : null,
+      yourDeviceKeys: r.copies.filter((c) => c.generation === k.generation).map((c) => ({ deviceId: c.deviceId ? toGlobalId('Device', c.deviceId) : null, encryptedMessageKey: c.encryptedMessageKey })),
       createdAt: k.createdAt,
       replacedAt: k.replacedAt,
     }));

@@ -25,6 +25,7 @@ import {
   insertKeyCopies,
   insertKeySet,
   listGroupDevicePage,
+  listKeyCopiesOfUser,
   listKeySets,
   listMemberPage,
   lockGroup,
@@ -207,8 +208,15 @@ export async function groupDevicePage(ctx: Ctx, group: Pick<GroupRow, 'id' | 'ke
   return { rows, count: () => countGroupDevices(ctx.db, group.id) };
 }
 
-/** The group's replaced key sets, newest first: public keys for anyone who reads the group, encrypted private keys for members. */
-export async function groupKeySets(ctx: Ctx, group: Pick<GroupRow, 'id'>, limit: number): Promise<{ rows: GroupKeySetRow[]; member: boolean }> {
-  return { rows: await listKeySets(ctx.db, group.id, limit), member: await isGroupMember(ctx, group) };
+/**
+ * The group's replaced key sets, newest first: public keys for anyone who reads the group; for
+ * members also the encrypted private keys and their own devices' copies of each generation (what
+ * they decrypt old messages with). A removed member holds no copy (group.service.ts deletes them).
+ */
+export async function groupKeySets(ctx: Ctx, group: Pick<GroupRow, 'id'>, limit: number): Promise<{ rows: GroupKeySetRow[]; member: boolean; copies: { generation: number; deviceId: string | null; encryptedMessageKey: string }[] }> {
+  const member = await isGroupMember(ctx, group);
+  const me = ctx.authz.userId;
+  const [rows, copies] = await Promise.all([listKeySets(ctx.db, group.id, limit), member && me ? listKeyCopiesOfUser(ctx.db, group.id, me) : []]);
+  return { rows, member, copies };
 }
 

@@ -88,6 +88,16 @@ export class InitGroupSigchainInput {
 }
 
 @ReadsNoRow()
+@ObjectType({ description: 'One device’s copy of a group key.' })
+export class GroupDeviceKeyCopy {
+  @Field(() => ID, { nullable: true, description: 'Global ID of the device.' })
+  deviceId!: string | null;
+
+  @Field({ description: 'The group key encrypted for that device.' })
+  encryptedMessageKey!: string;
+}
+
+@ReadsNoRow()
 @ObjectType({ description: 'A key set a group had before a renewal.' })
 export class GroupKeySet {
   @Field(() => Int, { description: 'Its generation (1: the keys the group was created with).' })
@@ -104,6 +114,9 @@ export class GroupKeySet {
 
   @Field(() => String, { nullable: true, description: 'Signing private key, encrypted for the members. Members only.' })
   encryptedSigningPrivateKey!: string | null;
+
+  @Field(() => [GroupDeviceKeyCopy], { description: 'Your devices’ copies of this generation’s key (members only; empty otherwise).' })
+  yourDeviceKeys!: GroupDeviceKeyCopy[];
 
   @Field({ description: 'When these keys were set.' })
   createdAt!: Date;
