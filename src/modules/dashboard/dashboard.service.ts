@@ -29,7 +29,7 @@ import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { checkPassword } from '../users/user.checks.js';
 import { bumpTokenVersion } from '../auth/session.repo.js';
-import { appendToUserSigchain, serverTransaction } from './sigchain.service.js';
+import { appendToUserSigchain, serverTransaction, userSigchain } from './sigchain.service.js';
 import {
   countChallengeAttempt,
   countUsedLicences,
@@ -38,7 +38,6 @@ import {
   deleteJwtSecret,
   insertJwtSecret,
   listJwtSecrets,
-  listSigchain,
   type JwtSecretRow,
   findTeamTokenIdsOfUser,
   useChallenge,
@@ -382,7 +381,7 @@ export async function sigchainOf(ctx: Ctx, userId: string) {
   if (!team) return null;
   const allowed = p.kind === 'teamJwt' ? teamJwtMay(p, team, 2) : await ctx.authz.can('membership:manage', { organizationId: team });
   if (!allowed || !(await findEffectiveRoles(ctx.db, userId, [team])).has(team)) return null;
-  return listSigchain(ctx.db, userId);
+  return userSigchain(ctx.db, userId);
 }
 
 // ---- invited emails and licences ----

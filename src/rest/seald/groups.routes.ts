@@ -96,7 +96,7 @@ const memberBody: JsonSchema = {
 const groupIdOf = (r: RestRequest) => (teamOf(r), idOf(r, 'Group'));
 
 /** The group an operation read, if it is the team's; else 404 (another team's group does not exist here). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- operation data is untyped JSON
+// Operation data is untyped JSON (as every route's `d`).
 function teamGroup(d: { dashboardTeam: { id: string } | null; group: any }): any {
   const team = administeredTeam(d.dashboardTeam);
   if (!d.group || d.group.organization?.id !== team.id) throw notFound();
