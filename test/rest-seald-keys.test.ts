@@ -111,6 +111,17 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
     });
   });
 
+  it('appends concurrent registrations to one sigchain without gaps or duplicates', async () => {
+    const s = seed(t);
+    const dee = await s.user('sk-dee');
+    await s.member(teamA, dee, 'member');
+    jwt[dee.username] = await t.login(dee.username, `${dee.username}-password`);
+    const ids = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => register(dee, `dee-${n}`)));
+    const chain = (await call('GET', `${V2}/users/${dee.id}/sigchain/`, key.a)).body as { position: number; transaction: { device_id: string } }[];
+    expect(chain.map((x) => x.position)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(chain.map((x) => x.transaction.device_id).sort()).toEqual([...ids].sort());
+  });
+
   describe('keys/', () => {
     it('lists a member’s devices with last_seen (user required); other teams and non-admins see nothing', async () => {
       await insertLoginLog(t.db.db, { userId: ann.id, success: true, ip: '10.0.0.1', deviceId: dev.ann1, userAgent: 'sdk', location: 'Brussels' });
@@ -232,6 +243,9 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect(devices.find((d: { id: string }) => d.id === dev.ann2).has_key).toBe(true);
       expect((await call('GET', `${V2}/groups/${group}/members/`, key.a)).body.results.filter((m: { is_admin: boolean }) => m.is_admin).map((m: { bearduser_id: string }) => m.bearduser_id).sort()).toEqual([ann.id, bob.id].sort());
       expect(await call('PATCH', `${V2}/groups/${group}/members/`, key.b, { edited_beardusers_device_messages: { [ann.id]: {} } })).toMatchObject({ status: 404 });
+      expect(await call('POST', `${V2}/groups/${group}/members/`, key.b, { edited_beardusers_device_messages: { [adminB.id]: { [dev.b1]: b64('copy-b1') } } })).toMatchObject({ status: 404 });
+      expect((await call('POST', `${V2}/groups/`, key.b, { ...createBody(), members: [ann.id], admins: [], message_keys: [] })).status).toBe(400);
+      expect((await call('GET', `${V2}/groups/`, key.b)).body.count).toBe(0);
       expect(await call('POST', `${V2}/groups/${group}/rename/`, key.b, { group_name: 'Hijacked' })).toMatchObject({ status: 404 });
     });
 

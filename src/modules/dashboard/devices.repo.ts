@@ -12,6 +12,16 @@ export async function insertDevice(db: Database, values: typeof devices.$inferIn
   return row!;
 }
 
+/** Revokes the device if it is active; undefined when it was not (already revoked, or gone). */
+export async function revokeActiveDevice(db: Database, id: string, at: Date): Promise<DeviceRow | undefined> {
+  const [row] = await db
+    .update(devices)
+    .set({ state: 'revoked', revokedAt: at })
+    .where(and(eq(devices.id, id), eq(devices.state, 'active')))
+    .returning();
+  return row;
+}
+
 /** One page of a user's devices, oldest first (the id breaks ties: uuid v7, time-ordered). */
 export const listDevicesOfUser = (db: Database, userId: string, limit: number, offset: number): Promise<DeviceRow[]> =>
   db.select().from(devices).where(eq(devices.userId, userId)).orderBy(asc(devices.createdAt), asc(devices.id)).limit(limit).offset(offset);

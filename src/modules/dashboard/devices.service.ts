@@ -13,10 +13,10 @@ import { checkKeyMaterial, checkTransaction } from '../../core/key-material.js';
 import { isPlainText } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
-import { updateDevice, type DeviceRow } from '../users/user.repo.js';
+import type { DeviceRow } from '../users/user.repo.js';
 import { forgetUser, requireSignedIn } from '../users/user.writes.js';
-import { requireTeamUser, teamOf } from './dashboard.service.js';
-import { countDevicesOfUser, findNewestActiveDevice, insertDevice, listDevicesOfUser } from './devices.repo.js';
+import { teamOf } from './dashboard.service.js';
+import { countDevicesOfUser, findNewestActiveDevice, insertDevice, listDevicesOfUser, revokeActiveDevice } from './devices.repo.js';
 import { appendToUserSigchain, serverTransaction } from './sigchain.service.js';
 
 type Ctx = ServiceContext;
@@ -54,14 +54,15 @@ export async function registerDevice(ctx: Ctx, input: RegisterDeviceInput): Prom
   return row;
 }
 
+const isTeamMember = async (ctx: Ctx, team: string, userId: string) => (await findEffectiveRoles(ctx.db, userId, [team])).has(team);
+
 /** A device of a member of the caller's team (the caller administers it), else NOT_FOUND. */
 async function requireTeamDevice(ctx: Ctx, deviceId: string): Promise<{ team: string; device: DeviceRow }> {
   const team = await teamOf(ctx);
   const device = await ctx.loaders.deviceById.load(deviceId);
   if (!device) throw notFound('Device not found');
-  await requireTeamUser(ctx, team, device.userId).catch(() => {
-    throw notFound('Device not found');
-  });
+  // Another team's user's device does not exist here.
+  if (!(await isTeamMember(ctx, team, device.userId))) throw notFound('Device not found');
   return { team, device };
 }
 
@@ -74,14 +75,16 @@ export async function revokeTeamDevice(ctx: Ctx, deviceId: string): Promise<Devi
   const { team, device } = await requireTeamDevice(ctx, deviceId);
   if (device.state === 'revoked') return device;
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await updateDevice(tx, device.id, { state: 'revoked', revokedAt: new Date() });
+    // Only an active device turns revoked: of two revocations at once, one records it.
+    const row = await revokeActiveDevice(tx, device.id, new Date());
+    if (!row) return null;
     await appendToUserSigchain(tx, device.userId, serverTransaction('device.revoke', { device_id: device.id, revoked_by: ctx.authz.userId }));
     await recordEvent(tx, ctx, { action: 'device.revoke', user2Id: device.userId, deviceId: device.id, organizationId: team, data: { name: device.name } });
-    return row!;
+    return row;
   });
   ctx.loaders.deviceById.clear(device.id);
   forgetUser(ctx, device.userId);
-  return updated;
+  return updated ?? (await ctx.loaders.deviceById.load(device.id)) ?? device;
 }
 
 /** Whether the caller may read device keys in `team`: its admins, and its JWTs with "retrieve keys". */
@@ -89,8 +92,6 @@ async function mayReadTeamKeys(ctx: Ctx, team: string): Promise<boolean> {
   if (ctx.principal.kind === 'teamJwt') return teamJwtMay(ctx.principal, team, 1);
   return ctx.authz.can('membership:manage', { organizationId: team });
 }
-
-const isTeamMember = async (ctx: Ctx, team: string, userId: string) => (await findEffectiveRoles(ctx.db, userId, [team])).has(team);
 
 /** One page of a team member's devices, oldest first (the team's admins; empty for others and for non-members). */
 export async function teamDevices(ctx: Ctx, team: string, userId: string, limit: number, offset: number): Promise<{ rows: DeviceRow[]; count: () => Promise<number> }> {
