@@ -346,6 +346,11 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       expect(made.status).toBe(201);
       for (let i = 0; i < 4; i++) expect((await call('POST', `${V2}/groups/`, key.a, { ...createBody(), group_name: `G${i}`, message_keys: [] })).status).toBe(201);
       const big = made.body.id;
+      // Any member may leave (DELETE without bearduser_id), even one who manages nothing.
+      expect(await call('DELETE', `${V2}/groups/${big}/members/`, key.cid)).toEqual({ status: 204, body: undefined });
+      expect((await call('GET', `${V2}/groups/${big}/members/`, key.a)).body.count).toBe(2);
+      expect((await call('DELETE', `${V2}/groups/${big}/members/`, key.cid)).status).toBe(400);
+      await call('POST', `${V2}/groups/${big}/members/`, key.a, { edited_beardusers_device_messages: { [cid.id]: {} } });
       expect(await statementsOf(() => call('GET', `${V2}/groups/?page_size=5`, key.a))).toBe(await statementsOf(() => call('GET', `${V2}/groups/?page_size=1`, key.a)));
       expect(await statementsOf(() => call('GET', `${V2}/groups/${big}/members/?page_size=3`, key.a))).toBe(await statementsOf(() => call('GET', `${V2}/groups/${big}/members/?page_size=1`, key.a)));
       expect(await statementsOf(() => call('GET', `${V2}/groups/${big}/groupdevices/?page_size=5`, key.a))).toBe(await statementsOf(() => call('GET', `${V2}/groups/${big}/groupdevices/?page_size=1`, key.a)));

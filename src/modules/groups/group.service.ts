@@ -410,6 +410,7 @@ export async function applyGroupsOfUser(tx: Database, ctx: Ctx, userId: string, 
   }, field);
   for (const g of removed) {
     await deleteGroupMembers(tx, g, [userId]);
+    await deleteKeyCopiesOfUsers(tx, g.id, [userId]);
     await recordEvent(tx, ctx, { action: 'group.removeMembers', organizationId: g.organizationId, user2Id: userId, data: { groupId: g.id, userIds: [userId] } });
   }
   for (const g of [...added, ...removed]) ctx.loaders.groupMembersByGroupId.clear(g.id);
