@@ -357,6 +357,31 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
     });
   });
 
+  it('documents the 15 operations in the dialect’s OpenAPI document', async () => {
+    const doc = (await t.gw.app.inject({ method: 'GET', url: '/openapi/seald.json' })).json();
+    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`));
+    const mine = ops.filter((o) => /\/(keys|groups)\//.test(o)).sort();
+    expect(mine).toEqual(
+      [
+        'GET /dashboardapi/v2/keys/',
+        'GET /dashboardapi/v2/keys/find_public_keys/',
+        'POST /dashboardapi/v2/keys/{id}/revoke/',
+        'GET /dashboardapi/v2/groups/',
+        'POST /dashboardapi/v2/groups/',
+        'GET /dashboardapi/v2/groups/{id}/',
+        'GET /dashboardapi/v2/groups/{id}/groupdevices/',
+        'GET /dashboardapi/v2/groups/{id}/members/',
+        'POST /dashboardapi/v2/groups/{id}/members/',
+        'PATCH /dashboardapi/v2/groups/{id}/members/',
+        'DELETE /dashboardapi/v2/groups/{id}/members/',
+        'POST /dashboardapi/v2/groups/{id}/init_sigchain/',
+        'POST /dashboardapi/v2/groups/{id}/rename/',
+        'POST /dashboardapi/v2/groups/{id}/renew/',
+        'POST /dashboardapi/v2/groups/{id}/server_delete_members/',
+      ].sort(),
+    );
+  });
+
   it('answers bad input on every route with a 4xx and a DRF-shaped JSON body', async () => {
     const k = key.a;
     const big = 'A'.repeat(5000);
