@@ -7,6 +7,9 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { seed } from './helpers/seed.js';
+import { uncoveredRoutes } from './helpers/routes.js';
+import { keyRoutes } from '../src/rest/seald/keys.routes.js';
+import { groupRoutes } from '../src/rest/seald/groups.routes.js';
 import { insertLoginLog } from '../src/modules/logs/log.repo.js';
 import type { OrganizationRow } from '../src/modules/organizations/organization.repo.js';
 import type { UserRow } from '../src/modules/users/user.repo.js';
@@ -425,5 +428,6 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
       const drf = typeof b.detail === 'string' || (Object.keys(b).length > 0 && Object.values(b).every((v) => Array.isArray(v) && v.every((m) => typeof m === 'string')));
       expect(drf, `${label} → ${JSON.stringify(b)}`).toBe(true);
     }
+    expect(uncoveredRoutes([...keyRoutes, ...groupRoutes], cases)).toEqual([]);
   });
 });
