@@ -19,6 +19,9 @@ export const groups = pgTable(
     signingPublicKey: text('signing_public_key'),
     encryptedEncryptionPrivateKey: text('encrypted_encryption_private_key'),
     encryptedSigningPrivateKey: text('encrypted_signing_private_key'),
+    // Which generation the key columns above are (1 at creation, +1 per renewal; the replaced
+    // sets are in group_key_sets, schema/sealdkeys.ts).
+    keyGeneration: integer('key_generation').notNull().default(1),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('groups_database_id_key').on(t.databaseId), index('groups_organization_idx').on(t.organizationId, t.name, t.id)],
@@ -51,7 +54,10 @@ export const groupMessageKeys = pgTable(
     createdForDeviceId: uuid('created_for_device_id').references(() => devices.id, { onDelete: 'cascade' }),
     createdForKeyHash: text('created_for_key_hash'),
     encryptedMessageKey: text('encrypted_message_key').notNull(),
+    // The group key generation this copy is of (groups.key_generation when it was stored):
+    // copies of replaced generations stay, for the messages encrypted under them.
+    generation: integer('generation').notNull().default(1),
     createdAt: createdAt(),
   },
-  (t) => [index('group_message_keys_group_idx').on(t.groupId)],
+  (t) => [index('group_message_keys_group_idx').on(t.groupId), index('group_message_keys_device_idx').on(t.createdForDeviceId)],
 );

@@ -14,3 +14,4 @@ export * from './dashboard.js';
 export * from './iyo.js';
 export * from './iyo-org-extras.js';
 export * from './iyo-orgs.js';
+export * from './sealdkeys.js';

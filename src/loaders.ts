@@ -4,6 +4,7 @@ import { requestHandle, type Database } from './core/db.js';
 import { coalesceJsonReads } from './core/json-rows.js';
 import { createAuthLoaders } from './modules/auth/auth.loaders.js';
 import { createGroupsLoaders } from './modules/groups/groups.loaders.js';
+import { createDashboardLoaders } from './modules/dashboard/dashboard.loaders.js';
 import { createInvitationsLoaders } from './modules/invitations/invitations.loaders.js';
 import { createLogsLoaders } from './modules/logs/logs.loaders.js';
 import { createMessagesLoaders } from './modules/messages/messages.loaders.js';
@@ -27,6 +28,7 @@ const GROUPS = {
   invitations: (db: Database) => createInvitationsLoaders(db),
   logs: (db: Database) => createLogsLoaders(db),
   profile: (db: Database) => createProfileLoaders(db),
+  dashboard: (db: Database) => createDashboardLoaders(db),
 };
 type GroupName = keyof typeof GROUPS;
 type Group<G extends GroupName> = ReturnType<(typeof GROUPS)[G]>;

@@ -537,6 +537,22 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       ['GET', `${V2}/invitedemails/licences/`, undefined, undefined],
       ['POST', `${V2}/invitedemails/disable/`, k, { email: '\ud800@example.com' }],
       ['POST', `${V2}/invitedemails/disable/`, k, {}],
+      // Part 2 (keys/, groups/): one case each here; test/rest-seald-keys.test.ts has the rest.
+      ['GET', `${V2}/keys/`, k, undefined],
+      ['GET', `${V2}/keys/find_public_keys/?user=${UNKNOWN}&key=${UNKNOWN}`, k, undefined],
+      ['POST', `${V2}/keys/${UNKNOWN}/revoke/`, k, undefined],
+      ['GET', `${V2}/groups/?page=0`, k, undefined],
+      ['POST', `${V2}/groups/`, k, { encrypt_pubkey: 'short' }],
+      ['GET', `${V2}/groups/${UNKNOWN}/`, k, undefined],
+      ['GET', `${V2}/groups/${UNKNOWN}/groupdevices/`, k, undefined],
+      ['GET', `${V2}/groups/${UNKNOWN}/members/`, k, undefined],
+      ['POST', `${V2}/groups/${UNKNOWN}/members/`, k, { edited_beardusers_device_messages: [] }],
+      ['PATCH', `${V2}/groups/${UNKNOWN}/members/`, k, { edited_beardusers_device_messages: { x: {} } }],
+      ['DELETE', `${V2}/groups/${UNKNOWN}/members/?bearduser_id=x`, k, undefined],
+      ['POST', `${V2}/groups/${UNKNOWN}/init_sigchain/`, k, { transaction_data: 1 }],
+      ['POST', `${V2}/groups/${UNKNOWN}/rename/`, k, { group_name: '' }],
+      ['POST', `${V2}/groups/${UNKNOWN}/renew/`, k, {}],
+      ['POST', `${V2}/groups/${UNKNOWN}/server_delete_members/`, k, { bearduser_ids: 'x' }],
       ['GET', `${V2}/users/${UNKNOWN}/sigchain/`, undefined, undefined, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.AAAA' }],
     ];
     for (const [method, url, credential, body, headers] of cases) {

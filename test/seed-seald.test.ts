@@ -31,6 +31,13 @@ describe.each(DRIVERS)('seald demo seed on %s', (driver) => {
     expect((await get('invitedemails/')).count).toBe(2);
     expect((await get('jwtsharedsecret/')).count).toBe(1);
     expect((await get('eventlogs/')).count).toBeGreaterThanOrEqual(5);
+    const keys = (await get(`keys/?user=${member.id}`)).results as { state: string }[];
+    expect(keys.map((k) => k.state)).toEqual(['revoked', 'active']);
+    const groups = (await get('groups/')).results as { id: string; group_name: string; key_generation: number }[];
+    expect(groups).toEqual([expect.objectContaining({ group_name: 'Demo group', key_generation: 2 })]);
+    expect((await get(`groups/${groups[0]!.id}/members/`)).count).toBe(2);
+    expect((await get(`groups/${groups[0]!.id}/groupdevices/`)).results.filter((d: { has_key: boolean }) => d.has_key)).toHaveLength(2);
+    expect((await get(`users/${member.id}/sigchain/`)).map((x: { transaction: { operation?: string } }) => x.transaction.operation)).toEqual(['device.register', 'device.register', 'device.revoke']);
     expect((await get(`loginlogs/?user=${member.id}`)).results.map((l: { success: boolean }) => l.success).sort()).toEqual([false, true]);
   });
 });

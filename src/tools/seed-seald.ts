@@ -16,6 +16,7 @@ import { authenticate } from '../modules/auth/auth.service.js';
 import { findOrganizationBySlug } from '../modules/organizations/organization.repo.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
 import { buildSchema } from '../schema.js';
+import { seedSealdKeys } from './seed-seald-keys.js';
 
 export const SEALD_TEAM = 'seald-demo';
 export const SEALD_DOMAIN = 'seald-demo.example.com';
@@ -71,6 +72,8 @@ export async function seedSealdDemo(db: Database, config: Config, log: (s: strin
       await run(asTeam, `mutation($i: InviteTeamEmailInput!) { inviteTeamEmail(input: $i) { invitation { id } userErrors { message } } }`, { i: { email } });
     }
     await run(asTeam, `mutation { createJwtSharedSecret(input: { permissions: [2] }) { jwtSharedSecret { uuid } userErrors { message } } }`);
+    // Devices with keys, a revoked one, a group with key copies, its sigchain and a renewal (issue 24).
+    await seedSealdKeys(run, { admin: teamAdmin, member, asTeam }, team);
     // Sign-in attempts for the login log: one failed, one that works.
     await exec(schema, deps, { kind: 'anonymous' }, `mutation { login(input: { login: "${MEMBER}", password: "not-the-password" }) { userErrors { code } } }`).catch(() => undefined);
     await run({ kind: 'anonymous' }, `mutation { login(input: { login: "${MEMBER}", password: "${sealdDemoPassword(MEMBER)}" }) { accessToken userErrors { message } } }`);

@@ -4,7 +4,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, notExists, or, sql } from 'drizzle-orm';
 import { eventLogs } from '../../../schema/logs.js';
 import { personalAccessTokens } from '../../../schema/auth.js';
-import { dashboardSessions, domainValidationKeys, jwtSharedSecrets, passwordResetChallenges, sigchainTransactions, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
+import { dashboardSessions, domainValidationKeys, jwtSharedSecrets, passwordResetChallenges, ssksApiKeys, teamUserDisables } from '../../../schema/dashboard.js';
 import { invitations, memberships, organizations } from '../../../schema/organizations.js';
 import { contacts, users } from '../../../schema/users.js';
 import type { Database } from '../../core/db.js';
@@ -206,10 +206,6 @@ export async function countJwtSecrets(db: Database, organizationId: string): Pro
 export async function deleteJwtSecret(db: Database, organizationId: string, id: string): Promise<JwtSecretRow | undefined> {
   const [row] = await db.delete(jwtSharedSecrets).where(and(eq(jwtSharedSecrets.id, id), eq(jwtSharedSecrets.organizationId, organizationId))).returning();
   return row;
-}
-
-export async function listSigchain(db: Database, userId: string) {
-  return db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId)).orderBy(asc(sigchainTransactions.position));
 }
 
 export type DomainKeyRow = typeof domainValidationKeys.$inferSelect;

@@ -29,6 +29,7 @@ import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { checkPassword } from '../users/user.checks.js';
 import { bumpTokenVersion } from '../auth/session.repo.js';
+import { appendToUserSigchain, serverTransaction, userSigchain } from './sigchain.service.js';
 import {
   countChallengeAttempt,
   countUsedLicences,
@@ -37,7 +38,6 @@ import {
   deleteJwtSecret,
   insertJwtSecret,
   listJwtSecrets,
-  listSigchain,
   type JwtSecretRow,
   findTeamTokenIdsOfUser,
   useChallenge,
@@ -264,6 +264,7 @@ export async function fullRevokeTeamUser(ctx: Ctx, userId: string): Promise<Team
   await ctx.db.transaction(async (tx) => {
     for (const d of devices) {
       await updateDevice(tx, d.id, { state: 'revoked', revokedAt: now });
+      await appendToUserSigchain(tx, userId, serverTransaction('device.revoke', { device_id: d.id, revoked_by: ctx.authz.userId }));
       await recordEvent(tx, ctx, { action: 'device.revoke', user2Id: userId, deviceId: d.id, organizationId: team, data: { name: d.name } });
     }
     for (const id of tokens) await revokeToken(tx, id, now);
@@ -380,7 +381,7 @@ export async function sigchainOf(ctx: Ctx, userId: string) {
   if (!team) return null;
   const allowed = p.kind === 'teamJwt' ? teamJwtMay(p, team, 2) : await ctx.authz.can('membership:manage', { organizationId: team });
   if (!allowed || !(await findEffectiveRoles(ctx.db, userId, [team])).has(team)) return null;
-  return listSigchain(ctx.db, userId);
+  return userSigchain(ctx.db, userId);
 }
 
 // ---- invited emails and licences ----

@@ -2,7 +2,8 @@
 import type { NodeFetchers } from '../node/node.registry.js';
 import { ConnectorResolver, OrganizationDomainKeysResolver } from './connectors.resolver.js';
 import { DashboardResolver, OrganizationTeamResolver } from './dashboard.resolver.js';
+import { DeviceKeysResolver, OrganizationDevicesResolver } from './devices.resolver.js';
 
-export const resolvers = [DashboardResolver, OrganizationTeamResolver, ConnectorResolver, OrganizationDomainKeysResolver] as const;
+export const resolvers = [DashboardResolver, OrganizationTeamResolver, ConnectorResolver, OrganizationDomainKeysResolver, DeviceKeysResolver, OrganizationDevicesResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {};

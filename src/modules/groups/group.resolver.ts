@@ -137,7 +137,7 @@ export class GroupResolver {
     });
   }
 
-  @Mutation(() => GroupPayload, { description: 'Removes members from a group (organization admins and group admins); the last admin stays.' })
+  @Mutation(() => GroupPayload, { description: 'Removes members from a group (organization admins and group admins; any member may remove only themselves, i.e. leave); the last admin stays. Their devices’ copies of the group keys go with them.' })
   removeGroupMembers(@Arg('input', () => GroupMembersInput, { description: 'Group and users.' }) input: GroupMembersInput, @Ctx() ctx: Context) {
     return payload(async () => {
       const ids = input.userIds.map((id) => requireId(id, 'User'));

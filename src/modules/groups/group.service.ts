@@ -9,6 +9,9 @@ import { emptyConnection, pageRequest, toConnection, type Connection, type Conne
 import { offsetPage, MAX_OFFSET } from '../../core/offset.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../core/sql-errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
+import { checkKeyMaterial, isBase64 } from '../../core/key-material.js';
+import { requireActiveDevices } from '../dashboard/devices.service.js';
+import { deleteKeyCopiesOfUsers } from './group-keys.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import type { OrganizationRow } from '../organizations/organization.repo.js';
 import {
@@ -45,10 +48,10 @@ function checkName(name: string, field = 'name'): string {
   return n;
 }
 
+/** Key material is base64 of Seald's documented lengths (core/key-material.ts); over the maximum is PAYLOAD_TOO_LARGE. */
 function checkKey(value: string | null | undefined, field: string, max: number): string | null {
   if (value == null) return null;
-  if (value.length < 10 || value.length > max) throw validation(field, `Must be 10 to ${max} characters`);
-  return value;
+  return checkKeyMaterial(value, field, 10, max);
 }
 
 function checkUserIds(ids: readonly string[], field: string): string[] {
@@ -77,6 +80,22 @@ export async function membersOfGroup(ctx: Ctx, group: Pick<GroupRow, 'id'>): Pro
   return rows.map((r) => r.member);
 }
 
+/**
+ * The recipients of a message sent to groups: each group's members at this moment, with the
+ * group that brought them in (a user in several groups: the first). Every group must be one the
+ * caller can read ("Unknown group" otherwise). Members are taken when the message is created, so
+ * a member removed earlier never gets an access to a later group message.
+ */
+export async function groupRecipients(ctx: Ctx, groupIds: readonly string[], field: string): Promise<{ userId: string; groupId: string }[]> {
+  const out = new Map<string, string>();
+  for (const id of groupIds) {
+    const group = await readableGroup(ctx, id);
+    if (!group) throw validation(field, 'Unknown group');
+    for (const m of await membersOfGroup(ctx, group)) if (!out.has(m.userId)) out.set(m.userId, group.id);
+  }
+  return [...out].map(([userId, groupId]) => ({ userId, groupId }));
+}
+
 /** Whether the caller is a member of the group (who alone gets the encrypted private keys). */
 export async function isGroupMember(ctx: Ctx, group: Pick<GroupRow, 'id'>): Promise<boolean> {
   const me = ctx.authz.userId;
@@ -92,7 +111,7 @@ export async function canManageGroup(ctx: Ctx, group: Pick<GroupRow, 'id' | 'org
   return (await membersOfGroup(ctx, group)).some((m) => m.userId === me && m.isAdmin);
 }
 
-async function requireManageableGroup(ctx: Ctx, id: string): Promise<GroupRow> {
+export async function requireManageableGroup(ctx: Ctx, id: string): Promise<GroupRow> {
   if (!ctx.authz.userId) throw new DomainError('UNAUTHENTICATED');
   const group = await requireGroup(ctx, id);
   if (!(await canManageGroup(ctx, group))) throw new DomainError('FORBIDDEN', 'Only organization admins and group admins manage a group');
@@ -138,7 +157,7 @@ export async function groupsOfUser(ctx: Ctx, userId: string): Promise<GroupRow[]
 }
 
 /** Refuses users that do not exist or are not members of the organization. */
-async function checkOrganizationMembers(db: Database, organizationId: string, userIds: string[], field: string): Promise<void> {
+export async function checkOrganizationMembers(db: Database, organizationId: string, userIds: string[], field: string): Promise<void> {
   if (userIds.length === 0) return;
   const inOrg = await findOrganizationMemberIds(db, organizationId, userIds);
   const outside = userIds.filter((id) => !inOrg.has(id));
@@ -148,7 +167,25 @@ async function checkOrganizationMembers(db: Database, organizationId: string, us
   throw validation(field, 'Group members must be members of the group’s organization');
 }
 
-async function withMemberConstraints<T>(run: () => Promise<T>, field: string): Promise<T> {
+/**
+ * Key copies name devices: each must be active (requireActiveDevices), belong to one of
+ * `memberIds` and appear once.
+ */
+export async function checkMemberDevices(ctx: Ctx, memberIds: readonly string[], refs: { id: string; field: string; userId?: string }[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const r of refs) {
+    if (seen.has(r.id)) throw validation(r.field, 'The device appears twice');
+    seen.add(r.id);
+  }
+  // One batched load for every device named; `userId` on a ref: that device must be this member's.
+  const found = await requireActiveDevices(ctx, refs);
+  for (const r of refs) {
+    const owner = found.get(r.id)!.userId;
+    if (r.userId ? owner !== r.userId : !memberIds.includes(owner)) throw validation(r.field, 'The device is not a member’s');
+  }
+}
+
+export async function withMemberConstraints<T>(run: () => Promise<T>, field: string): Promise<T> {
   try {
     return await run();
   } catch (err) {
@@ -159,7 +196,7 @@ async function withMemberConstraints<T>(run: () => Promise<T>, field: string): P
 }
 
 /** Changed groups must not answer from the request's caches (payloads read them back). */
-function forget(ctx: Ctx, group: GroupRow): void {
+export function forget(ctx: Ctx, group: GroupRow): void {
   ctx.loaders.groupById.clear(group.id).prime(group.id, group);
   ctx.loaders.groupMembersByGroupId.clear(group.id);
 }
@@ -191,10 +228,13 @@ export async function createGroupService(ctx: Ctx, input: CreateGroupInput): Pro
   const admins = checkUserIds(input.adminIds ?? [], 'adminIds');
   const members = checkUserIds([...(input.memberIds ?? []), ...admins], 'memberIds');
   const messageKeys = (input.messageKeys ?? []).map((k, i) => {
-    if (k.encryptedMessageKey.length < 1 || k.encryptedMessageKey.length > 4096) throw validation(`messageKeys.${i}.encryptedMessageKey`, 'Must be 1 to 4096 characters');
+    checkKeyMaterial(k.encryptedMessageKey, `messageKeys.${i}.encryptedMessageKey`, 1, 4096);
+    if (k.createdForKeyHash != null && (k.createdForKeyHash.length > 256 || !isBase64(k.createdForKeyHash))) throw validation(`messageKeys.${i}.createdForKeyHash`, 'Must be base64 of at most 256 characters');
     return { createdForDeviceId: k.createdForDeviceId ?? null, createdForKeyHash: k.createdForKeyHash ?? null, encryptedMessageKey: k.encryptedMessageKey };
   });
   await checkOrganizationMembers(ctx.db, org.id, members, input.adminIds?.length ? 'adminIds' : 'memberIds');
+  // Each key copy is for an active device of one of the members, once (a revoked device never acts again).
+  await checkMemberDevices(ctx, members, messageKeys.flatMap((k, i) => (k.createdForDeviceId ? [{ id: k.createdForDeviceId, field: `messageKeys.${i}.createdForDeviceId` }] : [])));
   const group = await withMemberConstraints(
     () =>
       ctx.db.transaction(async (tx) => {
@@ -266,12 +306,14 @@ export async function addGroupMembersService(ctx: Ctx, groupId: string, userIds:
 }
 
 /** Refuses a change that would leave a group that had admins without any. */
-function keepAnAdmin(before: GroupMemberRow[], after: GroupMemberRow[], field: string): void {
+export function keepAnAdmin(before: GroupMemberRow[], after: GroupMemberRow[], field: string): void {
   if (before.some((m) => m.isAdmin) && !after.some((m) => m.isAdmin)) throw new DomainError('PRECONDITION_FAILED', 'A group keeps at least one admin', field);
 }
 
 export async function removeGroupMembersService(ctx: Ctx, groupId: string, userIds: string[]): Promise<GroupRow> {
-  const group = await requireManageableGroup(ctx, groupId);
+  // A member may always leave a group (remove only themselves); anything else takes a manager.
+  const leaving = userIds.length === 1 && userIds[0] === ctx.authz.userId;
+  const group = leaving ? await requireGroup(ctx, groupId) : await requireManageableGroup(ctx, groupId);
   const ids = checkUserIds(userIds, 'userIds');
   if (ids.length === 0) throw validation('userIds', 'Give at least one user');
   await ctx.db.transaction(async (tx) => {
@@ -284,6 +326,9 @@ export async function removeGroupMembersService(ctx: Ctx, groupId: string, userI
       'userIds',
     );
     await deleteGroupMembers(tx, group, ids);
+    // Removed members keep no copy of any group key: the next request of their devices finds none,
+    // and keys renewed later are never given to them (group-keys.service.ts).
+    await deleteKeyCopiesOfUsers(tx, group.id, ids);
     await recordEvent(tx, ctx, {
       action: 'group.removeMembers',
       organizationId: group.organizationId,
@@ -365,6 +410,7 @@ export async function applyGroupsOfUser(tx: Database, ctx: Ctx, userId: string, 
   }, field);
   for (const g of removed) {
     await deleteGroupMembers(tx, g, [userId]);
+    await deleteKeyCopiesOfUsers(tx, g.id, [userId]);
     await recordEvent(tx, ctx, { action: 'group.removeMembers', organizationId: g.organizationId, user2Id: userId, data: { groupId: g.id, userIds: [userId] } });
   }
   for (const g of [...added, ...removed]) ctx.loaders.groupMembersByGroupId.clear(g.id);

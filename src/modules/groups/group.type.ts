@@ -50,6 +50,12 @@ export class Group extends Node {
     return this.row.signingPublicKey!;
   }
 
+  @GroupReads('keyGeneration')
+  @Field(() => Int, { description: 'Generation of the current keys: 1 at creation, one more per renewal (earlier ones: previousKeySets).' })
+  get keyGeneration(): number {
+    return this.row.keyGeneration!;
+  }
+
   /** From a whole row, or a page's row holding the columns its query's fields declare. */
   static from(row: GroupRead): Group {
     const g = new Group();

@@ -2,9 +2,10 @@
 import type { NodeFetchers } from '../node/node.registry.js';
 import { GroupMemberResolver, GroupResolver, OrganizationGroupsResolver, UserGroupsResolver } from './group.resolver.js';
 import { readableGroup } from './group.service.js';
+import { GroupKeysResolver } from './group-keys.resolver.js';
 import { Group } from './group.type.js';
 
-export const resolvers = [GroupResolver, GroupMemberResolver, OrganizationGroupsResolver, UserGroupsResolver] as const;
+export const resolvers = [GroupResolver, GroupMemberResolver, OrganizationGroupsResolver, UserGroupsResolver, GroupKeysResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {
   Group: async (ctx, id) => {

@@ -95,6 +95,7 @@ export class MessageResolver {
       const row = await createMessageService(ctx, {
         ...input,
         recipientIds: input.recipientIds?.map((id) => requireId(id, 'User')),
+        recipientGroupIds: input.recipientGroupIds?.map((id) => requireId(id, 'Group')),
         organizationId: optionalId(input.organizationId, 'Organization'),
       });
       return { message: Message.from(row) };

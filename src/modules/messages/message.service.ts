@@ -25,10 +25,13 @@ import {
   type MessageWithOwner,
 } from './message.repo.js';
 import { findExistingUserIds } from '../groups/group.repo.js';
+import { groupRecipients } from '../groups/group.service.js';
 
 type Ctx = ServiceContext;
 
 const MAX_RECIPIENTS = 100;
+/** Groups one message may be sent to (their members are not counted in MAX_RECIPIENTS). */
+const MAX_GROUP_RECIPIENTS = 20;
 const MAX_METADATA_BYTES = 64 * 1024;
 
 /** Hands the joined owners to the user loader, so `owner { … }` costs no statement. */
@@ -118,6 +121,8 @@ export interface CreateMessageInput {
   metadata?: Record<string, unknown> | null;
   recipientIds?: string[] | null;
   recipientEmails?: string[] | null;
+  /** Groups whose current members become recipients (access path: the group). */
+  recipientGroupIds?: string[] | null;
   organizationId?: string | null;
   allowDownload?: boolean | null;
   selfDestructAt?: Date | null;
@@ -148,6 +153,10 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
   const selfDestructAt = checkFuture(input.selfDestructAt, 'selfDestructAt');
   const existing = await findExistingUserIds(ctx.db, userIds);
   if (userIds.some((id) => !existing.has(id))) throw validation('recipientIds', 'Unknown user');
+  const groupIds = [...new Set(input.recipientGroupIds ?? [])];
+  if (groupIds.length > MAX_GROUP_RECIPIENTS) throw validation('recipientGroupIds', `At most ${MAX_GROUP_RECIPIENTS} groups at once`);
+  // Members as of now (a member removed before this message gets no access to it); direct recipients keep their direct access.
+  const throughGroups = (await groupRecipients(ctx, groupIds, 'recipientGroupIds')).filter((r) => !userIds.includes(r.userId));
 
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -162,12 +171,13 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
       await insertAccesses(tx, [
         ...userIds.map((userId) => ({ messageId: m.id, userId, addedById: me })),
         ...emails.map((email) => ({ messageId: m.id, email, addedById: me })),
+        ...throughGroups.map((r) => ({ messageId: m.id, userId: r.userId, addedById: me, path: [r.groupId] })),
       ]);
       await recordEvent(tx, ctx, {
         action: 'message.create',
         messageId: m.id,
         organizationId: m.organizationId,
-        data: { recipientIds: userIds, recipientEmails: emails },
+        data: { recipientIds: userIds, recipientEmails: emails, ...(groupIds.length > 0 ? { recipientGroupIds: groupIds } : {}) },
       });
       return m;
     });

@@ -121,6 +121,9 @@ export class CreateMessageInput {
   @Field(() => [String], { nullable: true, description: 'Emails of external recipients.' })
   recipientEmails?: string[] | null;
 
+  @Field(() => [ID], { nullable: true, description: 'Global IDs of groups (at most 20): their members at this moment become recipients, the group as the access path.' })
+  recipientGroupIds?: string[] | null;
+
   @Field(() => ID, { nullable: true, description: 'Global ID of the organization the message is created in (you must be a member).' })
   organizationId?: string | null;
 

@@ -3,6 +3,7 @@
 import type { ServiceContext } from '../../context.js';
 import { notFound } from '../../core/errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
+import { appendToUserSigchain, serverTransaction } from '../dashboard/sigchain.service.js';
 import { updateDevice, type DeviceRow } from './user.repo.js';
 import { forgetUser, requireSignedIn } from './user.writes.js';
 
@@ -28,6 +29,8 @@ export async function revokeDevice(ctx: Ctx, id: string): Promise<DeviceRow> {
   if (device.state === 'revoked') return device;
   const updated = await ctx.db.transaction(async (tx) => {
     const row = await updateDevice(tx, device.id, { state: 'revoked', revokedAt: new Date() });
+    // Every revocation is also a transaction of the user's sigchain (one writer: sigchain.service.ts).
+    await appendToUserSigchain(tx, device.userId, serverTransaction('device.revoke', { device_id: device.id, revoked_by: ctx.authz.userId }));
     await recordEvent(tx, ctx, { action: 'device.revoke', user2Id: device.userId, deviceId: device.id, data: { name: device.name } });
     return row!;
   });

@@ -8,7 +8,7 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } fro
 import { can } from '../../core/auth/policy.js';
 import type { Principal } from '../../core/auth/principal.js';
 import { ConnectionArgs, ConnectionType } from '../../core/graphql/connection.js';
-import { Node } from '../../core/graphql/node.js';
+import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { ReadsNoRow, ReadsWholeRow, readsOf } from '../../core/read/reads.js';
 import { OrderDirection } from '../../core/graphql/order.js';
 import type { ContactRow, DeviceRow, IdentityRow, PublicKeyRow, UserRow } from './user.repo.js';
@@ -369,6 +369,17 @@ export class Device extends Node {
   @Field(() => Date, { nullable: true, description: 'When the device was revoked, if it was.' })
   revokedAt!: Date | null;
 
+  @Field(() => String, { nullable: true, description: 'The device’s public encryption key (base64), when it registered one.' })
+  encryptionPublicKey!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The device’s public signing key (base64), when it registered one.' })
+  signingPublicKey!: string | null;
+
+  @Field(() => ID, { description: 'Global ID (type User) of the user the device belongs to.' })
+  get userId(): string {
+    return toGlobalId('User', this.userUuid);
+  }
+
   static from(row: DeviceRow): Device {
     const d = new Device();
     d.uuid = row.id;
@@ -378,6 +389,8 @@ export class Device extends Node {
     d.createdAt = row.createdAt;
     d.lastSeenAt = row.lastSeenAt;
     d.revokedAt = row.revokedAt;
+    d.encryptionPublicKey = row.encryptionPublicKey;
+    d.signingPublicKey = row.signingPublicKey;
     return d;
   }
 }

@@ -30,6 +30,8 @@ import { SESSION_COOKIE } from './common.js';
 import { connectorRoutes } from './connectors.routes.js';
 import { invitedEmailRoutes } from './invitedemails.routes.js';
 import { jwtSharedSecretRoutes } from './jwtsharedsecret.routes.js';
+import { keyRoutes } from './keys.routes.js';
+import { groupRoutes } from './groups.routes.js';
 import { logRoutes } from './logs.routes.js';
 import { twofaRoutes } from './twofa.routes.js';
 import { userRoutes } from './users.routes.js';
@@ -68,7 +70,7 @@ export const seald: Dialect = {
   title: 'Seald Dashboard API v2 (team administration)',
   version: '2.0',
   mounts: [''],
-  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes, ...invitedEmailRoutes],
+  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes, ...invitedEmailRoutes, ...keyRoutes, ...groupRoutes],
   credential(request: FastifyRequest) {
     const key = request.headers['x-dashboard-api-key'];
     if (typeof key === 'string' && key.trim() !== '') return key.trim();

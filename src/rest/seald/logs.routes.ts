@@ -85,7 +85,7 @@ function eventFilter(r: RestRequest) {
   };
 }
 
-const loginLogSchema: JsonSchema = {
+export const loginLogSchema: JsonSchema = {
   type: 'object',
   properties: {
     id: { type: 'string', format: 'uuid' },
@@ -100,9 +100,9 @@ const loginLogSchema: JsonSchema = {
   required: ['success', 'ip', 'key_id', 'bearduser_id', 'datetime', 'location', 'user_agent'],
 };
 
-const LOGIN_LOG_FIELDS = 'id success ip userAgent location createdAt deviceId user { id }';
+export const LOGIN_LOG_FIELDS = 'id success ip userAgent location createdAt deviceId user { id }';
 
-interface LoginLogNode {
+export interface LoginLogNode {
   id: string;
   success: boolean;
   ip: string | null;
@@ -113,7 +113,7 @@ interface LoginLogNode {
   user: { id: string } | null;
 }
 
-const loginLogBody = (l: LoginLogNode) => ({
+export const loginLogBody = (l: LoginLogNode) => ({
   id: uuidOf(l.id),
   success: l.success,
   ip: l.ip,
