@@ -371,6 +371,38 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
       expect(await rowCounts(t)).toEqual(before);
     });
 
+    it('answers an organization’s API key (a principal that is no user) on every route of every dialect without a 5xx, and it changes nothing', async () => {
+      // The key of `strict-org` (made in beforeAll), as Itsyouonline's client-credentials keys are.
+      const made = await send(`mutation { createOrganizationApiKey(input: { organization: "strict-org", label: "strict sweep", clientCredentialsGrantType: true }) { secret userErrors { code message } } }`);
+      const secret = (made.body.data as { createOrganizationApiKey: { secret: string | null } }).createOrganizationApiKey.secret;
+      expect(secret, JSON.stringify(made.body)).toBeTruthy();
+      // Its own rate-limit budget is the one row it may add.
+      const counts = async () => {
+        const { rate_limit_budgets: _budget, ...rest } = await rowCounts(t);
+        return rest;
+      };
+      const before = await counts();
+      let routes = 0;
+      for (const dialect of DIALECTS) {
+        const mount = mountOf(dialect.name);
+        // (Public routes — sign-in, forgotten passwords — do not look at the credential.)
+        for (const route of dialect.routes.filter((r) => !r.public)) {
+          routes++;
+          const res = await t.gw.app.inject({
+            method: route.method,
+            url: urlOf(mount, route, { globalid: 'strict-org', username: ADMIN.username }),
+            headers: { authorization: `Bearer ${secret}` },
+            ...(route.body ? { payload: bodyOf(route.body, 'someone@example.com') as object } : {}),
+          });
+          const label = `${dialect.name} ${route.method} ${route.path}: ${res.statusCode} ${res.body.slice(0, 200)}`;
+          expect(res.statusCode, label).toBeLessThan(500);
+          if (res.statusCode >= 400 && res.body) expect(ajv.validate(dialect.errorSchema, res.json()), label).toBe(true);
+        }
+      }
+      expect(routes).toBeGreaterThan(240);
+      expect(await counts()).toEqual(before);
+    });
+
     it('caps page sizes above a dialect’s maximum, as GitLab (per_page 100) and DRF (max_page_size) do', async () => {
       for (let i = 0; i < 3; i++) await t.createUser({ username: `strict-cap-${i}`, email: `strict-cap-${i}@example.com` });
       const get = (url: string) => t.gw.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ADMIN.token}` } });
