@@ -6,8 +6,14 @@
 // The figures are cached per document, so a repeated query pays a few Map lookups; the cost is
 // cached per variables only when the variables decide it (a page size given as a variable),
 // which the walk notices.
+//
+// Introspection has its own budget: what `__schema` and `__type` cost grows with the schema (every
+// dialect adds types), not with the data, and is answered from memory. The data part of an
+// operation is held to maxCost; its introspection part to twice one full introspection of this
+// schema (graphql-js's getIntrospectionQuery, what GraphiQL and code generators send), so GraphiQL
+// always loads and a thousand introspections in one document are still refused.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BREAK, GraphQLError, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { BREAK, GraphQLError, getIntrospectionQuery, parse, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { describeInputProblem, inputProblem, MAX_INPUT_DEPTH, stringProblem } from '../input-guard.js';
 import { operationCost, partsOf, shapeOf } from './query-cost.js';
 
@@ -50,13 +56,32 @@ interface Measured {
   /** Why a string literal of the document cannot be taken (core/input-guard.ts), or null. */
   badLiteral: string | null;
   /** The cost, when no variable decides it. */
-  cost?: number | null;
-  byVariables?: Map<string, number | null>;
+  cost?: Cost | null;
+  byVariables?: Map<string, Cost | null>;
   /** The answer for a request within the limits, shared: checking a known query allocates nothing. */
   within?: LimitCheck;
 }
 
 const measured = new WeakMap<DocumentNode, Map<string, Measured>>();
+
+/** An operation's cost and the part of it its introspection fields make. */
+interface Cost {
+  cost: number;
+  introspection: number;
+}
+
+const fullIntrospection = new WeakMap<GraphQLSchema, number>();
+
+/** What introspection may cost in one operation: twice one full introspection of this schema. */
+function introspectionBudget(schema: GraphQLSchema): number {
+  let full = fullIntrospection.get(schema);
+  if (full === undefined) {
+    const { operations, fragments } = partsOf(parse(getIntrospectionQuery()), undefined);
+    full = operationCost(schema, operations, fragments, {}).cost ?? 0;
+    fullIntrospection.set(schema, full);
+  }
+  return 2 * full;
+}
 
 function measuredOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): Measured {
   let ops = measured.get(document);
@@ -76,7 +101,7 @@ function measuredOf(schema: GraphQLSchema, document: DocumentNode, operationName
   return m;
 }
 
-function costFor(m: Measured, variables: Record<string, unknown>): number | null {
+function costFor(m: Measured, variables: Record<string, unknown>): Cost | null {
   if (m.cost !== undefined) return m.cost;
   let key: string | undefined;
   if (m.byVariables) {
@@ -87,7 +112,9 @@ function costFor(m: Measured, variables: Record<string, unknown>): number | null
       if (known !== undefined) return known;
     }
   }
-  const { cost, usesVariables } = operationCost(m.schema, m.operations, m.fragments, variables);
+  const measure = operationCost(m.schema, m.operations, m.fragments, variables);
+  const { usesVariables } = measure;
+  const cost = measure.cost === null ? null : { cost: measure.cost, introspection: measure.introspection };
   if (!usesVariables) {
     m.cost = cost;
     return cost;
@@ -160,17 +187,27 @@ export function checkLimits(schema: GraphQLSchema, limits: QueryLimits, document
   const bad = inputProblem(variables);
   if (bad) return { error: badInput(describeInputProblem(bad, 'Variable')), cost: 0 };
   if (m.tooDeep) return { error: refusal('QUERY_TOO_DEEP', 'Query is nested too deeply to be measured'), cost: 0 };
-  const cost = costFor(m, variables);
+  const measure = costFor(m, variables);
+  const cost = measure?.cost ?? 0;
   if (m.depth > limits.maxDepth) {
-    return { error: refusal('QUERY_TOO_DEEP', `Query is ${m.depth} levels deep; the limit is ${limits.maxDepth}`), cost: cost ?? 0 };
+    return { error: refusal('QUERY_TOO_DEEP', `Query is ${m.depth} levels deep; the limit is ${limits.maxDepth}`), cost };
   }
   if (m.aliases > limits.maxAliases) {
-    return { error: refusal('QUERY_TOO_COMPLEX', `Query has ${m.aliases} aliased fields; the limit is ${limits.maxAliases}`), cost: cost ?? 0 };
+    return { error: refusal('QUERY_TOO_COMPLEX', `Query has ${m.aliases} aliased fields; the limit is ${limits.maxAliases}`), cost };
   }
-  if (cost === null) return UNCOERCIBLE;
-  if (cost > limits.maxCost) {
+  if (measure === null) return UNCOERCIBLE;
+  if (cost - measure.introspection > limits.maxCost) {
     return {
-      error: refusal('QUERY_TOO_COMPLEX', `Query would cost ${cost}; the limit is ${limits.maxCost} (ask for smaller pages)`, { cost: costExtension(cost, limits) }),
+      error: refusal('QUERY_TOO_COMPLEX', `Query would cost ${cost - measure.introspection}; the limit is ${limits.maxCost} (ask for smaller pages)`, { cost: costExtension(cost, limits) }),
+      cost,
+    };
+  }
+  const budget = measure.introspection > 0 ? introspectionBudget(m.schema) : 0;
+  if (measure.introspection > budget) {
+    return {
+      error: refusal('QUERY_TOO_COMPLEX', `Its introspection would cost ${measure.introspection}; the limit is ${budget} (twice one full introspection)`, {
+        cost: { requestedQueryCost: measure.introspection, maximumAvailable: budget },
+      }),
       cost,
     };
   }

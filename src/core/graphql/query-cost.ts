@@ -143,10 +143,17 @@ class CostWalk {
     private readonly variables: Record<string, unknown>,
   ) {}
 
-  operationCost(): number {
+  /** The operation's cost, and the part of it its root introspection fields (`__schema`, `__type`) make. */
+  operationCost(): { cost: number; introspection: number } {
     const op = this.operation;
     const root = op.operation === 'query' ? this.schema.getQueryType() : op.operation === 'mutation' ? this.schema.getMutationType() : this.schema.getSubscriptionType();
-    return this.selectionSet(op.selectionSet, root ?? undefined, 'one');
+    const cost = this.selectionSet(op.selectionSet, root ?? undefined, 'one');
+    // (Walked again for the split: fragments are memoised, so this stays linear in the document.)
+    let introspection = 0;
+    for (const s of op.selectionSet.selections) {
+      if (s.kind === Kind.FIELD && (s.name.value === '__schema' || s.name.value === '__type')) introspection += this.field(s, root ?? undefined, 'one');
+    }
+    return { cost, introspection };
   }
 
   private selectionSet(set: SelectionSetNode, parent: GraphQLNamedType | undefined, objects: ObjectSet): number {
@@ -337,21 +344,24 @@ export function operationCost(
   operations: readonly OperationDefinitionNode[],
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
-): { cost: number | null; usesVariables: boolean } {
+): { cost: number | null; introspection: number; usesVariables: boolean } {
   let max = 0;
+  let introspection = 0;
   let usesVariables = false;
   const sizes = sizesOf(schema);
   for (const op of operations) {
     const walk = new CostWalk(schema, sizes, fragments, op, variables);
     try {
-      max = Math.max(max, walk.operationCost());
+      const c = walk.operationCost();
+      if (c.cost >= max) [max, introspection] = [c.cost, c.introspection];
     } catch (err) {
-      if (err === NOT_COERCIBLE) return { cost: null, usesVariables: true };
-      if (err instanceof RangeError) return { cost: Number.MAX_SAFE_INTEGER, usesVariables: walk.usesVariables };
+      if (err === NOT_COERCIBLE) return { cost: null, introspection: 0, usesVariables: true };
+      if (err instanceof RangeError) return { cost: Number.MAX_SAFE_INTEGER, introspection: 0, usesVariables: walk.usesVariables };
       throw err;
     }
     usesVariables ||= walk.usesVariables;
   }
   // Exponential documents give numbers past exact integers (or Infinity): the refusal says so.
-  return { cost: max <= Number.MAX_SAFE_INTEGER ? max : Number.MAX_SAFE_INTEGER, usesVariables };
+  const exact = (n: number) => (n <= Number.MAX_SAFE_INTEGER ? n : Number.MAX_SAFE_INTEGER);
+  return { cost: exact(max), introspection: exact(introspection), usesVariables };
 }
