@@ -12,3 +12,4 @@ export * from './secrets.js';
 export * from './webhooks.js';
 export * from './dashboard.js';
 export * from './iyo.js';
+export * from './seald-msgs.js';

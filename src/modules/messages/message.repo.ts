@@ -37,14 +37,16 @@ export function visibleMessagesWhere(scope: TenantScope): SQL | undefined {
 }
 
 export interface MessageFilter {
+  messageId?: string | null;
   recipientId?: string | null;
   ownerId?: string | null;
   metadataContains?: Record<string, unknown> | null;
   onlyVisible?: boolean | null;
 }
 
-function filterWhere(f: MessageFilter): SQL | undefined {
+export function filterWhere(f: MessageFilter): SQL | undefined {
   return and(
+    f.messageId ? eq(messages.id, f.messageId) : undefined,
     f.ownerId ? eq(messages.ownerId, f.ownerId) : undefined,
     f.recipientId
       ? sql`exists (select 1 from ${messageAccesses} fa where fa.message_id = ${messages.id} and fa.user_id = ${f.recipientId} and not fa.revoked)`
