@@ -118,6 +118,10 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
       expect(r.body).toMatchObject({ count: 2, next: null, previous: null });
       expect(r.body.results.map((m: { id: string }) => m.id)).toEqual([m2, m1]);
       expect(r.body.results[1]).toEqual({ id: m1, owner_id: alice.id, created: expect.any(String), meta_data: { kind: 'contract', n: 1 }, allow_download: true });
+      // The largest page stays under the query-cost limit.
+      expect((await call('GET', `${V2}/messages/?page_size=100`, key.a)).body.count).toBe(2);
+      expect((await call('GET', `${V2}/messageaccesses/?message=${m1}&page_size=100`, key.a)).status).toBe(200);
+      expect((await call('GET', `${V2}/entrustedmessagekeys/?message=${m1}&page_size=100`, key.a)).status).toBe(200);
     });
 
     it('filters by recipient, owner, meta_data and only_visible', async () => {

@@ -1,6 +1,6 @@
 // GraphQL types of messages' key material (per-device keys, entrusted keys) and of a team's
 // messages by page number (the Seald dashboard pages by number, not by cursor).
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Extensions, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
@@ -99,6 +99,8 @@ export class MessagePage {
   @Field(() => Int, { description: 'How many match in all.' })
   totalCount!: number;
 
+  // Counted once: the page field's `first` already multiplies (core/graphql/query-cost.ts).
+  @Extensions({ maxItems: 1 })
   @Field(() => [Message], { description: 'This page, newest first.' })
   nodes!: Message[];
 }
@@ -109,6 +111,8 @@ export class MessageAccessPage {
   @Field(() => Int, { description: 'How many there are in all.' })
   totalCount!: number;
 
+  // Counted once: the page field's `first` already multiplies (core/graphql/query-cost.ts).
+  @Extensions({ maxItems: 1 })
   @Field(() => [MessageAccess], { description: 'This page, in the order they were granted.' })
   nodes!: MessageAccess[];
 }
@@ -119,6 +123,8 @@ export class MessageEntrustedKeyPage {
   @Field(() => Int, { description: 'How many there are in all.' })
   totalCount!: number;
 
+  // Counted once: the page field's `first` already multiplies (core/graphql/query-cost.ts).
+  @Extensions({ maxItems: 1 })
   @Field(() => [MessageEntrustedKey], { description: 'This page, in the order they were added.' })
   nodes!: MessageEntrustedKey[];
 }

@@ -34,11 +34,12 @@ export async function countAdminKeys(db: Database, organizationId: string): Prom
 }
 
 /** Direct members of the team, and how many of them have a backup key under the admin key. */
+// (A column inside a select list renders unqualified, which the subquery would read as its own.)
 export async function adminKeyStats(db: Database, organizationId: string, adminKeyId: string): Promise<{ members: number; backedUp: number }> {
   const [row] = await db
     .select({
       members: count(),
-      backedUp: sql<number>`count(*) filter (where exists (select 1 from ${encryptedBackupKeys} b where b.admin_key_id = ${adminKeyId} and b.user_id = ${memberships.userId}))`,
+      backedUp: sql<number>`count(*) filter (where exists (select 1 from ${encryptedBackupKeys} b where b.admin_key_id = ${adminKeyId} and b.user_id = ${sql.identifier('memberships')}.${sql.identifier('user_id')}))`,
     })
     .from(memberships)
     .where(eq(memberships.organizationId, organizationId));

@@ -1,6 +1,6 @@
 // GraphQL types of a team's recovery material: admin keys, encrypted backup keys, lost accounts,
 // and what an admin key recovers of a message.
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Extensions, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { Node, toGlobalId } from '../../core/graphql/node.js';
 import { UserError } from '../../core/graphql/payload.js';
@@ -173,6 +173,8 @@ export class AdminKeyPage {
   @Field(() => Int, { description: 'How many there are in all.' })
   totalCount!: number;
 
+  // Counted once: the page field's `first` already multiplies (core/graphql/query-cost.ts).
+  @Extensions({ maxItems: 1 })
   @Field(() => [AdminKey], { description: 'This page, newest first.' })
   nodes!: AdminKey[];
 }
@@ -183,6 +185,8 @@ export class LostAccountPage {
   @Field(() => Int, { description: 'How many match in all.' })
   totalCount!: number;
 
+  // Counted once: the page field's `first` already multiplies (core/graphql/query-cost.ts).
+  @Extensions({ maxItems: 1 })
   @Field(() => [LostAccount], { description: 'This page, newest first.' })
   nodes!: LostAccount[];
 }
