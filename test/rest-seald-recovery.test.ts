@@ -151,6 +151,11 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
       });
       expect(await call('GET', `${V2}/adminkeys/${k1.id}/`, key.b)).toEqual({ status: 404, body: NOT_FOUND });
       expect(await call('GET', `${V2}/adminkeys/${UNKNOWN}/`, key.a)).toEqual({ status: 404, body: NOT_FOUND });
+      // node(id): the team's admins only.
+      const node = async (k: string) => (await t.gql(`query($id: ID!) { node(id: $id) { ... on AdminKey { name } } }`, { id: seed(t).gid('AdminKey', k1) }, { token: k })).body.data.node;
+      expect(await node(key.a)).toEqual({ name: 'Vault 1' });
+      expect(await node(key.b)).toBeNull();
+      expect(await node(jwt[bob.username]!)).toBeNull();
     });
 
     it('stores backup keys through the graph (the user themself; others only by the team’s admins)', async () => {

@@ -248,7 +248,7 @@ async function requireLostAccount(ctx: Ctx, id: string): Promise<LostAccountRow>
 }
 
 /** A state change that another request may have made first: refused as the table says. */
-async function move(ctx: Ctx, tx: Ctx['db'], a: LostAccountRow, from: readonly number[], values: Parameters<typeof moveLostAccount>[4]): Promise<LostAccountRow> {
+async function move(tx: Ctx['db'], a: LostAccountRow, from: readonly number[], values: Parameters<typeof moveLostAccount>[4]): Promise<LostAccountRow> {
   const row = await moveLostAccount(tx, a.organizationId, a.id, from, values);
   if (!row) {
     const now = await findLostAccount(tx, a.organizationId, a.id);
@@ -270,7 +270,7 @@ export async function createLostAccount(ctx: Ctx, input: { userId: string; devic
   if (!user.primaryEmail) throw new DomainError('PRECONDITION_FAILED', 'The user has no email address to recover the account with', 'userId');
   return ctx.db.transaction(async (tx) => {
     for (const open of await findOpenLostAccounts(tx, team, user.id, OPEN_STATES)) {
-      await move(ctx, tx, open, OPEN_STATES, { state: S.SUPERSEDED });
+      await move(tx, open, OPEN_STATES, { state: S.SUPERSEDED });
       if (open.createdDeviceId) await revokeDevice(tx, open.createdDeviceId, new Date());
       await recordEvent(tx, ctx, { action: 'lostAccount.supersede', organizationId: team, user2Id: user.id, data: { lostAccountId: open.id } });
     }
@@ -296,7 +296,7 @@ export async function lostAccountCreateDevice(ctx: Ctx, id: string, deviceName: 
   const name = checkName(deviceName, 'deviceName', DEVICE_NAME_MAX);
   return ctx.db.transaction(async (tx) => {
     const d = await insertDevice(tx, { userId: a.userId, name, encryptionPublicKey: a.encryptionPublicKey, signingPublicKey: a.signingPublicKey });
-    const row = await move(ctx, tx, a, [S.OPEN], { state: S.DEVICE_CREATED, createdDeviceId: d.id, deviceName: name });
+    const row = await move(tx, a, [S.OPEN], { state: S.DEVICE_CREATED, createdDeviceId: d.id, deviceName: name });
     await recordEvent(tx, ctx, { action: 'lostAccount.createDevice', organizationId: a.organizationId, user2Id: a.userId, deviceId: d.id, data: { lostAccountId: a.id, name } });
     return row;
   });
@@ -318,7 +318,7 @@ export async function lostAccountValidateSigchain(ctx: Ctx, id: string, transact
   }
   return ctx.db.transaction(async (tx) => {
     const position = await appendSigchainTransaction(tx, a.userId, transaction);
-    const row = await move(ctx, tx, a, [S.DEVICE_CREATED], { state: S.SIGCHAIN_VALIDATED });
+    const row = await move(tx, a, [S.DEVICE_CREATED], { state: S.SIGCHAIN_VALIDATED });
     await recordEvent(tx, ctx, { action: 'lostAccount.validateSigchain', organizationId: a.organizationId, user2Id: a.userId, deviceId: a.createdDeviceId, data: { lostAccountId: a.id, position, force } });
     return row;
   });
@@ -359,7 +359,7 @@ export async function lostAccountAddMissingKeys(ctx: Ctx, id: string, keys: { me
     if (bad >= 0) throw validation(`keys.${bad}.messageId`, 'No message of the team lacks this device’s key with this id.');
     await insertMessageKeys(tx, ids.map((messageId, i) => ({ messageId, deviceId, userId: a.userId, encryptedKey: keys[i]!.token, createdForKeyHash: keys[i]!.createdForKeyHash || null, addedById: ctx.authz.userId })));
     const left = missing.size - ids.length;
-    const row = await move(ctx, tx, a, [S.SIGCHAIN_VALIDATED, S.KEYS_PARTIAL], { state: left === 0 ? S.RECOVERED : S.KEYS_PARTIAL });
+    const row = await move(tx, a, [S.SIGCHAIN_VALIDATED, S.KEYS_PARTIAL], { state: left === 0 ? S.RECOVERED : S.KEYS_PARTIAL });
     await recordEvent(tx, ctx, { action: 'lostAccount.addMissingKeys', organizationId: a.organizationId, user2Id: a.userId, deviceId, data: { lostAccountId: a.id, added: ids.length, left } });
     return row;
   });
@@ -370,7 +370,7 @@ export async function cancelLostAccount(ctx: Ctx, id: string): Promise<LostAccou
   const a = await requireLostAccount(ctx, id);
   assertTransition('cancel', a.state);
   return ctx.db.transaction(async (tx) => {
-    const row = await move(ctx, tx, a, OPEN_STATES, { state: S.CANCELLED });
+    const row = await move(tx, a, OPEN_STATES, { state: S.CANCELLED });
     if (a.createdDeviceId) await revokeDevice(tx, a.createdDeviceId, new Date());
     await recordEvent(tx, ctx, { action: 'lostAccount.cancel', organizationId: a.organizationId, user2Id: a.userId, deviceId: a.createdDeviceId, data: { lostAccountId: a.id } });
     return row;
