@@ -357,6 +357,16 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
       }
     });
 
+    it('lets only one of two concurrent actions move a recovery (the other is refused, nothing appended twice)', async () => {
+      const { id } = await inState(1);
+      const both = await Promise.all([0, 1].map(() => call('POST', lost(id, 'validate_sigchain/'), key.a, { sigchain_transaction: { t: 'race' }, force: true })));
+      expect(both.map((r) => r.status).sort()).toEqual([201, 400]);
+      const userId = (await call('GET', lost(id), key.a)).body.bearduser_id;
+      expect(await t.db.db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId))).toHaveLength(1);
+      const cancels = await Promise.all([0, 1].map(() => call('DELETE', lost(id), key.a)));
+      expect(cancels.map((r) => r.status).sort()).toEqual([204, 400]);
+    });
+
     it('supersedes an open recovery of the same user (→ 6, its device revoked)', async () => {
       const { id, user } = await lostUser();
       const { created_device_id } = (await call('POST', lost(id, 'create_device/'), key.a, { device_name: 'd' })).body;

@@ -6,7 +6,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, sql, type SQL } from 'dr
 import { messageAccesses, messages } from '../../../schema/messages.js';
 import { entrustedMessageKeys, messageKeys } from '../../../schema/seald-msgs.js';
 import { devices } from '../../../schema/users.js';
-import { rowsOf, type Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import { filterWhere, type MessageAccessRow, type MessageFilter, type MessageRow } from './message.repo.js';
 
 export type MessageKeyRow = typeof messageKeys.$inferSelect;
@@ -137,6 +137,23 @@ export async function accessStats(db: Database, messageIds: readonly string[]): 
   return rows.map((r) => ({ messageId: r.messageId, total: Number(r.total), revoked: Number(r.revoked), reads: Number(r.reads) }));
 }
 
+/** Team messages the user owns or holds a live access to, and `deviceId` has no key of (the recovery's "missing"). */
+const lacksKey = (organizationId: string, userId: string, deviceId: string) => sql`m.organization_id = ${organizationId}
+      and (m.owner_id = ${userId} or exists (select 1 from ${messageAccesses} a where a.message_id = m.id and a.user_id = ${userId} and not a.revoked))
+      and not exists (select 1 from ${messageKeys} nk where nk.message_id = m.id and nk.device_id = ${deviceId})`;
+
+/** Which of `messageIds` the device still lacks a key of. */
+export async function findMissingAmong(db: Database, organizationId: string, userId: string, deviceId: string, messageIds: readonly string[]): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db.execute(sql`select m.id from ${messages} m where m.id = any(${sqlUuidArray(messageIds)}) and ${lacksKey(organizationId, userId, deviceId)}`);
+  return rowsOf<{ id: string }>(rows).map((r) => r.id);
+}
+
+export async function countMissingKeys(db: Database, organizationId: string, userId: string, deviceId: string): Promise<number> {
+  const rows = await db.execute(sql`select count(*)::int as n from ${messages} m where ${lacksKey(organizationId, userId, deviceId)}`);
+  return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
+}
+
 /** The user's live accesses (or ownership) to team messages whose key `deviceId` lacks, with one key of another device of theirs. */
 export async function findMissingKeysForDevice(
   db: Database,
@@ -153,9 +170,7 @@ export async function findMissingKeysForDevice(
       where mk.message_id = m.id and mk.user_id = ${userId} and mk.device_id <> ${deviceId}
       order by mk.created_at limit 1
     ) k on true
-    where m.organization_id = ${organizationId}
-      and (m.owner_id = ${userId} or exists (select 1 from ${messageAccesses} a where a.message_id = m.id and a.user_id = ${userId} and not a.revoked))
-      and not exists (select 1 from ${messageKeys} nk where nk.message_id = m.id and nk.device_id = ${deviceId})
+    where ${lacksKey(organizationId, userId, deviceId)}
     order by m.created_at, m.id
     limit ${limit}`);
   return rowsOf<{ message_id: string; token: string | null; created_for_key: string | null }>(rows).map((r) => ({ messageId: r.message_id, token: r.token, createdForKey: r.created_for_key }));

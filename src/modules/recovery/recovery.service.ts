@@ -11,9 +11,10 @@ import type { ServiceContext } from '../../context.js';
 import { checkKeyMaterial, KEY_LIMITS } from '../../core/key-material.js';
 import { DomainError, forbidden, notFound, validation } from '../../core/errors.js';
 import { isUuid } from '../../core/validation.js';
+import { isUniqueViolation } from '../../core/sql-errors.js';
 import { requireTeamUser, teamOf } from '../dashboard/dashboard.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { findMissingKeysForDevice, findDevicesByIds, insertMessageKeys } from '../messages/message-keys.repo.js';
+import { countMissingKeys, findMissingAmong, findMissingKeysForDevice, findDevicesByIds, insertMessageKeys } from '../messages/message-keys.repo.js';
 import type { MessageRow } from '../messages/message.repo.js';
 import { teamMessage } from '../messages/message-keys.service.js';
 import { insertOutbox } from '../outbox/outbox.repo.js';
@@ -316,12 +317,19 @@ export async function lostAccountValidateSigchain(ctx: Ctx, id: string, transact
   if ('position' in transaction && transaction.position !== next && !force) {
     throw new DomainError('CONFLICT', `The chain's next position is ${next} (send force: true to append it there anyway).`, 'sigchainTransaction');
   }
-  return ctx.db.transaction(async (tx) => {
-    const position = await appendSigchainTransaction(tx, a.userId, transaction);
-    const row = await move(tx, a, [S.DEVICE_CREATED], { state: S.SIGCHAIN_VALIDATED });
-    await recordEvent(tx, ctx, { action: 'lostAccount.validateSigchain', organizationId: a.organizationId, user2Id: a.userId, deviceId: a.createdDeviceId, data: { lostAccountId: a.id, position, force } });
-    return row;
-  });
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      // The state first: of two concurrent validations, the second stops here (the table's refusal).
+      const row = await move(tx, a, [S.DEVICE_CREATED], { state: S.SIGCHAIN_VALIDATED });
+      const position = await appendSigchainTransaction(tx, a.userId, transaction);
+      await recordEvent(tx, ctx, { action: 'lostAccount.validateSigchain', organizationId: a.organizationId, user2Id: a.userId, deviceId: a.createdDeviceId, data: { lostAccountId: a.id, position, force } });
+      return row;
+    });
+  } catch (err) {
+    // Another transaction took the chain's next position meanwhile (a unique (user, position)).
+    if (isUniqueViolation(err)) throw new DomainError('CONFLICT', 'The sigchain changed meanwhile; send the transaction again.', 'sigchainTransaction');
+    throw err;
+  }
 }
 
 /** In 2 or 3: the user's team messages whose key the new device lacks, each with a key of an older device of theirs. */
@@ -353,12 +361,12 @@ export async function lostAccountAddMissingKeys(ctx: Ctx, id: string, keys: { me
   if (new Set(ids).size !== ids.length) throw validation('keys', 'A message appears twice.');
   const deviceId = a.createdDeviceId!;
   return ctx.db.transaction(async (tx) => {
-    // Read under the transaction: a message must still lack the device's key.
-    const missing = new Set((await findMissingKeysForDevice(tx, a.organizationId, a.userId, deviceId, 1_000_000)).map((r) => r.messageId));
+    // Read under the transaction: each message must still lack the device's key.
+    const missing = new Set(await findMissingAmong(tx, a.organizationId, a.userId, deviceId, ids));
     const bad = ids.findIndex((m) => !missing.has(m));
     if (bad >= 0) throw validation(`keys.${bad}.messageId`, 'No message of the team lacks this device’s key with this id.');
     await insertMessageKeys(tx, ids.map((messageId, i) => ({ messageId, deviceId, userId: a.userId, encryptedKey: keys[i]!.token, createdForKeyHash: keys[i]!.createdForKeyHash || null, addedById: ctx.authz.userId })));
-    const left = missing.size - ids.length;
+    const left = await countMissingKeys(tx, a.organizationId, a.userId, deviceId);
     const row = await move(tx, a, [S.SIGCHAIN_VALIDATED, S.KEYS_PARTIAL], { state: left === 0 ? S.RECOVERED : S.KEYS_PARTIAL });
     await recordEvent(tx, ctx, { action: 'lostAccount.addMissingKeys', organizationId: a.organizationId, user2Id: a.userId, deviceId, data: { lostAccountId: a.id, added: ids.length, left } });
     return row;
