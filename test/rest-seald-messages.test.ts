@@ -2,6 +2,7 @@
 // paths, statuses and bodies on messages made through the graph (createMessage with per-device
 // keys); teams kept apart on every route; a revoked access hides the keys at the next request;
 // full_revoke revokes the user's accesses; flat statement counts; bad input a DRF-shaped 4xx.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devices } from '../schema/users.js';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -291,6 +292,58 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
       for (let i = 0; i < 4; i++) await message(adminA, team, { recipients: [bob] });
       const large = [await count(`${V2}/messages/`), await count(`${V2}/messageaccesses/?message=${many}`), await count(`${V2}/entrustedmessagekeys/?message=${many}`)];
       expect(large).toEqual(small);
+    });
+  });
+
+  describe('the graph', () => {
+    const create = (token: string, keys: { deviceId: string; encryptedMessageKey: string }[], recipients: UserRow[] = [bob]) =>
+      t.gql(`mutation($i: CreateMessageInput!) { createMessage(input: $i) { message { id viewerKeys { encryptedMessageKey createdForKeyHash } } userErrors { code field message } } }`, {
+        i: { organizationId: seed(t).gid('Organization', teamA), recipientIds: recipients.map((u) => seed(t).gid('User', u)), keys },
+      }, { token });
+
+    it('createMessage stores per-device keys for the owner’s and recipients’ devices; the owner reads their own', async () => {
+      const r = await create(jwt[alice.username]!, [
+        { deviceId: seed(t).gid('Device', aliceDevice), encryptedMessageKey: b64('own') },
+        { deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: b64('his') },
+      ]);
+      expect(r.body.data.createMessage.userErrors).toEqual([]);
+      expect(r.body.data.createMessage.message.viewerKeys).toEqual([{ encryptedMessageKey: b64('own'), createdForKeyHash: null }]);
+    });
+
+    it('createMessage refuses a device of someone else, a revoked device and key material that is not base64 (nothing stored)', async () => {
+      const stranger = await makeDevice(dave, 'dave-stranger');
+      const revoked = await makeDevice(bob, 'bob-lost');
+      await t.db.db.update(devices).set({ state: 'revoked', revokedAt: new Date() }).where(eq(devices.id, revoked.id));
+      const cases: [{ deviceId: string; encryptedMessageKey: string }, string][] = [
+        [{ deviceId: seed(t).gid('Device', stranger), encryptedMessageKey: b64('x') }, 'keys.0.deviceId'],
+        [{ deviceId: seed(t).gid('Device', revoked), encryptedMessageKey: b64('x') }, 'keys.0.deviceId'],
+        [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: 'bm90IHBhZGRlZA' }, 'keys.0.encryptedMessageKey'],
+        [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: 'A'.repeat(8 * 1024 + 4) }, 'keys.0.encryptedMessageKey'],
+      ];
+      const before = (await call('GET', `${V2}/messages/`, key.a)).body.count;
+      for (const [k, field] of cases) {
+        const r = await create(jwt[alice.username]!, [k]);
+        expect(r.body.data.createMessage.userErrors, field).toEqual([expect.objectContaining({ code: 'VALIDATION_FAILED', field })]);
+      }
+      expect((await call('GET', `${V2}/messages/`, key.a)).body.count).toBe(before);
+    });
+
+    it('addMessageKeys and addMessageEntrustedKey are for the team’s admins only', async () => {
+      const r = await t.gql(`mutation($i: AddMessageKeysInput!) { addMessageKeys(input: $i) { userErrors { code } } }`, {
+        i: { messageId: seed(t).gid('Message', { id: m1 }), keys: [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: b64('z') }] },
+      }, { token: key.alice });
+      expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const e = await t.gql(`mutation($i: AddMessageEntrustedKeyInput!) { addMessageEntrustedKey(input: $i) { userErrors { code } } }`, {
+        i: { messageId: seed(t).gid('Message', { id: m1 }), email: 'someone@example.org', messageKey: b64('z') },
+      }, { token: jwt[alice.username] });
+      expect(e.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it('a team API key does not reach its holder’s messages of another team (the tenant rule)', async () => {
+      const r = await t.gql(`query($id: ID!) { message(id: $id) { id } }`, { id: seed(t).gid('Message', { id: mB }) }, { token: await apiKey(bob, teamA) });
+      expect(r.body.data.message).toBeNull();
+      const own = await t.gql(`query($id: ID!) { message(id: $id) { id } }`, { id: seed(t).gid('Message', { id: mB }) }, { token: jwt[bob.username] });
+      expect(own.body.data.message).not.toBeNull();
     });
   });
 
