@@ -262,6 +262,16 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
       expect(accesses.body.results.every((a: { revoked: boolean; revoked_date: string | null }) => a.revoked && a.revoked_date)).toBe(true);
     });
 
+    it('a revoked recipient who still sees the message (a team admin) gets none of its keys', async () => {
+      jwt[adminA.username] = await t.login(adminA.username, `${adminA.username}-password`);
+      const adminDevice = await makeDevice(adminA, 'admin-desk');
+      const m = await message(alice, teamA, { recipients: [adminA], deviceIds: [adminDevice.id] });
+      expect(await keysOf(adminA, m)).toEqual([b64('k0')]);
+      expect((await call('POST', `${V2}/messages/${m}/revoke/`, key.a, { user: adminA.id })).status).toBe(201);
+      const r = await t.gql(`query($id: ID!) { message(id: $id) { id viewerKeys { id } } }`, { id: seed(t).gid('Message', { id: m }) }, { token: jwt[adminA.username] });
+      expect(r.body.data.message).toEqual({ id: expect.any(String), viewerKeys: [] });
+    });
+
     it('full_revoke of a user revokes their accesses to the team’s messages, not to other teams’', async () => {
       const carl = await seed(t).user('sm-carl');
       await seed(t).member(teamA, carl);
