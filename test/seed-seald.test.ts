@@ -1,7 +1,10 @@
 // npm run seed's Seald demo team: made through the real operations, once, and the dashboard
 // routes have something to show with the API key it prints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedSealdDemo } from '../src/tools/seed-seald.js';
+import { eq } from 'drizzle-orm';
+import { adminKeys } from '../schema/seald-msgs.js';
+import { findOrganizationBySlug } from '../src/modules/organizations/organization.repo.js';
+import { SEALD_TEAM, seedSealdDemo } from '../src/tools/seed-seald.js';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 describe.each(DRIVERS)('seald demo seed on %s', (driver) => {
@@ -43,5 +46,14 @@ describe.each(DRIVERS)('seald demo seed on %s', (driver) => {
     expect(adminKeys).toHaveLength(1);
     expect((await get(`adminkeys/${adminKeys[0]!.id}/`)).stats).toBe('1/3');
     expect(((await get('lostaccounts/')).results as { state: number }[]).map((a) => a.state).sort()).toEqual([0, 4, 5, 6]);
+  });
+
+  it('gives a team seeded before part 2 (no admin key yet) its messages and recovery data once', async () => {
+    const team = await findOrganizationBySlug(t.db.db, SEALD_TEAM);
+    await t.db.db.delete(adminKeys).where(eq(adminKeys.organizationId, team!.id));
+    const lines: string[] = [];
+    expect(await seedSealdDemo(t.db.db, t.config, (s) => lines.push(s))).toBe(true);
+    expect(lines.join('\n')).toMatch(/admin keys, backup keys and lost accounts added/);
+    expect(await seedSealdDemo(t.db.db, t.config, () => {})).toBe(false);
   });
 });

@@ -18,7 +18,8 @@ import { authenticate } from '../modules/auth/auth.service.js';
 import { findOrganizationBySlug } from '../modules/organizations/organization.repo.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
 import { countAdminKeys, insertDevice } from '../modules/recovery/recovery.repo.js';
-import { toGlobalId } from '../core/graphql/node.js';
+import { fromGlobalId, toGlobalId } from '../core/graphql/node.js';
+import { findEffectiveRoles } from '../modules/organizations/organization.repo.js';
 import { randomBytes } from 'node:crypto';
 import { buildSchema } from '../schema.js';
 
@@ -140,8 +141,11 @@ async function seedSealdMessagesAndRecovery(db: Database, config: Config, run: R
     });
   }
   const lost = await principalOf(db, LOST);
-  const invite = await run(admin, `mutation($i: InviteToOrganizationInput!) { inviteToOrganization(input: $i) { invitation { id } userErrors { message } } }`, { i: { organizationId: team, username: LOST } });
-  await run(lost, `mutation($i: InvitationIdInput!) { acceptInvitation(input: $i) { invitation { id } userErrors { message } } }`, { i: { id: invite.inviteToOrganization.invitation.id } });
+  const teamUuid = fromGlobalId(team)!.id;
+  if (!(await findEffectiveRoles(db, (lost as { userId: string }).userId, [teamUuid])).has(teamUuid)) {
+    const invite = await run(admin, `mutation($i: InviteToOrganizationInput!) { inviteToOrganization(input: $i) { invitation { id } userErrors { message } } }`, { i: { organizationId: team, username: LOST } });
+    await run(lost, `mutation($i: InvitationIdInput!) { acceptInvitation(input: $i) { invitation { id } userErrors { message } } }`, { i: { id: invite.inviteToOrganization.invitation.id } });
+  }
   const userGid = (p: Principal) => toGlobalId('User', (p as { userId: string }).userId);
 
   // Devices (at merge: the graph's registerDevice mutation).
