@@ -349,9 +349,11 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
       expect(e.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
-    it('a team API key does not reach its holder’s messages of another team (the tenant rule)', async () => {
+    it('a team API key does not reach its holder’s messages of another team, by id or in lists (the tenant rule)', async () => {
       const r = await t.gql(`query($id: ID!) { message(id: $id) { id } }`, { id: seed(t).gid('Message', { id: mB }) }, { token: await apiKey(bob, teamA) });
       expect(r.body.data.message).toBeNull();
+      const list = await t.gql(`{ messages(first: 50) { nodes { id } } }`, {}, { token: await apiKey(bob, teamA) });
+      expect(list.body.data.messages.nodes.map((m: { id: string }) => seed(t).gid('Message', { id: mB }) === m.id)).not.toContain(true);
       const own = await t.gql(`query($id: ID!) { message(id: $id) { id } }`, { id: seed(t).gid('Message', { id: mB }) }, { token: jwt[bob.username] });
       expect(own.body.data.message).not.toBeNull();
     });
