@@ -9,6 +9,7 @@ import { createLogsLoaders } from './modules/logs/logs.loaders.js';
 import { createMessagesLoaders } from './modules/messages/messages.loaders.js';
 import { createOrganizationLoaders } from './modules/organizations/organization.loaders.js';
 import { createProfileLoaders } from './modules/profile/profile.loaders.js';
+import { createRecoveryLoaders } from './modules/recovery/recovery.loaders.js';
 import { createUserLoaders } from './modules/users/user.loaders.js';
 
 /**
@@ -27,6 +28,7 @@ const GROUPS = {
   invitations: (db: Database) => createInvitationsLoaders(db),
   logs: (db: Database) => createLogsLoaders(db),
   profile: (db: Database) => createProfileLoaders(db),
+  recovery: (db: Database) => createRecoveryLoaders(db),
 };
 type GroupName = keyof typeof GROUPS;
 type Group<G extends GroupName> = ReturnType<(typeof GROUPS)[G]>;

@@ -418,6 +418,51 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
     });
   });
 
+  it('loads the graph’s per-item fields of whole pages in a constant number of statements (no N+1)', async () => {
+    const team = await seed(t).org(`sr-n1-${++n}`, { owner: adminA });
+    const k = await apiKey(adminA, team);
+    const teamGid = seed(t).gid('Organization', team);
+    const member = await seed(t).user(`sr-n1-user-${n}`);
+    await seed(t).member(team, member);
+    const query = `{ dashboardTeam {
+      teamAdminKeys(first: 50) { nodes { stats createdBy { username } } }
+      teamMessages(first: 50) { nodes { everyoneRevoked totalReadCount viewerKeys { id } availableAdminKeys { id }
+        accessPage(first: 5) { totalCount nodes { user { id } addedBy { id } } } entrustedKeys(first: 5) { totalCount nodes { createdForValue } } } }
+      teamLostAccounts(first: 50, states: [2]) { nodes { missingMessageKeys { hasMore items { messageId } } } }
+    } }`;
+    const statements = async () => {
+      const before = t.db.statementCount;
+      const r = await t.gql(query, {}, { token: k });
+      expect(r.body.errors).toBeUndefined();
+      return t.db.statementCount - before;
+    };
+    /** One more of everything: an admin key, a message with an access, an entrusted key, a recovery in state 2. */
+    const grow = async (i: number) => {
+      const adminKey = await createAdminKey(k, `n1-${i}`);
+      const u = await seed(t).user(`sr-n1-${n}-${i}`);
+      await seed(t).member(team, u);
+      const dev = await makeDevice(u, `n1-${n}-${i}`);
+      const r = await t.gql(`mutation($i: CreateMessageInput!) { createMessage(input: $i) { message { id } userErrors { message } } }`, {
+        i: { organizationId: teamGid, recipientIds: [seed(t).gid('User', u)], recipientEmails: [`x${i}@example.org`], keys: [{ deviceId: seed(t).gid('Device', dev), encryptedMessageKey: b64('n1') }] },
+      }, { token: jwt.adminA });
+      const m = uuidOfGid(r.body.data.createMessage.message.id);
+      await call('POST', `${V2}/messages/${m}/add_entrusted_message_key/`, k, { email: `x${i}@example.org`, message_key: b64('e') });
+      await t.gql(`mutation($i: CreateBackupKeyInput!) { createBackupKey(input: $i) { userErrors { message } } }`, {
+        i: { organizationId: teamGid, adminKeyId: seed(t).gid('AdminKey', adminKey), userId: seed(t).gid('User', u), encryptedBackupKey: b64('bk') },
+      }, { token: k });
+      const lostGql = await t.gql(`mutation($i: CreateLostAccountInput!) { createLostAccount(input: $i) { lostAccount { id } userErrors { message } } }`, {
+        i: { userId: seed(t).gid('User', u), deviceName: 'n', encryptionPublicKey: b64('e'), signingPublicKey: b64('s') },
+      }, { token: k });
+      const id = uuidOfGid(lostGql.body.data.createLostAccount.lostAccount.id);
+      await call('POST', lost(id, 'create_device/'), k, { device_name: 'n' });
+      await call('POST', lost(id, 'validate_sigchain/'), k, { sigchain_transaction: { t: 1 }, force: true });
+    };
+    await grow(0);
+    const one = await statements();
+    for (let i = 1; i <= 4; i++) await grow(i);
+    expect(await statements()).toBe(one);
+  });
+
   it('answers anonymous callers 401 on every route of this part', async () => {
     for (const route of recoveryRoutes) {
       const r = await call(route.method, route.path.replace(':id', UNKNOWN), undefined, route.body ? {} : undefined);

@@ -4,7 +4,7 @@
 // the service already checked.
 import { and, asc, count, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { messageAccesses, messages } from '../../../schema/messages.js';
-import { entrustedMessageKeys, messageKeys } from '../../../schema/seald-msgs.js';
+import { entrustedMessageKeys, lostAccounts, messageKeys } from '../../../schema/seald-msgs.js';
 import { devices } from '../../../schema/users.js';
 import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 import { filterWhere, type MessageAccessRow, type MessageFilter, type MessageRow } from './message.repo.js';
@@ -24,22 +24,49 @@ export async function countTeamMessages(db: Database, organizationId: string, f:
   return Number(row?.n ?? 0);
 }
 
-/** One page of a message's accesses, in the order they were granted. */
-export const listAccessPage = (db: Database, messageId: string, limit: number, offset: number): Promise<MessageAccessRow[]> =>
-  db.select().from(messageAccesses).where(eq(messageAccesses.messageId, messageId)).orderBy(asc(messageAccesses.createdAt), asc(messageAccesses.id)).limit(limit).offset(offset);
-
-export async function countAccesses(db: Database, messageId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(messageAccesses).where(eq(messageAccesses.messageId, messageId));
-  return Number(row?.n ?? 0);
+/** The same page (limit, offset) of each message's accesses, in the order they were granted: one statement for many messages. */
+export async function findAccessPages(db: Database, messageIds: readonly string[], limit: number, offset: number): Promise<MessageAccessRow[]> {
+  if (messageIds.length === 0) return [];
+  const ranked = db
+    .select({ id: messageAccesses.id, rn: sql<number>`row_number() over (partition by ${messageAccesses.messageId} order by ${messageAccesses.createdAt}, ${messageAccesses.id})`.as('rn') })
+    .from(messageAccesses)
+    .where(inArray(messageAccesses.messageId, [...messageIds]))
+    .as('ranked');
+  const rows = await db
+    .select({ access: messageAccesses })
+    .from(ranked)
+    .innerJoin(messageAccesses, eq(messageAccesses.id, ranked.id))
+    .where(sql`${ranked.rn} > ${offset} and ${ranked.rn} <= ${offset + limit}`)
+    .orderBy(messageAccesses.messageId, ranked.rn);
+  return rows.map((r) => r.access);
 }
 
-/** One page of a message's entrusted keys, in the order they were added. */
-export const listEntrustedPage = (db: Database, messageId: string, limit: number, offset: number): Promise<EntrustedKeyRow[]> =>
-  db.select().from(entrustedMessageKeys).where(eq(entrustedMessageKeys.messageId, messageId)).orderBy(asc(entrustedMessageKeys.createdAt), asc(entrustedMessageKeys.id)).limit(limit).offset(offset);
+/** The same page (limit, offset) of each message's entrusted keys, in the order they were added: one statement for many messages. */
+export async function findEntrustedPages(db: Database, messageIds: readonly string[], limit: number, offset: number): Promise<EntrustedKeyRow[]> {
+  if (messageIds.length === 0) return [];
+  const ranked = db
+    .select({ id: entrustedMessageKeys.id, rn: sql<number>`row_number() over (partition by ${entrustedMessageKeys.messageId} order by ${entrustedMessageKeys.createdAt}, ${entrustedMessageKeys.id})`.as('rn') })
+    .from(entrustedMessageKeys)
+    .where(inArray(entrustedMessageKeys.messageId, [...messageIds]))
+    .as('ranked');
+  const rows = await db
+    .select({ key: entrustedMessageKeys })
+    .from(ranked)
+    .innerJoin(entrustedMessageKeys, eq(entrustedMessageKeys.id, ranked.id))
+    .where(sql`${ranked.rn} > ${offset} and ${ranked.rn} <= ${offset + limit}`)
+    .orderBy(entrustedMessageKeys.messageId, ranked.rn);
+  return rows.map((r) => r.key);
+}
 
-export async function countEntrusted(db: Database, messageId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(entrustedMessageKeys).where(eq(entrustedMessageKeys.messageId, messageId));
-  return Number(row?.n ?? 0);
+/** How many entrusted keys each message has (messages with none are absent). */
+export async function countEntrustedByMessageIds(db: Database, messageIds: readonly string[]): Promise<{ messageId: string; n: number }[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db
+    .select({ messageId: entrustedMessageKeys.messageId, n: count() })
+    .from(entrustedMessageKeys)
+    .where(inArray(entrustedMessageKeys.messageId, [...messageIds]))
+    .groupBy(entrustedMessageKeys.messageId);
+  return rows.map((r) => ({ messageId: r.messageId, n: Number(r.n) }));
 }
 
 export async function findDevicesByIds(db: Database, ids: readonly string[]): Promise<DeviceRow[]> {
@@ -154,24 +181,39 @@ export async function countMissingKeys(db: Database, organizationId: string, use
   return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
 }
 
-/** The user's live accesses (or ownership) to team messages whose key `deviceId` lacks, with one key of another device of theirs. */
-export async function findMissingKeysForDevice(
+/**
+ * For each lost account (lost_accounts rows by id): the first `limit` team messages its new device
+ * lacks a key of, each with the user's key for another device — one statement for many accounts.
+ */
+export async function findMissingKeysForLostAccounts(
   db: Database,
-  organizationId: string,
-  userId: string,
-  deviceId: string,
+  lostAccountIds: readonly string[],
   limit: number,
-): Promise<{ messageId: string; token: string | null; createdForKey: string | null }[]> {
+): Promise<{ lostAccountId: string; messageId: string; token: string | null; createdForKey: string | null }[]> {
+  if (lostAccountIds.length === 0) return [];
   const rows = await db.execute(sql`
-    select m.id as message_id, k.encrypted_key as token, k.device_id as created_for_key
-    from ${messages} m
-    left join lateral (
-      select mk.encrypted_key, mk.device_id from ${messageKeys} mk
-      where mk.message_id = m.id and mk.user_id = ${userId} and mk.device_id <> ${deviceId}
-      order by mk.created_at limit 1
-    ) k on true
-    where ${lacksKey(organizationId, userId, deviceId)}
-    order by m.created_at, m.id
-    limit ${limit}`);
-  return rowsOf<{ message_id: string; token: string | null; created_for_key: string | null }>(rows).map((r) => ({ messageId: r.message_id, token: r.token, createdForKey: r.created_for_key }));
+    select la.id as lost_account_id, x.message_id, x.token, x.created_for_key
+    from ${lostAccounts} la
+    cross join lateral (
+      select m.id as message_id, k.encrypted_key as token, k.device_id as created_for_key, m.created_at
+      from ${messages} m
+      left join lateral (
+        select mk.encrypted_key, mk.device_id from ${messageKeys} mk
+        where mk.message_id = m.id and mk.user_id = la.user_id and mk.device_id <> la.created_device_id
+        order by mk.created_at limit 1
+      ) k on true
+      where m.organization_id = la.organization_id
+        and (m.owner_id = la.user_id or exists (select 1 from ${messageAccesses} a where a.message_id = m.id and a.user_id = la.user_id and not a.revoked))
+        and not exists (select 1 from ${messageKeys} nk where nk.message_id = m.id and nk.device_id = la.created_device_id)
+      order by m.created_at, m.id
+      limit ${limit}
+    ) x
+    where la.id = any(${sqlUuidArray(lostAccountIds)}) and la.created_device_id is not null
+    order by la.id, x.created_at, x.message_id`);
+  return rowsOf<{ lost_account_id: string; message_id: string; token: string | null; created_for_key: string | null }>(rows).map((r) => ({
+    lostAccountId: r.lost_account_id,
+    messageId: r.message_id,
+    token: r.token,
+    createdForKey: r.created_for_key,
+  }));
 }

@@ -15,18 +15,13 @@ import { isEmail, isUuid } from '../../core/validation.js';
 import { teamOf } from '../dashboard/dashboard.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import type { MessageAccessRow, MessageFilter, MessageRow } from './message.repo.js';
+import { forget } from './message.service.js';
 import {
-  accessStats,
-  countAccesses,
-  countEntrusted,
   countTeamMessages,
   findDevicesByIds,
   findKeyedDevices,
-  findReadableKeys,
   insertEntrustedKey,
   insertMessageKeys,
-  listAccessPage,
-  listEntrustedPage,
   listTeamMessages,
   type EntrustedKeyRow,
   type MessageKeyRow,
@@ -71,26 +66,32 @@ async function requireTeamMessage(ctx: Ctx, id: string): Promise<MessageRow & { 
 /** Accesses of a team message, by page; the caller must administer the message's team. */
 export async function messageAccessPage(ctx: Ctx, m: MessageRow, limit: number, offset: number): Promise<Page<MessageAccessRow>> {
   if (!m.organizationId || !(await administers(ctx, m.organizationId))) return { rows: [], count: async () => 0 };
-  return { rows: await listAccessPage(ctx.db, m.id, limit, offset), count: () => countAccesses(ctx.db, m.id) };
+  return {
+    rows: await ctx.loaders.accessPageByMessageId({ limit, offset }).load(m.id),
+    count: async () => (await ctx.loaders.accessStatsByMessageId.load(m.id))?.total ?? 0,
+  };
 }
 
 /** Entrusted keys of a message, by page: for its team's admins and its owner. */
 export async function entrustedKeyPage(ctx: Ctx, m: MessageRow, limit: number, offset: number): Promise<Page<EntrustedKeyRow>> {
   const owner = m.ownerId === ctx.authz.userId;
   if (!owner && !(m.organizationId && (await administers(ctx, m.organizationId)))) return { rows: [], count: async () => 0 };
-  return { rows: await listEntrustedPage(ctx.db, m.id, limit, offset), count: () => countEntrusted(ctx.db, m.id) };
+  return {
+    rows: await ctx.loaders.entrustedPageByMessageId({ limit, offset }).load(m.id),
+    count: async () => (await ctx.loaders.entrustedCountByMessageId.load(m.id))?.n ?? 0,
+  };
 }
 
 /** Whether every access of the message is revoked (false when it has none), and how many reads in all. */
 export async function messageCounters(ctx: Ctx, m: MessageRow): Promise<{ everyoneRevoked: boolean; reads: number }> {
-  const [s] = await accessStats(ctx.db, [m.id]);
+  const s = await ctx.loaders.accessStatsByMessageId.load(m.id);
   return { everyoneRevoked: !!s && s.total > 0 && s.revoked === s.total, reads: s?.reads ?? 0 };
 }
 
 /** The caller's own devices' keys of a message: none once their access is revoked. */
 export async function viewerMessageKeys(ctx: Ctx, m: MessageRow): Promise<MessageKeyRow[]> {
   const me = ctx.authz.userId;
-  return me ? findReadableKeys(ctx.db, me, [m.id]) : [];
+  return me ? ctx.loaders.readableKeysByMessageId({ userId: me }).load(m.id) : [];
 }
 
 export interface MessageKeyInput {
@@ -135,6 +136,7 @@ export async function addMessageKeys(ctx: Ctx, messageId: string, keys: MessageK
     await recordEvent(tx, ctx, { action: 'message.addKeys', messageId: m.id, organizationId: m.organizationId, data: { devices: ids } });
     return inserted;
   });
+  forget(ctx, m.id);
   return { message: m, keys: rows };
 }
 

@@ -207,9 +207,11 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
 }
 
 /** Changed messages must not answer from the request's caches (payloads read them back). */
-function forget(ctx: Ctx, id: string): void {
+export function forget(ctx: Ctx, id: string): void {
   ctx.loaders.messageById.clear(id);
   ctx.loaders.accessesByMessageId.clear(id);
+  ctx.loaders.accessStatsByMessageId.clear(id);
+  if (ctx.authz.userId) ctx.loaders.readableKeysByMessageId({ userId: ctx.authz.userId }).clear(id);
 }
 
 export interface RevokeInput {

@@ -7,7 +7,7 @@ import { messageAccesses, messages } from '../../../schema/messages.js';
 import { memberships } from '../../../schema/organizations.js';
 import { adminKeys, encryptedBackupKeys, lostAccounts, messageKeys } from '../../../schema/seald-msgs.js';
 import { devices, users } from '../../../schema/users.js';
-import type { Database } from '../../core/db.js';
+import { rowsOf, sqlUuidArray, type Database } from '../../core/db.js';
 
 export type AdminKeyRow = typeof adminKeys.$inferSelect;
 export type BackupKeyRow = typeof encryptedBackupKeys.$inferSelect;
@@ -33,17 +33,36 @@ export async function countAdminKeys(db: Database, organizationId: string): Prom
   return Number(row?.n ?? 0);
 }
 
-/** Direct members of the team, and how many of them have a backup key under the admin key. */
-// (A column inside a select list renders unqualified, which the subquery would read as its own.)
-export async function adminKeyStats(db: Database, organizationId: string, adminKeyId: string): Promise<{ members: number; backedUp: number }> {
-  const [row] = await db
-    .select({
-      members: count(),
-      backedUp: sql<number>`count(*) filter (where exists (select 1 from ${encryptedBackupKeys} b where b.admin_key_id = ${adminKeyId} and b.user_id = ${sql.identifier('memberships')}.${sql.identifier('user_id')}))`,
-    })
-    .from(memberships)
-    .where(eq(memberships.organizationId, organizationId));
-  return { members: Number(row?.members ?? 0), backedUp: Number(row?.backedUp ?? 0) };
+/** Per admin key: the direct members of its team, and how many of them have a backup key under it (one statement for many keys). */
+export async function adminKeyStatsByIds(db: Database, adminKeyIds: readonly string[]): Promise<{ adminKeyId: string; members: number; backedUp: number }[]> {
+  if (adminKeyIds.length === 0) return [];
+  const rows = await db.execute(sql`
+    select k.id as admin_key_id, count(ms.user_id)::int as members,
+      count(ms.user_id) filter (where exists (select 1 from ${encryptedBackupKeys} b where b.admin_key_id = k.id and b.user_id = ms.user_id))::int as backed_up
+    from ${adminKeys} k left join ${memberships} ms on ms.organization_id = k.organization_id
+    where k.id = any(${sqlUuidArray(adminKeyIds)})
+    group by k.id`);
+  return rowsOf<{ admin_key_id: string; members: number; backed_up: number }>(rows).map((r) => ({ adminKeyId: r.admin_key_id, members: Number(r.members), backedUp: Number(r.backed_up) }));
+}
+
+/**
+ * Per message: its team's admin keys under which its owner or a recipient with a live access has
+ * a backup key, oldest first (one statement for many messages).
+ */
+export async function adminKeysBackingUpMessages(db: Database, messageIds: readonly string[]): Promise<{ messageId: string; key: AdminKeyRow }[]> {
+  if (messageIds.length === 0) return [];
+  return db
+    .select({ messageId: messages.id, key: adminKeys })
+    .from(messages)
+    .innerJoin(adminKeys, eq(adminKeys.organizationId, messages.organizationId))
+    .where(
+      and(
+        inArray(messages.id, [...messageIds]),
+        sql`exists (select 1 from ${encryptedBackupKeys} b where b.admin_key_id = ${adminKeys.id} and (b.user_id = ${messages.ownerId}
+          or exists (select 1 from ${messageAccesses} a where a.message_id = ${messages.id} and a.user_id = b.user_id and not a.revoked)))`,
+      ),
+    )
+    .orderBy(messages.id, asc(adminKeys.createdAt), asc(adminKeys.id));
 }
 
 /** Direct members of the team without a backup key under the admin key (at most `limit`), with their address. */
@@ -88,21 +107,6 @@ export async function updateBackupKey(db: Database, organizationId: string, id: 
     .where(and(eq(encryptedBackupKeys.organizationId, organizationId), eq(encryptedBackupKeys.id, id)))
     .returning();
   return row;
-}
-
-/** The team's admin keys under which one of `userIds` has a backup key, oldest first. */
-export async function adminKeysBackingUp(db: Database, organizationId: string, userIds: readonly string[]): Promise<AdminKeyRow[]> {
-  if (userIds.length === 0) return [];
-  return db
-    .select()
-    .from(adminKeys)
-    .where(
-      and(
-        eq(adminKeys.organizationId, organizationId),
-        sql`exists (select 1 from ${encryptedBackupKeys} b where b.admin_key_id = ${adminKeys.id} and b.user_id = any(${`{${userIds.join(',')}}`}::uuid[]))`,
-      ),
-    )
-    .orderBy(asc(adminKeys.createdAt), asc(adminKeys.id));
 }
 
 /** The user's key of a message: the backed-up device's when given, else their oldest. */

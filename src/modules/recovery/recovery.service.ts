@@ -14,7 +14,8 @@ import { isUuid } from '../../core/validation.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { requireTeamUser, teamOf } from '../dashboard/dashboard.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { countMissingKeys, findMissingAmong, findMissingKeysForDevice, findDevicesByIds, insertMessageKeys } from '../messages/message-keys.repo.js';
+import { countMissingKeys, findMissingAmong, findDevicesByIds, insertMessageKeys } from '../messages/message-keys.repo.js';
+import { MISSING_KEYS_MAX } from './recovery.loaders.js';
 import type { MessageRow } from '../messages/message.repo.js';
 import { teamMessage } from '../messages/message-keys.service.js';
 import { insertOutbox } from '../outbox/outbox.repo.js';
@@ -22,8 +23,6 @@ import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { requireSignedIn } from '../users/user.writes.js';
 import { assertTransition, LostAccountState as S, OPEN_STATES } from './lost-account.states.js';
 import {
-  adminKeysBackingUp,
-  adminKeyStats,
   appendSigchainTransaction,
   countAdminKeys,
   countLostAccounts,
@@ -58,7 +57,7 @@ const TRANSACTION_MAX_BYTES = 16 * 1024;
 /** notify_missing mails at most this many members per call. */
 export const NOTIFY_MAX = 1000;
 /** missing_encrypted_message_keys answers and takes at most this many keys per call. */
-export const MISSING_KEYS_MAX = 100;
+export { MISSING_KEYS_MAX };
 
 export interface Page<T> {
   rows: T[];
@@ -99,8 +98,8 @@ async function requireAdminKey(ctx: Ctx, id: string, field = 'adminKeyId'): Prom
 
 /** "backed-up/members": how many of the team's direct members have a backup key under it. */
 export async function adminKeyStatsOf(ctx: Ctx, k: AdminKeyRow): Promise<string> {
-  const s = await adminKeyStats(ctx.db, k.organizationId, k.id);
-  return `${s.backedUp}/${s.members}`;
+  const s = await ctx.loaders.adminKeyStatsById.load(k.id);
+  return `${s?.backedUp ?? 0}/${s?.members ?? 0}`;
 }
 
 export async function createAdminKey(ctx: Ctx, input: { name: string; encryptedAdminKey: string; publicAdminKey: string }): Promise<AdminKeyRow> {
@@ -210,8 +209,7 @@ export async function renewBackupKey(
 /** The team's admin keys under which the owner or a live recipient of the message has a backup key. */
 export async function availableAdminKeys(ctx: Ctx, m: MessageRow): Promise<AdminKeyRow[]> {
   if (!m.organizationId || !(await administers(ctx, m.organizationId))) return [];
-  const recipients = (await ctx.loaders.accessesByMessageId.load(m.id)).filter((a) => a.access.userId && !a.access.revoked).map((a) => a.access.userId!);
-  return adminKeysBackingUp(ctx.db, m.organizationId, [...new Set([m.ownerId, ...recipients])]);
+  return (await ctx.loaders.recoveringAdminKeysByMessageId.load(m.id)).map((r) => r.key);
 }
 
 /**
@@ -335,7 +333,7 @@ export async function lostAccountValidateSigchain(ctx: Ctx, id: string, transact
 /** In 2 or 3: the user's team messages whose key the new device lacks, each with a key of an older device of theirs. */
 export async function lostAccountMissingKeys(ctx: Ctx, a: LostAccountRow) {
   assertTransition('readMissingKeys', a.state);
-  const rows = await findMissingKeysForDevice(ctx.db, a.organizationId, a.userId, a.createdDeviceId!, MISSING_KEYS_MAX + 1);
+  const rows = await ctx.loaders.missingKeysByLostAccountId.load(a.id);
   return { items: rows.slice(0, MISSING_KEYS_MAX), hasMore: rows.length > MISSING_KEYS_MAX };
 }
 
