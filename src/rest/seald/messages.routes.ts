@@ -20,6 +20,10 @@
 //   nothing to revoke for that recipient: 400. Answer adds `revoked` (accesses) and
 //   `revoked_entrusted_keys`.
 // - self_destruct_date: a date (UTC midnight) in the future, or null to clear it.
+// - allow_download, revoke and self_destruct_date run the graph's message mutations, whose rule
+//   is "the owner or an admin of the message's organization": a team member's own API key may
+//   change their own messages of the team too (never another team's: the tenant rule). Every
+//   other route here is for the team's admins only (403 otherwise).
 // - messageaccesses/ and entrustedmessagekeys/: `message` is required; a message that is not
 //   the team's is 400 `{"message": ["Select a valid choice. …"]}` (django-filter's answer).
 //   `created_for_additional_factor` is the factor as JSON text (the document says string),
