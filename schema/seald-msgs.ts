@@ -124,5 +124,10 @@ export const lostAccounts = pgTable(
     createdAt: createdAt(),
     updatedAt: tstz('updated_at'),
   },
-  (t) => [index('lost_accounts_organization_idx').on(t.organizationId, t.createdAt, t.id), index('lost_accounts_user_idx').on(t.userId)],
+  (t) => [
+    index('lost_accounts_organization_idx').on(t.organizationId, t.createdAt, t.id),
+    index('lost_accounts_user_idx').on(t.userId),
+    // At most one open recovery (states 0–3) per user and team, even under concurrent requests.
+    uniqueIndex('lost_accounts_open_key').on(t.organizationId, t.userId).where(sql`${t.state} <= 3`),
+  ],
 );

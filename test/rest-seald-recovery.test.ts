@@ -367,6 +367,13 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
       expect(cancels.map((r) => r.status).sort()).toEqual([204, 400]);
     });
 
+    it('keeps at most one open recovery per user, even when two are opened at once', async () => {
+      const { user } = await lostUser();
+      await Promise.all([0, 1].map(() => openRecovery(user)));
+      const mine = ((await call('GET', `${V2}/lostaccounts/?page_size=100`, key.a)).body.results as { bearduser_id: string; state: number }[]).filter((a) => a.bearduser_id === user.id);
+      expect(mine.filter((a) => a.state <= 3)).toHaveLength(1);
+    });
+
     it('supersedes an open recovery of the same user (→ 6, its device revoked)', async () => {
       const { id, user } = await lostUser();
       const { created_device_id } = (await call('POST', lost(id, 'create_device/'), key.a, { device_name: 'd' })).body;

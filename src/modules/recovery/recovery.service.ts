@@ -267,7 +267,7 @@ export async function createLostAccount(ctx: Ctx, input: { userId: string; devic
   checkKeyMaterial(input.encryptionPublicKey, 'encryptionPublicKey', KEY_LIMITS.publicKey);
   checkKeyMaterial(input.signingPublicKey, 'signingPublicKey', KEY_LIMITS.publicKey);
   if (!user.primaryEmail) throw new DomainError('PRECONDITION_FAILED', 'The user has no email address to recover the account with', 'userId');
-  return ctx.db.transaction(async (tx) => {
+  return withOpenRecoveryConflict(() => ctx.db.transaction(async (tx) => {
     for (const open of await findOpenLostAccounts(tx, team, user.id, OPEN_STATES)) {
       await move(tx, open, OPEN_STATES, { state: S.SUPERSEDED });
       if (open.createdDeviceId) await revokeDevice(tx, open.createdDeviceId, new Date());
@@ -285,7 +285,17 @@ export async function createLostAccount(ctx: Ctx, input: { userId: string; devic
     });
     await recordEvent(tx, ctx, { action: 'lostAccount.create', organizationId: team, user2Id: user.id, data: { lostAccountId: row.id } });
     return row;
-  });
+  }));
+}
+
+/** Another request opened a recovery for the same user at the same time (lost_accounts_open_key). */
+async function withOpenRecoveryConflict<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DomainError('CONFLICT', 'A recovery of this user was opened meanwhile.', 'userId');
+    throw err;
+  }
 }
 
 /** 0 → 1: registers the new device (the account's public keys) for the user. */

@@ -88,5 +88,6 @@ CREATE INDEX "entrusted_message_keys_message_idx" ON "entrusted_message_keys" US
 CREATE UNIQUE INDEX "entrusted_message_keys_recipient_key" ON "entrusted_message_keys" USING btree ("message_id","created_for_type",lower("created_for_value"));--> statement-breakpoint
 CREATE INDEX "lost_accounts_organization_idx" ON "lost_accounts" USING btree ("organization_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "lost_accounts_user_idx" ON "lost_accounts" USING btree ("user_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "lost_accounts_open_key" ON "lost_accounts" USING btree ("organization_id","user_id") WHERE "lost_accounts"."state" <= 3;--> statement-breakpoint
 CREATE UNIQUE INDEX "message_keys_message_device_key" ON "message_keys" USING btree ("message_id","device_id");--> statement-breakpoint
 CREATE INDEX "message_keys_user_idx" ON "message_keys" USING btree ("user_id","message_id");
