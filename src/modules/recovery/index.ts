@@ -1,6 +1,5 @@
 // What the recovery module adds to the graph: a team's backup admin keys, users' encrypted
 // backup keys, lost-account recoveries, and Message.availableAdminKeys.
-import type { Context } from '../../context.js';
 import { DomainError } from '../../core/errors.js';
 import type { NodeFetchers } from '../node/node.registry.js';
 import { AdminKeyResolver, BackupKeyResolver, LostAccountResolver, MessageRecoveryResolver, OrganizationRecoveryResolver } from './recovery.resolver.js';
@@ -20,11 +19,11 @@ const orNull = async <T>(read: () => Promise<T | null>): Promise<T | null> => {
 };
 
 export const nodeFetchers: NodeFetchers = {
-  AdminKey: async (ctx: Context, id) => {
+  AdminKey: async (ctx, id) => {
     const row = await orNull(() => teamAdminKey(ctx, id));
     return row ? AdminKey.from(row) : null;
   },
-  LostAccount: async (ctx: Context, id) => {
+  LostAccount: async (ctx, id) => {
     const row = await orNull(() => teamLostAccount(ctx, id));
     return row ? LostAccount.from(row) : null;
   },
