@@ -15,3 +15,4 @@ export * from './iyo.js';
 export * from './iyo-org-extras.js';
 export * from './iyo-orgs.js';
 export * from './sealdkeys.js';
+export * from './seald-msgs.js';

@@ -10,6 +10,7 @@ import { createLogsLoaders } from './modules/logs/logs.loaders.js';
 import { createMessagesLoaders } from './modules/messages/messages.loaders.js';
 import { createOrganizationLoaders } from './modules/organizations/organization.loaders.js';
 import { createProfileLoaders } from './modules/profile/profile.loaders.js';
+import { createRecoveryLoaders } from './modules/recovery/recovery.loaders.js';
 import { createUserLoaders } from './modules/users/user.loaders.js';
 
 /**
@@ -29,6 +30,7 @@ const GROUPS = {
   logs: (db: Database) => createLogsLoaders(db),
   profile: (db: Database) => createProfileLoaders(db),
   dashboard: (db: Database) => createDashboardLoaders(db),
+  recovery: (db: Database) => createRecoveryLoaders(db),
 };
 type GroupName = keyof typeof GROUPS;
 type Group<G extends GroupName> = ReturnType<(typeof GROUPS)[G]>;

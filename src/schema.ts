@@ -20,6 +20,7 @@ import * as organizations from './modules/organizations/index.js';
 import * as outbox from './modules/outbox/index.js';
 import * as profile from './modules/profile/index.js';
 import * as rateLimit from './modules/rate-limit/index.js';
+import * as recovery from './modules/recovery/index.js';
 import * as users from './modules/users/index.js';
 import * as webhooks from './modules/webhooks/index.js';
 
@@ -28,7 +29,7 @@ interface GraphModule {
   nodeFetchers: NodeFetchers;
 }
 
-const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks, dashboard, profile];
+const modules: GraphModule[] = [users, auth, organizations, groups, messages, invitations, logs, outbox, rateLimit, webhooks, dashboard, profile, recovery];
 
 let cached: Promise<GraphQLSchema> | undefined;
 

@@ -11,6 +11,8 @@ import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/ga
 import { uncoveredRoutes } from './helpers/routes.js';
 import { seed } from './helpers/seed.js';
 import { seald } from '../src/rest/seald/index.js';
+import { messageRoutes } from '../src/rest/seald/messages.routes.js';
+import { recoveryRoutes } from '../src/rest/seald/recovery.routes.js';
 import { hashToken } from '../src/core/auth/secrets.js';
 import { insertToken } from '../src/modules/auth/token.repo.js';
 import { insertEventLog } from '../src/modules/logs/log.repo.js';
@@ -565,6 +567,8 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       const drf = typeof b.detail === 'string' || (Object.keys(b).length > 0 && Object.values(b).every((v) => Array.isArray(v) && v.every((m) => typeof m === 'string')));
       expect(drf, `${label} → ${JSON.stringify(b)}`).toBe(true);
     }
-    expect(uncoveredRoutes(seald.routes, cases)).toEqual([]);
+    // Part 2's routes have their bad cases in rest-seald-messages/-recovery.test.ts.
+    const part2 = new Set([...messageRoutes, ...recoveryRoutes]);
+    expect(uncoveredRoutes(seald.routes.filter((r) => !part2.has(r)), cases)).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@ import { recordEvent } from '../logs/event-log.service.js';
 import { inviteToOrganization } from '../invitations/invitation.service.js';
 import type { InvitationRow } from '../invitations/invitation.repo.js';
 import { insertOutbox } from '../outbox/outbox.repo.js';
+import { revokeAccessesInOrganization } from '../messages/message-keys.repo.js';
 import { findDevicesByUserIds, findSignInUser, findUserByEmail, updateDevice, updatePasswordHash, type UserRow } from '../users/user.repo.js';
 import { requireSignedIn } from '../users/user.writes.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
@@ -251,8 +252,8 @@ export async function disableTeamUser(ctx: Ctx, userId: string): Promise<TeamUse
 }
 
 /**
- * Seald's full_revoke: revokes every device of the user and their API keys and sessions in this
- * team, then disables them in the team — one transaction (Seald runs it as a background task;
+ * Seald's full_revoke: revokes every device of the user, their API keys and sessions in this
+ * team and their accesses to the team's messages, then disables them in the team — one transaction (Seald runs it as a background task;
  * here it is done when the answer comes).
  */
 export async function fullRevokeTeamUser(ctx: Ctx, userId: string): Promise<TeamUserRow> {
@@ -268,8 +269,10 @@ export async function fullRevokeTeamUser(ctx: Ctx, userId: string): Promise<Team
       await recordEvent(tx, ctx, { action: 'device.revoke', user2Id: userId, deviceId: d.id, organizationId: team, data: { name: d.name } });
     }
     for (const id of tokens) await revokeToken(tx, id, now);
+    // Their accesses to the team's messages too: their devices' keys stop being returned at once.
+    const accesses = await revokeAccessesInOrganization(tx, team, userId, now);
     await insertTeamUserDisable(tx, { organizationId: team, userId, disabledById: ctx.authz.userId });
-    await recordEvent(tx, ctx, { action: 'team.userFullRevoke', user2Id: userId, organizationId: team, data: { devices: devices.length, tokens: tokens.length } });
+    await recordEvent(tx, ctx, { action: 'team.userFullRevoke', user2Id: userId, organizationId: team, data: { devices: devices.length, tokens: tokens.length, messageAccesses: accesses } });
   });
   for (const d of devices) ctx.loaders.deviceById.clear(d.id);
   const [d] = await findTeamUserDisables(ctx.db, team, [userId]);

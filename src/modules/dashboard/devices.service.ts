@@ -9,7 +9,7 @@ import type { ServiceContext } from '../../context.js';
 import { teamJwtMay } from '../../core/auth/principal.js';
 import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { notFound, validation } from '../../core/errors.js';
-import { checkKeyMaterial, checkTransaction } from '../../core/key-material.js';
+import { checkKeyMaterial, checkTransaction, KEY_LIMITS, KEY_MIN } from '../../core/key-material.js';
 import { isPlainText } from '../../core/validation.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { findEffectiveRoles } from '../organizations/organization.repo.js';
@@ -21,12 +21,6 @@ import { appendToUserSigchain, serverTransaction } from './sigchain.service.js';
 
 type Ctx = ServiceContext;
 
-/** Public keys: Seald's documented bounds for a public key (10–2048 characters). */
-export const PUBLIC_KEY_MIN = 10;
-export const PUBLIC_KEY_MAX = 2048;
-/** Encrypted private keys and encrypted message keys: 10–4096 characters. */
-export const ENCRYPTED_KEY_MIN = 10;
-export const ENCRYPTED_KEY_MAX = 4096;
 
 export interface RegisterDeviceInput {
   name: string;
@@ -41,8 +35,8 @@ export async function registerDevice(ctx: Ctx, input: RegisterDeviceInput): Prom
   const userId = requireSignedIn(ctx);
   const name = input.name.trim();
   if (name.length < 1 || name.length > 255 || !isPlainText(name)) throw validation('name', 'Name must be 1 to 255 characters of text');
-  const encryptionPublicKey = checkKeyMaterial(input.encryptionPublicKey, 'encryptionPublicKey', PUBLIC_KEY_MIN, PUBLIC_KEY_MAX);
-  const signingPublicKey = checkKeyMaterial(input.signingPublicKey, 'signingPublicKey', PUBLIC_KEY_MIN, PUBLIC_KEY_MAX);
+  const encryptionPublicKey = checkKeyMaterial(input.encryptionPublicKey, 'encryptionPublicKey', KEY_LIMITS.publicKey, KEY_MIN);
+  const signingPublicKey = checkKeyMaterial(input.signingPublicKey, 'signingPublicKey', KEY_LIMITS.publicKey, KEY_MIN);
   const given = input.transaction == null ? null : checkTransaction(input.transaction, 'transaction');
   const row = await ctx.db.transaction(async (tx) => {
     const d = await insertDevice(tx, { userId, name, encryptionPublicKey, signingPublicKey, state: 'active' });

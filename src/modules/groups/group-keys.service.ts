@@ -13,10 +13,9 @@
 //   no key of the group, and later keys are only given to members.
 import type { ServiceContext } from '../../context.js';
 import { DomainError, conflict, validation } from '../../core/errors.js';
-import { checkKeyMaterial, checkTransaction, isBase64 } from '../../core/key-material.js';
+import { checkKeyMaterial, checkTransaction, isBase64, KEY_LIMITS, KEY_MIN } from '../../core/key-material.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { appendToGroupSigchain, groupSigchainStarted } from '../dashboard/sigchain.service.js';
-import { ENCRYPTED_KEY_MAX, ENCRYPTED_KEY_MIN, PUBLIC_KEY_MAX, PUBLIC_KEY_MIN } from '../dashboard/devices.service.js';
 import {
   countGroupDevices,
   countMembers,
@@ -50,7 +49,7 @@ export interface KeyCopyInput {
 function checkCopies(copies: readonly KeyCopyInput[], field: string): DeviceKeyCopy[] {
   if (copies.length > MAX_KEY_COPIES_PER_CALL) throw validation(field, `At most ${MAX_KEY_COPIES_PER_CALL} key copies at once`);
   return copies.map((c, i) => {
-    checkKeyMaterial(c.encryptedMessageKey, `${field}.${i}.encryptedMessageKey`, 1, ENCRYPTED_KEY_MAX);
+    checkKeyMaterial(c.encryptedMessageKey, `${field}.${i}.encryptedMessageKey`, KEY_LIMITS.encryptedKey);
     if (c.keyHash != null && (c.keyHash.length > 256 || !isBase64(c.keyHash))) throw validation(`${field}.${i}.keyHash`, 'Must be base64 of at most 256 characters');
     return { createdForDeviceId: c.deviceId, createdForKeyHash: c.keyHash ?? null, encryptedMessageKey: c.encryptedMessageKey };
   });
@@ -135,10 +134,10 @@ export interface RenewGroupKeysInput {
 export async function renewGroupKeys(ctx: Ctx, groupId: string, input: RenewGroupKeysInput): Promise<GroupRow> {
   const group = await requireManageableGroup(ctx, groupId);
   const keys = {
-    encryptionPublicKey: checkKeyMaterial(input.encryptionPublicKey, 'encryptionPublicKey', PUBLIC_KEY_MIN, PUBLIC_KEY_MAX),
-    signingPublicKey: checkKeyMaterial(input.signingPublicKey, 'signingPublicKey', PUBLIC_KEY_MIN, PUBLIC_KEY_MAX),
-    encryptedEncryptionPrivateKey: checkKeyMaterial(input.encryptedEncryptionPrivateKey, 'encryptedEncryptionPrivateKey', ENCRYPTED_KEY_MIN, ENCRYPTED_KEY_MAX),
-    encryptedSigningPrivateKey: checkKeyMaterial(input.encryptedSigningPrivateKey, 'encryptedSigningPrivateKey', ENCRYPTED_KEY_MIN, ENCRYPTED_KEY_MAX),
+    encryptionPublicKey: checkKeyMaterial(input.encryptionPublicKey, 'encryptionPublicKey', KEY_LIMITS.publicKey, KEY_MIN),
+    signingPublicKey: checkKeyMaterial(input.signingPublicKey, 'signingPublicKey', KEY_LIMITS.publicKey, KEY_MIN),
+    encryptedEncryptionPrivateKey: checkKeyMaterial(input.encryptedEncryptionPrivateKey, 'encryptedEncryptionPrivateKey', KEY_LIMITS.encryptedKey, KEY_MIN),
+    encryptedSigningPrivateKey: checkKeyMaterial(input.encryptedSigningPrivateKey, 'encryptedSigningPrivateKey', KEY_LIMITS.encryptedKey, KEY_MIN),
   };
   const transaction = input.transaction == null ? null : checkTransaction(input.transaction, 'transaction');
   const copies = checkCopies(input.messageKeys, 'messageKeys');

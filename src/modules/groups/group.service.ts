@@ -9,7 +9,7 @@ import { emptyConnection, pageRequest, toConnection, type Connection, type Conne
 import { offsetPage, MAX_OFFSET } from '../../core/offset.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../core/sql-errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
-import { checkKeyMaterial, isBase64 } from '../../core/key-material.js';
+import { checkKeyMaterial, isBase64, KEY_LIMITS, KEY_MIN } from '../../core/key-material.js';
 import { requireActiveDevices } from '../dashboard/devices.service.js';
 import { deleteKeyCopiesOfUsers } from './group-keys.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
@@ -51,7 +51,7 @@ function checkName(name: string, field = 'name'): string {
 /** Key material is base64 of Seald's documented lengths (core/key-material.ts); over the maximum is PAYLOAD_TOO_LARGE. */
 function checkKey(value: string | null | undefined, field: string, max: number): string | null {
   if (value == null) return null;
-  return checkKeyMaterial(value, field, 10, max);
+  return checkKeyMaterial(value, field, max, KEY_MIN);
 }
 
 function checkUserIds(ids: readonly string[], field: string): string[] {
@@ -220,15 +220,15 @@ export async function createGroupService(ctx: Ctx, input: CreateGroupInput): Pro
   await ctx.authz.assert('group:manage', { organizationId: org.id }, { message: 'Only organization admins create groups' });
   const name = checkName(input.name);
   const keys = {
-    encryptionPublicKey: checkKey(input.encryptionPublicKey, 'encryptionPublicKey', 2048),
-    signingPublicKey: checkKey(input.signingPublicKey, 'signingPublicKey', 2048),
-    encryptedEncryptionPrivateKey: checkKey(input.encryptedEncryptionPrivateKey, 'encryptedEncryptionPrivateKey', 4096),
-    encryptedSigningPrivateKey: checkKey(input.encryptedSigningPrivateKey, 'encryptedSigningPrivateKey', 4096),
+    encryptionPublicKey: checkKey(input.encryptionPublicKey, 'encryptionPublicKey', KEY_LIMITS.publicKey),
+    signingPublicKey: checkKey(input.signingPublicKey, 'signingPublicKey', KEY_LIMITS.publicKey),
+    encryptedEncryptionPrivateKey: checkKey(input.encryptedEncryptionPrivateKey, 'encryptedEncryptionPrivateKey', KEY_LIMITS.encryptedKey),
+    encryptedSigningPrivateKey: checkKey(input.encryptedSigningPrivateKey, 'encryptedSigningPrivateKey', KEY_LIMITS.encryptedKey),
   };
   const admins = checkUserIds(input.adminIds ?? [], 'adminIds');
   const members = checkUserIds([...(input.memberIds ?? []), ...admins], 'memberIds');
   const messageKeys = (input.messageKeys ?? []).map((k, i) => {
-    checkKeyMaterial(k.encryptedMessageKey, `messageKeys.${i}.encryptedMessageKey`, 1, 4096);
+    checkKeyMaterial(k.encryptedMessageKey, `messageKeys.${i}.encryptedMessageKey`, KEY_LIMITS.encryptedKey);
     if (k.createdForKeyHash != null && (k.createdForKeyHash.length > 256 || !isBase64(k.createdForKeyHash))) throw validation(`messageKeys.${i}.createdForKeyHash`, 'Must be base64 of at most 256 characters');
     return { createdForDeviceId: k.createdForDeviceId ?? null, createdForKeyHash: k.createdForKeyHash ?? null, encryptedMessageKey: k.encryptedMessageKey };
   });

@@ -9,7 +9,7 @@ import { sqlUuidArray, type Database } from '../../core/db.js';
 import { jsonColumns, selectJsonArrays } from '../../core/json-rows.js';
 import type { PageRequest } from '../../core/graphql/connection.js';
 import { keysetAfter, keysetOrder, type Keyset } from '../../core/pagination.js';
-import { organizationsWithRole, tenantRow } from '../../core/auth/tenant.sql.js';
+import { organizationsWithRole, tenantRow, tokenSubtree } from '../../core/auth/tenant.sql.js';
 import type { TenantRowKey, TenantScope } from '../../core/auth/tenant.js';
 import { USER_COLUMNS, type UserRow } from '../users/user.repo.js';
 
@@ -28,23 +28,28 @@ const createdKey = sql<string>`${messages.createdAt}::text`;
 
 export const MESSAGE_KEYSET: Keyset = { columns: [messages.createdAt, messages.id], direction: 'desc' };
 
-/** Messages the scope may read: its own, those it received (not revoked), and those of organizations it administers. */
+/** Messages the scope may read: its own, those it received (not revoked), and those of organizations it administers — inside its token's subtree. */
 export function visibleMessagesWhere(scope: TenantScope): SQL | undefined {
   if (scope.all) return undefined;
-  return sql`(${messages.ownerId} = ${scope.userId}
+  const visible = sql`(${messages.ownerId} = ${scope.userId}
     or exists (select 1 from ${messageAccesses} va where va.message_id = ${messages.id} and va.user_id = ${scope.userId} and not va.revoked)
     or ${messages.organizationId} in ${organizationsWithRole(scope, 'admin')})`;
+  // A token bound to an organization reaches only the messages created in its subtree, its
+  // holder's own included (as readableMessage decides for one message).
+  return scope.withinOrganizationId ? sql`(${visible} and ${messages.organizationId} in ${tokenSubtree(scope.withinOrganizationId)})` : visible;
 }
 
 export interface MessageFilter {
+  messageId?: string | null;
   recipientId?: string | null;
   ownerId?: string | null;
   metadataContains?: Record<string, unknown> | null;
   onlyVisible?: boolean | null;
 }
 
-function filterWhere(f: MessageFilter): SQL | undefined {
+export function filterWhere(f: MessageFilter): SQL | undefined {
   return and(
+    f.messageId ? eq(messages.id, f.messageId) : undefined,
     f.ownerId ? eq(messages.ownerId, f.ownerId) : undefined,
     f.recipientId
       ? sql`exists (select 1 from ${messageAccesses} fa where fa.message_id = ${messages.id} and fa.user_id = ${f.recipientId} and not fa.revoked)`

@@ -5,6 +5,7 @@ import type { Context } from '../../context.js';
 import { ConnectionArgs, mapConnection } from '../../core/graphql/connection.js';
 import { idOfType, optionalId, requireId } from '../../core/graphql/node.js';
 import { payload } from '../../core/graphql/payload.js';
+import { validation } from '../../core/errors.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { Organization } from '../organizations/organization.type.js';
 import { userById } from '../users/user.service.js';
@@ -37,6 +38,13 @@ import {
   SetMessageSelfDestructDateInput,
 } from './message.type.js';
 
+/** The entrusted recipient of a revocation: both halves or neither. */
+function entrustedOf(input: RevokeMessageAccessInput): { type: string; value: string } | null {
+  if (input.entrustedType == null && input.entrustedValue == null) return null;
+  if (input.entrustedType == null || input.entrustedValue == null) throw validation(input.entrustedType == null ? 'entrustedType' : 'entrustedValue', 'entrustedType and entrustedValue go together');
+  return { type: input.entrustedType, value: input.entrustedValue };
+}
+
 const toUser = (ctx: Context, row: Awaited<ReturnType<typeof userById>>) => (row ? User.from(row, ctx.principal) : null);
 
 @Resolver(() => Message)
@@ -54,6 +62,7 @@ export class MessageResolver {
   async messages(@Args(() => MessagesArgs) args: MessagesArgs, @Ctx() ctx: Context) {
     const f = args.filter ?? {};
     const c = await listVisibleMessages(ctx, args, {
+      messageId: f.id != null ? requireId(f.id, 'Message') : null,
       recipientId: f.recipient != null ? requireId(f.recipient, 'User') : null,
       ownerId: f.owner != null ? requireId(f.owner, 'User') : null,
       metadataContains: f.metaDataContains ?? null,
@@ -96,6 +105,7 @@ export class MessageResolver {
         ...input,
         recipientIds: input.recipientIds?.map((id) => requireId(id, 'User')),
         recipientGroupIds: input.recipientGroupIds?.map((id) => requireId(id, 'Group')),
+        keys: input.keys?.map((k) => ({ ...k, deviceId: requireId(k.deviceId, 'Device') })),
         organizationId: optionalId(input.organizationId, 'Organization'),
       });
       return { message: Message.from(row) };
@@ -110,8 +120,9 @@ export class MessageResolver {
         userId: optionalId(input.userId, 'User'),
         email: input.email,
         everyone: input.everyone,
+        entrusted: entrustedOf(input),
       });
-      return { message: Message.from(r.message), revokedAccesses: r.revoked.map(MessageAccess.from) };
+      return { message: Message.from(r.message), revokedAccesses: r.revoked.map(MessageAccess.from), revokedEntrustedKeyCount: r.revokedEntrusted };
     });
   }
 

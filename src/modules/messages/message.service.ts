@@ -6,8 +6,8 @@ import type { Context, ServiceContext } from '../../context.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { emptyConnection, pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { isEmail } from '../../core/validation.js';
-import { tenantScopeOf } from '../../core/auth/tenant.js';
+import { isEmail, isUuid } from '../../core/validation.js';
+import { confiningOrganizationOf, tenantScopeOf } from '../../core/auth/tenant.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import type { UserRow } from '../users/user.repo.js';
@@ -26,6 +26,8 @@ import {
 } from './message.repo.js';
 import { findExistingUserIds } from '../groups/group.repo.js';
 import { groupRecipients } from '../groups/group.service.js';
+import { findDevicesByIds, insertMessageKeys, revokeEntrustedKeys } from './message-keys.repo.js';
+import { checkKeyMaterial, KEY_LIMITS } from '../../core/key-material.js';
 
 type Ctx = ServiceContext;
 
@@ -69,6 +71,10 @@ export async function canReadMessage(ctx: Ctx, m: MessageRow): Promise<boolean> 
 export async function readableMessage(ctx: Ctx, id: string): Promise<MessageRow | null> {
   const found = await ctx.loaders.messageById.load(id);
   if (!found) return null;
+  // The tenant rule (core/auth/tenant.ts): a token bound to an organization reaches only the
+  // messages created in that organization's subtree, even the caller's own (a team's API key
+  // must not touch its holder's messages of another team).
+  if (confiningOrganizationOf(ctx.principal) && !(found.message.organizationId && (await ctx.authz.withinTokenSubtree(found.message.organizationId)))) return null;
   ctx.loaders.userById.prime(found.owner.id, found.owner);
   return (await canReadMessage(ctx, found.message)) ? found.message : null;
 }
@@ -127,6 +133,27 @@ export interface CreateMessageInput {
   allowDownload?: boolean | null;
   selfDestructAt?: Date | null;
   isService?: boolean | null;
+  /** Per-device encrypted copies of the message key, for the owner's and the user recipients' devices. */
+  keys?: { deviceId: string; encryptedMessageKey: string; createdForKeyHash?: string | null }[] | null;
+}
+
+/** The keys of a new message checked: active devices of the owner or of its user recipients, each once. */
+async function checkNewMessageKeys(ctx: Ctx, owner: string, recipients: string[], keys: NonNullable<CreateMessageInput['keys']>) {
+  if (keys.length > MAX_RECIPIENTS * 4) throw validation('keys', `At most ${MAX_RECIPIENTS * 4} keys at once`);
+  const allowed = new Set([owner, ...recipients]);
+  const ids = keys.map((k, i) => {
+    if (!isUuid(k.deviceId)) throw validation(`keys.${i}.deviceId`, 'Not a device id');
+    checkKeyMaterial(k.encryptedMessageKey, `keys.${i}.encryptedMessageKey`, KEY_LIMITS.messageKey);
+    if (k.createdForKeyHash != null && k.createdForKeyHash.length > 128) throw validation(`keys.${i}.createdForKeyHash`, 'At most 128 characters');
+    return k.deviceId.toLowerCase();
+  });
+  if (new Set(ids).size !== ids.length) throw validation('keys', 'A device appears twice');
+  const devices = new Map((await findDevicesByIds(ctx.db, ids)).map((d) => [d.id, d]));
+  return ids.map((id, i) => {
+    const d = devices.get(id);
+    if (!d || d.state !== 'active' || !allowed.has(d.userId)) throw validation(`keys.${i}.deviceId`, 'Not an active device of the owner or of a recipient');
+    return { deviceId: id, userId: d.userId, encryptedKey: keys[i]!.encryptedMessageKey, createdForKeyHash: keys[i]!.createdForKeyHash || null };
+  });
 }
 
 function checkFuture(date: Date | null | undefined, field: string): Date | null {
@@ -157,6 +184,8 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
   if (groupIds.length > MAX_GROUP_RECIPIENTS) throw validation('recipientGroupIds', `At most ${MAX_GROUP_RECIPIENTS} groups at once`);
   // Members as of now (a member removed before this message gets no access to it); direct recipients keep their direct access.
   const throughGroups = (await groupRecipients(ctx, groupIds, 'recipientGroupIds')).filter((r) => !userIds.includes(r.userId));
+  // Keys may be for the devices of the owner, of direct recipients and of recipients through groups.
+  const keys = input.keys?.length ? await checkNewMessageKeys(ctx, me, [...userIds, ...throughGroups.map((r) => r.userId)], input.keys) : [];
 
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -173,11 +202,12 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
         ...emails.map((email) => ({ messageId: m.id, email, addedById: me })),
         ...throughGroups.map((r) => ({ messageId: m.id, userId: r.userId, addedById: me, path: [r.groupId] })),
       ]);
+      await insertMessageKeys(tx, keys.map((k) => ({ ...k, messageId: m.id, addedById: me })));
       await recordEvent(tx, ctx, {
         action: 'message.create',
         messageId: m.id,
         organizationId: m.organizationId,
-        data: { recipientIds: userIds, recipientEmails: emails, ...(groupIds.length > 0 ? { recipientGroupIds: groupIds } : {}) },
+        data: { recipientIds: userIds, recipientEmails: emails, ...(groupIds.length > 0 ? { recipientGroupIds: groupIds } : {}), keyDevices: keys.map((k) => k.deviceId) },
       });
       return m;
     });
@@ -188,27 +218,38 @@ export async function createMessageService(ctx: Ctx, input: CreateMessageInput):
 }
 
 /** Changed messages must not answer from the request's caches (payloads read them back). */
-function forget(ctx: Ctx, id: string): void {
+export function forget(ctx: Ctx, id: string): void {
   ctx.loaders.messageById.clear(id);
   ctx.loaders.accessesByMessageId.clear(id);
+  ctx.loaders.accessStatsByMessageId.clear(id);
+  if (ctx.authz.userId) ctx.loaders.readableKeysByMessageId({ userId: ctx.authz.userId }).clear(id);
 }
 
 export interface RevokeInput {
   messageId: string;
   userId?: string | null;
   email?: string | null;
+  /** An entrusted key's recipient (Seald's entrusted_created_for_type/_value). */
+  entrusted?: { type: string; value: string } | null;
   everyone?: boolean | null;
 }
 
-export async function revokeMessageAccessService(ctx: Ctx, input: RevokeInput): Promise<{ message: MessageRow; revoked: MessageAccessRow[] }> {
+/**
+ * Revokes one user's access, one email's (its access and the keys entrusted to it), one
+ * entrusted recipient's keys, or everyone's (every access and every entrusted key). Revoked
+ * users stop getting the message's keys at their next request (message-keys.repo findReadableKeys).
+ */
+export async function revokeMessageAccessService(ctx: Ctx, input: RevokeInput): Promise<{ message: MessageRow; revoked: MessageAccessRow[]; revokedEntrusted: number }> {
   const m = await requireManageableMessage(ctx, input.messageId);
-  const given = [input.userId != null, input.email != null, input.everyone === true].filter(Boolean).length;
-  if (given !== 1) throw validation('userId', 'Give exactly one of userId, email and everyone');
+  const given = [input.userId != null, input.email != null, input.entrusted != null, input.everyone === true].filter(Boolean).length;
+  if (given !== 1) throw validation('userId', 'Give exactly one of userId, email, entrusted and everyone');
   const who = { userId: input.userId ?? undefined, email: input.email?.trim() ?? undefined, everyone: input.everyone === true };
-  const revoked = await ctx.db.transaction(async (tx) => {
-    const rows = await revokeAccesses(tx, m.id, who, new Date());
-    if (rows.length === 0 && !who.everyone) {
-      throw new DomainError('PRECONDITION_FAILED', 'No access to revoke for this recipient', who.userId ? 'userId' : 'email');
+  const entrusted = input.entrusted ?? (who.email !== undefined ? { type: 'EM', value: who.email } : who.everyone ? null : undefined);
+  const { revoked, revokedEntrusted } = await ctx.db.transaction(async (tx) => {
+    const rows = input.entrusted ? [] : await revokeAccesses(tx, m.id, who, new Date());
+    const keys = entrusted === undefined ? [] : await revokeEntrustedKeys(tx, m.id, entrusted, new Date());
+    if (rows.length === 0 && keys.length === 0 && !who.everyone) {
+      throw new DomainError('PRECONDITION_FAILED', 'No access to revoke for this recipient', who.userId ? 'userId' : input.entrusted ? 'entrusted' : 'email');
     }
     await recordEvent(tx, ctx, {
       action: 'message.revoke',
@@ -216,12 +257,12 @@ export async function revokeMessageAccessService(ctx: Ctx, input: RevokeInput): 
       organizationId: m.organizationId,
       user2Id: who.userId ?? null,
       email: who.email ?? null,
-      data: { everyone: who.everyone, revoked: rows.length },
+      data: { everyone: who.everyone, revoked: rows.length, revokedEntrustedKeys: keys.length, ...(input.entrusted ? { entrusted: input.entrusted } : {}) },
     });
-    return rows;
+    return { revoked: rows, revokedEntrusted: keys.length };
   });
   forget(ctx, m.id);
-  return { message: m, revoked };
+  return { message: m, revoked, revokedEntrusted };
 }
 
 export async function setMessageAllowDownloadService(ctx: Ctx, id: string, allowDownload: boolean): Promise<MessageRow> {

@@ -91,6 +91,9 @@ export const MessageConnection = ConnectionType(Message, 'Message');
 
 @InputType({ description: 'Which messages to list (the Seald dashboard’s filters).' })
 export class MessageFilterInput {
+  @Field(() => ID, { nullable: true, description: 'Only this message (global ID).' })
+  id?: string | null;
+
   @Field(() => ID, { nullable: true, description: 'Only messages this user (global ID) received and may still read.' })
   recipient?: string | null;
 
@@ -108,6 +111,18 @@ export class MessageFilterInput {
 export class MessagesArgs extends ConnectionArgs {
   @Field(() => MessageFilterInput, { nullable: true, description: 'Filter.' })
   filter?: MessageFilterInput | null;
+}
+
+@InputType({ description: 'One device’s encrypted copy of a new message’s key.' })
+export class CreateMessageKeyInput {
+  @Field(() => ID, { description: 'Global ID of the device (yours or a user recipient’s).' })
+  deviceId!: string;
+
+  @Field({ description: 'The message key encrypted for the device (base64, at most 8 KiB).' })
+  encryptedMessageKey!: string;
+
+  @Field(() => String, { nullable: true, description: 'Hash of the device key it is created for (optional).' })
+  createdForKeyHash?: string | null;
 }
 
 @InputType({ description: 'A new message: its metadata and its recipients.' })
@@ -135,9 +150,12 @@ export class CreateMessageInput {
 
   @Field(() => Boolean, { nullable: true, description: 'A service message (instance admins only).' })
   isService?: boolean | null;
+
+  @Field(() => [CreateMessageKeyInput], { nullable: true, description: 'Per-device encrypted copies of the message key, for your devices and your user recipients’ devices.' })
+  keys?: CreateMessageKeyInput[] | null;
 }
 
-@InputType({ description: 'Whose access to revoke: exactly one of userId, email and everyone.' })
+@InputType({ description: 'Whose access to revoke: exactly one of userId, email (its access and the keys entrusted to it), entrustedType with entrustedValue, and everyone.' })
 export class RevokeMessageAccessInput {
   @Field(() => ID, { description: 'Global ID of the message.' })
   messageId!: string;
@@ -148,8 +166,14 @@ export class RevokeMessageAccessInput {
   @Field(() => String, { nullable: true, description: 'Revoke this external recipient’s access.' })
   email?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Revoke every access.' })
+  @Field(() => Boolean, { nullable: true, description: 'Revoke every access and every entrusted key.' })
   everyone?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'With entrustedValue: revoke the keys entrusted to this recipient (connector type EM, PH, …).' })
+  entrustedType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'With entrustedType: the entrusted recipient’s connector value.' })
+  entrustedValue?: string | null;
 }
 
 @InputType({ description: 'Whether recipients may download a message.' })
@@ -194,6 +218,9 @@ export class RevokeMessageAccessPayload {
 
   @Field(() => [MessageAccess], { nullable: true, description: 'The accesses that were revoked.' })
   revokedAccesses?: MessageAccess[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'How many entrusted keys were revoked.' })
+  revokedEntrustedKeyCount?: number | null;
 
   @Field(() => [UserError], { description: 'Why the revocation failed.' })
   userErrors!: UserError[];

@@ -33,6 +33,8 @@ import { jwtSharedSecretRoutes } from './jwtsharedsecret.routes.js';
 import { keyRoutes } from './keys.routes.js';
 import { groupRoutes } from './groups.routes.js';
 import { logRoutes } from './logs.routes.js';
+import { messageRoutes } from './messages.routes.js';
+import { recoveryRoutes } from './recovery.routes.js';
 import { twofaRoutes } from './twofa.routes.js';
 import { userRoutes } from './users.routes.js';
 
@@ -42,7 +44,7 @@ const CSRF_FAILED = `CSRF Failed: a request with the session cookie needs the he
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** GraphQL input fields → Seald's request field names, where snake_case is not the answer. */
-const FIELDS: Record<string, string> = { currentPassword: 'old_password', expiresAt: 'valid_until', domainValidationKeyId: 'domainvalidationkey_id', userId: 'bearduser_id' };
+const FIELDS: Record<string, string> = { currentPassword: 'old_password', expiresAt: 'valid_until', domainValidationKeyId: 'domainvalidationkey_id', userId: 'bearduser_id', additionalFactor: 'created_for_additional_factor', entrustedType: 'entrusted_created_for_type', entrustedValue: 'entrusted_created_for_value', adminKeyId: 'adminkey_id', keys: 'keys', encryptedMessageKeys: 'encrypted_message_keys' };
 
 /** The value of one cookie of the request, if sent. */
 function cookieOf(request: FastifyRequest, name: string): string | undefined {
@@ -70,7 +72,7 @@ export const seald: Dialect = {
   title: 'Seald Dashboard API v2 (team administration)',
   version: '2.0',
   mounts: [''],
-  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes, ...invitedEmailRoutes, ...keyRoutes, ...groupRoutes],
+  routes: [...adminRoutes, ...twofaRoutes, ...apitokenRoutes, ...userRoutes, ...logRoutes, ...jwtSharedSecretRoutes, ...connectorRoutes, ...invitedEmailRoutes, ...keyRoutes, ...groupRoutes, ...messageRoutes, ...recoveryRoutes],
   credential(request: FastifyRequest) {
     const key = request.headers['x-dashboard-api-key'];
     if (typeof key === 'string' && key.trim() !== '') return key.trim();

@@ -7,7 +7,8 @@
 // - `team_disabled` absent: every member; false: only those not disabled; true: only disabled.
 // - `connector_type` MO/EM/PH/AP map to the graph's contact types mobile/email/phone/app; one
 //   of connector_type and connector_value without the other is 400.
-// - full_revoke revokes the user's devices and their API keys and sessions in the team, then
+// - full_revoke revokes the user's devices, their API keys and sessions in the team and their
+//   accesses to the team's messages, then
 //   disables them in the team, before answering (Seald does it in a background task).
 import { DomainError, notFound } from '../../core/errors.js';
 import { envelope, gid, pageOf, pageOfRequest, pageQuery, uuidOf } from '../drf.js';
