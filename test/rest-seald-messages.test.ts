@@ -39,14 +39,8 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
     return r.body.data.createPersonalAccessToken.token;
   }
 
-  /**
-   * A device of `user` with public keys. The ONE place devices are made in this file: at merge
-   * it becomes the graph's registerDevice mutation.
-   */
-  async function makeDevice(user: UserRow, name: string) {
-    const [row] = await t.db.db.insert(devices).values({ userId: user.id, name, encryptionPublicKey: b64(`e${name}`, 48), signingPublicKey: b64(`s${name}`, 48) }).returning();
-    return row!;
-  }
+  /** A device of `user` with public keys, registered through the graph (registerDevice). */
+  const makeDevice = (user: UserRow, name: string) => seed(t).device(user, name);
 
   /** A message of `owner` in `org` for `recipients`, with a key for each given device, through the graph. */
   async function message(owner: UserRow, org: OrganizationRow, opts: { recipients?: UserRow[]; emails?: string[]; metadata?: object; deviceIds?: string[] } = {}): Promise<string> {
@@ -327,14 +321,16 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
       const cases: [{ deviceId: string; encryptedMessageKey: string }, string][] = [
         [{ deviceId: seed(t).gid('Device', stranger), encryptedMessageKey: b64('x') }, 'keys.0.deviceId'],
         [{ deviceId: seed(t).gid('Device', revoked), encryptedMessageKey: b64('x') }, 'keys.0.deviceId'],
-        [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: 'bm90IHBhZGRlZA' }, 'keys.0.encryptedMessageKey'],
-        [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: 'A'.repeat(8 * 1024 + 4) }, 'keys.0.encryptedMessageKey'],
+        [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: 'not base64!' }, 'keys.0.encryptedMessageKey'],
       ];
       const before = (await call('GET', `${V2}/messages/`, key.a)).body.count;
       for (const [k, field] of cases) {
         const r = await create(jwt[alice.username]!, [k]);
         expect(r.body.data.createMessage.userErrors, field).toEqual([expect.objectContaining({ code: 'VALIDATION_FAILED', field })]);
       }
+      // Key material over its bound is a body problem (core/key-material.ts): PAYLOAD_TOO_LARGE.
+      const big = await create(jwt[alice.username]!, [{ deviceId: seed(t).gid('Device', bobDevice), encryptedMessageKey: 'A'.repeat(8 * 1024 + 4) }]);
+      expect(big.body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
       expect((await call('GET', `${V2}/messages/`, key.a)).body.count).toBe(before);
     });
 

@@ -40,11 +40,8 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
     return r.body.data.createPersonalAccessToken.token;
   }
 
-  /** A device of `user` with public keys: the ONE place devices are made here (registerDevice at merge). */
-  async function makeDevice(user: UserRow, name: string) {
-    const [row] = await t.db.db.insert(devices).values({ userId: user.id, name, encryptionPublicKey: b64(`e${name}`, 48), signingPublicKey: b64(`s${name}`, 48) }).returning();
-    return row!;
-  }
+  /** A device of `user` with public keys, registered through the graph (registerDevice). */
+  const makeDevice = (user: UserRow, name: string) => seed(t).device(user, name);
 
   const call = async (method: string, url: string, credential?: string, body?: unknown) => {
     const res = await t.gw.app.inject({
@@ -247,10 +244,13 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
       const [device] = await t.db.db.select().from(devices).where(eq(devices.id, deviceId));
       expect(device).toMatchObject({ userId: user.id, name: 'Pixel 9', state: 'active', encryptionPublicKey: b64('enc-new', 48), signingPublicKey: b64('sig-new', 48) });
       expect((await call('GET', lost(id), key.a)).body).toMatchObject({ state: 1, created_device_id: deviceId, device_name: 'Pixel 9' });
-      // 1 → 2: the transaction is on the user's sigchain.
-      expect(await call('POST', lost(id, 'validate_sigchain/'), key.a, { sigchain_transaction: { position: 0, type: 'add_device', device: deviceId }, force: false })).toEqual({ status: 201, body: { status: 'ok' } });
-      const chain = await t.db.db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, user.id));
-      expect(chain).toEqual([expect.objectContaining({ position: 0, transaction: { position: 0, type: 'add_device', device: deviceId } })]);
+      // 1 → 2: the transaction is on the user's sigchain, after the old device's registration.
+      expect(await call('POST', lost(id, 'validate_sigchain/'), key.a, { sigchain_transaction: { position: 1, type: 'add_device', device: deviceId }, force: false })).toEqual({ status: 201, body: { status: 'ok' } });
+      const chain = await t.db.db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, user.id)).orderBy(sigchainTransactions.position);
+      expect(chain).toEqual([
+        expect.objectContaining({ position: 0, transaction: expect.objectContaining({ operation: 'device.register' }) }),
+        expect.objectContaining({ position: 1, transaction: { position: 1, type: 'add_device', device: deviceId } }),
+      ]);
       expect(await stateOf(id)).toBe(2);
       // The keys the new device lacks, each with the key of the old device to re-encrypt.
       const missing = await call('GET', lost(id, 'missing_encrypted_message_keys/'), key.a);
@@ -271,7 +271,7 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
     it('goes 2 → 4 at once when nothing is missing; a sigchain position that is not the next needs force', async () => {
       const { id, user } = await lostUser();
       await call('POST', lost(id, 'create_device/'), key.a, { device_name: 'd' });
-      await t.db.db.insert(sigchainTransactions).values({ userId: user.id, position: 0, transaction: { type: 'create' } });
+      // (Position 0 is taken: the old device's registration.)
       expect(await call('POST', lost(id, 'validate_sigchain/'), key.a, { sigchain_transaction: { position: 0 }, force: false })).toMatchObject({ status: 400, body: { sigchain_transaction: [expect.any(String)] } });
       expect(await stateOf(id)).toBe(1);
       expect(await call('POST', lost(id, 'validate_sigchain/'), key.a, { sigchain_transaction: { position: 0 }, force: true })).toMatchObject({ status: 201 });
@@ -359,10 +359,12 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
 
     it('lets only one of two concurrent actions move a recovery (the other is refused, nothing appended twice)', async () => {
       const { id } = await inState(1);
+      const userId = (await call('GET', lost(id), key.a)).body.bearduser_id;
+      const chainLength = async () => (await t.db.db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId))).length;
+      const before = await chainLength();
       const both = await Promise.all([0, 1].map(() => call('POST', lost(id, 'validate_sigchain/'), key.a, { sigchain_transaction: { t: 'race' }, force: true })));
       expect(both.map((r) => r.status).sort()).toEqual([201, 400]);
-      const userId = (await call('GET', lost(id), key.a)).body.bearduser_id;
-      expect(await t.db.db.select().from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId))).toHaveLength(1);
+      expect(await chainLength()).toBe(before + 1);
       const cancels = await Promise.all([0, 1].map(() => call('DELETE', lost(id), key.a)));
       expect(cancels.map((r) => r.status).sort()).toEqual([204, 400]);
     });

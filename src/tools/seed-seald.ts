@@ -17,7 +17,7 @@ import { createLoaders } from '../loaders.js';
 import { authenticate } from '../modules/auth/auth.service.js';
 import { findOrganizationBySlug } from '../modules/organizations/organization.repo.js';
 import { findUserByUsername } from '../modules/users/user.repo.js';
-import { countAdminKeys, insertDevice } from '../modules/recovery/recovery.repo.js';
+import { countAdminKeys } from '../modules/recovery/recovery.repo.js';
 import { fromGlobalId, toGlobalId } from '../core/graphql/node.js';
 import { findEffectiveRoles } from '../modules/organizations/organization.repo.js';
 import { randomBytes } from 'node:crypto';
@@ -151,9 +151,16 @@ async function seedSealdMessagesAndRecovery(db: Database, config: Config, run: R
   }
   const userGid = (p: Principal) => toGlobalId('User', (p as { userId: string }).userId);
 
-  // Devices (at merge: the graph's registerDevice mutation).
-  const device = async (p: Principal, name: string) =>
-    toGlobalId('Device', (await insertDevice(db, { userId: (p as { userId: string }).userId, name, encryptionPublicKey: keyBytes(294), signingPublicKey: keyBytes(294) })).id);
+  // Devices: the user's newest active one (the key side of the seed registered them), else one
+  // registered now, as the SDK does (registerDevice: the user's sigchain records it).
+  const device = async (p: Principal, name: string): Promise<string> => {
+    const newest = await run(asTeam, `query($u: ID!) { devicePublicKeys(userId: $u) { id } }`, { u: userGid(p) });
+    if (newest.devicePublicKeys) return newest.devicePublicKeys.id as string;
+    const made = await run(p, `mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { device { id } userErrors { message } } }`, {
+      i: { name, encryptionPublicKey: keyBytes(294), signingPublicKey: keyBytes(294) },
+    });
+    return made.registerDevice.device.id as string;
+  };
   const adminLaptop = await device(admin, 'admin laptop');
   const memberPhone = await device(member, 'member phone');
   const lostOld = await device(lost, 'lost old phone');

@@ -2,7 +2,7 @@
 //   const s = seed(t); const alice = await s.user('alice'); const acme = await s.org('acme', { owner: alice });
 //   await s.member(acme, bob, 'admin'); const jwt = await s.tokenFor(alice);
 import type { Role } from '../../src/core/auth/policy.js';
-import { toGlobalId } from '../../src/core/graphql/node.js';
+import { fromGlobalId, toGlobalId } from '../../src/core/graphql/node.js';
 import { insertMembership, insertOrganization, type OrganizationRow } from '../../src/modules/organizations/organization.repo.js';
 import type { UserRow } from '../../src/modules/users/user.repo.js';
 import type { TestGateway } from './gateway.js';
@@ -14,8 +14,13 @@ export interface Seed {
   member(org: OrganizationRow, user: UserRow, role?: Role): Promise<void>;
   /** A fresh access token for the user (through the real login mutation). */
   tokenFor(user: UserRow): Promise<string>;
+  /** A device of the user with (distinct, base64) public keys, registered as the SDK does: the graph's registerDevice. */
+  device(user: UserRow, name: string): Promise<{ id: string }>;
   gid(type: string, row: { id: string }): string;
 }
+
+/** Distinct base64 key material for `name` (48 bytes, as the tests' public keys are). */
+const keyOf = (name: string) => Buffer.from(name.repeat(48).slice(0, 48)).toString('base64');
 
 export function seed(t: TestGateway): Seed {
   return {
@@ -37,6 +42,15 @@ export function seed(t: TestGateway): Seed {
       await insertMembership(t.db.db, { userId: user.id, organizationId: org.id, role });
     },
     tokenFor: (user) => t.login(user.username, `${user.username}-password`),
+    async device(user, name) {
+      const token = await t.login(user.username, `${user.username}-password`);
+      const r = await t.gql(`mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { device { id } userErrors { code field message } } }`, {
+        i: { name, encryptionPublicKey: keyOf(`e${name}`), signingPublicKey: keyOf(`s${name}`) },
+      }, { token });
+      const made = r.body.data?.registerDevice;
+      if (!made?.device || made.userErrors.length) throw new Error(`registerDevice failed: ${JSON.stringify(r.body)}`);
+      return { id: fromGlobalId(made.device.id)!.id };
+    },
     gid: (type, row) => toGlobalId(type, row.id),
   };
 }

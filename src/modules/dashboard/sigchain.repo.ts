@@ -16,8 +16,7 @@ const lockChain = (tx: Database, kind: 'user' | 'group', ownerId: string) => tx.
 /** Appends one transaction at the end of the user's chain (position 0 for the first). Call inside a transaction. */
 export async function appendUserSigchain(tx: Database, userId: string, transaction: Record<string, unknown>): Promise<SigchainRow> {
   await lockChain(tx, 'user', userId);
-  const [last] = await tx.select({ p: sql<number | null>`max(${sigchainTransactions.position})` }).from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId));
-  const position = last?.p == null ? 0 : Number(last.p) + 1;
+  const position = await nextUserSigchainPosition(tx, userId);
   const [row] = await tx.insert(sigchainTransactions).values({ userId, position, transaction }).returning();
   return row!;
 }
@@ -29,6 +28,12 @@ export async function appendGroupSigchain(tx: Database, groupId: string, transac
   const position = last?.p == null ? 0 : Number(last.p) + 1;
   const [row] = await tx.insert(groupSigchainTransactions).values({ groupId, position, transaction }).returning();
   return row!;
+}
+
+/** The position the user's next transaction takes (0 for an empty chain). */
+export async function nextUserSigchainPosition(db: Database, userId: string): Promise<number> {
+  const [last] = await db.select({ p: sql<number | null>`max(${sigchainTransactions.position})` }).from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId));
+  return last?.p == null ? 0 : Number(last.p) + 1;
 }
 
 /** A user's chain in order. */

@@ -5,7 +5,7 @@
 // Readers (the dashboard's `users/{id}/sigchain/`, the lost-account flow's validate_sigchain)
 // read chains through `userSigchain`.
 import type { Database } from '../../core/db.js';
-import { appendGroupSigchain, appendUserSigchain, countGroupSigchain, listUserSigchain, type GroupSigchainRow, type SigchainRow } from './sigchain.repo.js';
+import { appendGroupSigchain, appendUserSigchain, countGroupSigchain, listUserSigchain, nextUserSigchainPosition, type GroupSigchainRow, type SigchainRow } from './sigchain.repo.js';
 
 export type { GroupSigchainRow, SigchainRow };
 
@@ -22,6 +22,9 @@ export const appendToGroupSigchain = (tx: Database, groupId: string, transaction
 
 /** A user's whole chain in order (callers decide who may read it). */
 export const userSigchain = (db: Database, userId: string): Promise<SigchainRow[]> => listUserSigchain(db, userId);
+
+/** The position the user's next transaction takes (a client naming a position must name this one). */
+export const userSigchainNextPosition = (db: Database, userId: string): Promise<number> => nextUserSigchainPosition(db, userId);
 
 /** Whether the group's chain has been started. */
 export const groupSigchainStarted = async (db: Database, groupId: string): Promise<boolean> => (await countGroupSigchain(db, groupId)) > 0;

@@ -180,27 +180,6 @@ export async function moveLostAccount(
 export const findOpenLostAccounts = (db: Database, organizationId: string, userId: string, open: readonly number[]) =>
   db.select().from(lostAccounts).where(and(eq(lostAccounts.organizationId, organizationId), eq(lostAccounts.userId, userId), inArray(lostAccounts.state, [...open])));
 
-export async function insertDevice(db: Database, values: typeof devices.$inferInsert) {
-  const [row] = await db.insert(devices).values(values).returning();
-  return row!;
-}
-
 export async function revokeDevice(db: Database, id: string, at: Date): Promise<void> {
   await db.update(devices).set({ state: 'revoked', revokedAt: at }).where(and(eq(devices.id, id), isNull(devices.revokedAt)));
-}
-
-// ---- sigchain (read and appended here; the lead unifies with the sigchain service at merge) ----
-
-/** Appends a transaction at the end of the user's chain; returns its position. */
-export async function appendSigchainTransaction(db: Database, userId: string, transaction: Record<string, unknown>): Promise<number> {
-  const [last] = await db.select({ p: max(sigchainTransactions.position) }).from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId));
-  const position = last?.p == null ? 0 : Number(last.p) + 1;
-  await db.insert(sigchainTransactions).values({ userId, position, transaction });
-  return position;
-}
-
-/** The position the next transaction of the user's chain takes. */
-export async function nextSigchainPosition(db: Database, userId: string): Promise<number> {
-  const [last] = await db.select({ p: max(sigchainTransactions.position) }).from(sigchainTransactions).where(eq(sigchainTransactions.userId, userId));
-  return last?.p == null ? 0 : Number(last.p) + 1;
 }

@@ -13,6 +13,8 @@ import { DomainError, forbidden, notFound, validation } from '../../core/errors.
 import { isUuid } from '../../core/validation.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
 import { requireTeamUser, teamOf } from '../dashboard/dashboard.service.js';
+import { insertDevice } from '../dashboard/devices.repo.js';
+import { appendToUserSigchain, userSigchainNextPosition } from '../dashboard/sigchain.service.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { countMissingKeys, findMissingAmong, findDevicesByIds, insertMessageKeys } from '../messages/message-keys.repo.js';
 import { MISSING_KEYS_MAX } from './recovery.loaders.js';
@@ -23,7 +25,6 @@ import { findEffectiveRoles } from '../organizations/organization.repo.js';
 import { requireSignedIn } from '../users/user.writes.js';
 import { assertTransition, LostAccountState as S, OPEN_STATES } from './lost-account.states.js';
 import {
-  appendSigchainTransaction,
   countAdminKeys,
   countLostAccounts,
   findAdminKey,
@@ -34,13 +35,11 @@ import {
   hasLiveAccess,
   insertAdminKey,
   insertBackupKey,
-  insertDevice,
   insertLostAccount,
   listAdminKeys,
   listLostAccounts,
   membersMissingBackup,
   moveLostAccount,
-  nextSigchainPosition,
   revokeDevice,
   updateBackupKey,
   type AdminKeyRow,
@@ -321,7 +320,7 @@ export async function lostAccountValidateSigchain(ctx: Ctx, id: string, transact
   assertTransition('validateSigchain', a.state);
   if (Object.keys(transaction).length === 0) throw validation('sigchainTransaction', 'The transaction is empty.');
   checkTransaction(transaction, 'sigchainTransaction');
-  const next = await nextSigchainPosition(ctx.db, a.userId);
+  const next = await userSigchainNextPosition(ctx.db, a.userId);
   if ('position' in transaction && transaction.position !== next && !force) {
     throw new DomainError('CONFLICT', `The chain's next position is ${next} (send force: true to append it there anyway).`, 'sigchainTransaction');
   }
@@ -329,7 +328,7 @@ export async function lostAccountValidateSigchain(ctx: Ctx, id: string, transact
     return await ctx.db.transaction(async (tx) => {
       // The state first: of two concurrent validations, the second stops here (the table's refusal).
       const row = await move(tx, a, [S.DEVICE_CREATED], { state: S.SIGCHAIN_VALIDATED });
-      const position = await appendSigchainTransaction(tx, a.userId, transaction);
+      const { position } = await appendToUserSigchain(tx, a.userId, transaction);
       await recordEvent(tx, ctx, { action: 'lostAccount.validateSigchain', organizationId: a.organizationId, user2Id: a.userId, deviceId: a.createdDeviceId, data: { lostAccountId: a.id, position, force } });
       return row;
     });
