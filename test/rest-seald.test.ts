@@ -129,6 +129,9 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
         session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'sealddashboard_session' }),
       });
       expect(Object.keys(doc.paths)).toContain('/dashboardapi/v2/users/{id}/full_revoke/');
+      // Every operation of the Seald document: part 1 (37) and part 2 (keys and groups 15; messages, keys and recovery 24).
+      const ops = Object.values(doc.paths as Record<string, Record<string, unknown>>).reduce((n, methods) => n + Object.keys(methods).filter((m) => m !== 'parameters').length, 0);
+      expect(ops).toBe(76);
       const v = new Validator();
       const res = await v.validate(doc);
       expect(res.valid, JSON.stringify(res.errors)?.slice(0, 500)).toBe(true);

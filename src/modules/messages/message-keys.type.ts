@@ -7,7 +7,7 @@ import { UserError } from '../../core/graphql/payload.js';
 import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 import { TeamPageArgs } from '../dashboard/dashboard.type.js';
 import type { EntrustedKeyRow, MessageKeyRow } from './message-keys.repo.js';
-import { Message, MessageAccess, MessageFilterInput } from './message.type.js';
+import { Message, MessageAccess, MessageFilterInput, MessageKeyInput } from './message.type.js';
 
 @ReadsWholeRow()
 @ObjectType({ implements: Node, description: 'One device’s encrypted copy of a message key: the server stores it and cannot decrypt it.' })
@@ -133,18 +133,6 @@ export class MessageEntrustedKeyPage {
 export class MessageTeamArgs extends TeamPageArgs {
   @Field(() => MessageFilterInput, { nullable: true, description: 'Filter.' })
   filter?: MessageFilterInput | null;
-}
-
-@InputType({ description: 'One device’s encrypted copy of a message key.' })
-export class MessageKeyInput {
-  @Field(() => ID, { description: 'Global ID of the device (of the owner or of a user recipient).' })
-  deviceId!: string;
-
-  @Field({ description: 'The message key encrypted for the device (base64, at most 8 KiB).' })
-  encryptedMessageKey!: string;
-
-  @Field(() => String, { nullable: true, description: 'Hash of the device key it is created for (optional, at most 128 characters).' })
-  createdForKeyHash?: string | null;
 }
 
 @InputType({ description: 'Encrypted copies of a message key for recipient devices that lack one.' })

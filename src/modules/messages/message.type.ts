@@ -113,15 +113,15 @@ export class MessagesArgs extends ConnectionArgs {
   filter?: MessageFilterInput | null;
 }
 
-@InputType({ description: 'One device’s encrypted copy of a new message’s key.' })
-export class CreateMessageKeyInput {
-  @Field(() => ID, { description: 'Global ID of the device (yours or a user recipient’s).' })
+@InputType({ description: 'One device’s encrypted copy of a message key.' })
+export class MessageKeyInput {
+  @Field(() => ID, { description: 'Global ID of the device (of the owner or of a user recipient).' })
   deviceId!: string;
 
   @Field({ description: 'The message key encrypted for the device (base64, at most 8 KiB).' })
   encryptedMessageKey!: string;
 
-  @Field(() => String, { nullable: true, description: 'Hash of the device key it is created for (optional).' })
+  @Field(() => String, { nullable: true, description: 'Hash of the device key it is created for (optional, at most 128 characters).' })
   createdForKeyHash?: string | null;
 }
 
@@ -151,8 +151,8 @@ export class CreateMessageInput {
   @Field(() => Boolean, { nullable: true, description: 'A service message (instance admins only).' })
   isService?: boolean | null;
 
-  @Field(() => [CreateMessageKeyInput], { nullable: true, description: 'Per-device encrypted copies of the message key, for your devices and your user recipients’ devices.' })
-  keys?: CreateMessageKeyInput[] | null;
+  @Field(() => [MessageKeyInput], { nullable: true, description: 'Per-device encrypted copies of the message key, for your devices and your user recipients’ devices.' })
+  keys?: MessageKeyInput[] | null;
 }
 
 @InputType({ description: 'Whose access to revoke: exactly one of userId, email (its access and the keys entrusted to it), entrustedType with entrustedValue, and everyone.' })

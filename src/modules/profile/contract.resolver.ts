@@ -91,10 +91,12 @@ export class ContractSignatureInput {
   signature!: string;
 }
 
-@InputType({ description: 'A new contract; the user must be one of its parties.' })
-export class CreateContractInput {
-  @Field({ description: 'The user making it (yourself, or anyone for instance admins).' })
-  username!: string;
+/**
+ * What a new contract says, whoever makes it (a user, or an organization: org-extras.resolver.ts);
+ * the inputs that extend it carry its fields.
+ */
+@InputType({ description: 'What a new contract says (the fields of CreateContractInput and CreateOrganizationContractInput).' })
+export abstract class ContractContentInput {
   @Field(() => [ContractPartyInput], { description: 'The parties (1 to 50).' })
   parties!: ContractPartyInput[];
   @Field({ description: 'The content (at most 65536 characters).' })
@@ -111,6 +113,12 @@ export class CreateContractInput {
   contractId?: string | null;
   @Field(() => [ContractSignatureInput], { nullable: true, description: 'Signatures.' })
   signatures?: ContractSignatureInput[] | null;
+}
+
+@InputType({ description: 'A new contract; the user must be one of its parties.' })
+export class CreateContractInput extends ContractContentInput {
+  @Field({ description: 'The user making it (yourself, or anyone for instance admins).' })
+  username!: string;
 }
 
 @ReadsNoRow()

@@ -6,7 +6,7 @@ import type { Context } from '../../context.js';
 import { payload, UserError } from '../../core/graphql/payload.js';
 import { ReadsNoRow, ReadsWholeRow } from '../../core/read/reads.js';
 import { Organization } from '../organizations/organization.type.js';
-import { Contract, ContractPartyInput, ContractPayload, ContractSignatureInput } from './contract.resolver.js';
+import { Contract, ContractContentInput, ContractPayload } from './contract.resolver.js';
 import { contractsOfOrganization, createOrganizationContract } from './contract.service.js';
 import type { OrganizationApiKeyRow, OrganizationDescriptionRow } from './org-extras.repo.js';
 import {
@@ -197,25 +197,9 @@ export class OrganizationTwoFactorValidityPayload {
 }
 
 @InputType({ description: 'A new contract the organization is a party of (type "organization", name its slug).' })
-export class CreateOrganizationContractInput {
+export class CreateOrganizationContractInput extends ContractContentInput {
   @Field({ description: 'The organization (slug); you must own it.' })
   organization!: string;
-  @Field(() => [ContractPartyInput], { description: 'The parties (1 to 50).' })
-  parties!: ContractPartyInput[];
-  @Field({ description: 'The content (at most 65536 characters).' })
-  content!: string;
-  @Field({ description: 'A free tag (at most 40 characters).' })
-  contractType!: string;
-  @Field(() => [String], { nullable: true, description: 'Ids of contracts this one invalidates.' })
-  invalidates?: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'Ids of contracts this one extends.' })
-  extends?: string[] | null;
-  @Field({ description: 'When it expires.' })
-  expires!: Date;
-  @Field(() => String, { nullable: true, description: 'The id, when the caller computed it: it must match.' })
-  contractId?: string | null;
-  @Field(() => [ContractSignatureInput], { nullable: true, description: 'Signatures.' })
-  signatures?: ContractSignatureInput[] | null;
 }
 
 @Resolver(() => Organization)
