@@ -174,7 +174,11 @@ export const seeDocuments = pgTable(
     uniqueId: text('unique_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('see_documents_user_org_unique_key').on(t.userId, t.organizationId, t.uniqueId)],
+  (t) => [
+    uniqueIndex('see_documents_user_org_unique_key').on(t.userId, t.organizationId, t.uniqueId),
+    // User.seeDocuments pages: a user's documents by id (newest first), straight off the index.
+    index('see_documents_user_id_idx').on(t.userId, t.id),
+  ],
 );
 
 /** One version of a see document (a change adds a version; signing fills in a version's signature). */

@@ -34,7 +34,7 @@ describe.each(DRIVERS)('profile relations without N+1 on %s', (driver) => {
   it('a page of 5 users costs what a page of 1 costs', async () => {
     const q = `query($n: Int!) { users(first: $n, filter: { search: "nplus" }) { nodes {
       username addresses { label } bankAccounts { label } digitalWallet { label } registry { key } avatars { label }
-      authorizations { grantedTo } contracts { contractId } seeDocuments { uniqueId } keystore { label }
+      authorizations { grantedTo } contracts { contractId } seeDocuments(first: 5) { nodes { uniqueId } } keystore { label }
       info { username emailAddresses { label } addresses { label } organizations }
     } } }`;
     const count = async (n: number) => {

@@ -261,7 +261,7 @@ describe.each(DRIVERS)('strict input on %s', (driver) => {
         }
       }
     }
-    expect(connections).toBe(20); // with Webhook.deliveries
+    expect(connections).toBe(21); // with Webhook.deliveries and User.seeDocuments
   });
 
   it('reports hasPreviousPage truthfully on offset pages', async () => {

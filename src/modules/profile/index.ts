@@ -8,11 +8,11 @@ import { AuthorizationMutationsResolver, AuthorizationUserResolver } from './aut
 import { AvatarResolver, AvatarUserResolver } from './avatar.resolver.js';
 import { ContractMutationsResolver, ContractUserResolver } from './contract.resolver.js';
 import { KeystoreResolver } from './keystore.js';
-import { SeeResolver } from './see.js';
+import { SeeDocumentResolver, SeeResolver } from './see.js';
 import { ProfileMutationsResolver, ProfileUserResolver } from './profile.resolver.js';
 import { RegistryMutationsResolver, RegistryUserResolver } from './registry.resolver.js';
 import { OrganizationIyoMutationsResolver, OrganizationIyoResolver } from './org-extras.resolver.js';
 
-export const resolvers = [ProfileUserResolver, ProfileMutationsResolver, AuthorizationUserResolver, AuthorizationMutationsResolver, RegistryUserResolver, RegistryMutationsResolver, ContractUserResolver, ContractMutationsResolver, AvatarUserResolver, AvatarResolver, KeystoreResolver, SeeResolver, OrganizationIyoResolver, OrganizationIyoMutationsResolver] as const;
+export const resolvers = [ProfileUserResolver, ProfileMutationsResolver, AuthorizationUserResolver, AuthorizationMutationsResolver, RegistryUserResolver, RegistryMutationsResolver, ContractUserResolver, ContractMutationsResolver, AvatarUserResolver, AvatarResolver, KeystoreResolver, SeeResolver, SeeDocumentResolver, OrganizationIyoResolver, OrganizationIyoMutationsResolver] as const;
 
 export const nodeFetchers: NodeFetchers = {};

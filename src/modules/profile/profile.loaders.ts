@@ -9,7 +9,8 @@ import { findAvatarsByUserIds } from './avatar.repo.js';
 import { findProfileEntriesByUserIds } from './profile.repo.js';
 import { findKeystoreKeysByUserIds } from './keystore.js';
 import { findRegistryEntriesByUserIds } from './registry.repo.js';
-import { findSeeDocumentsByUserIds } from './see.js';
+import type { PageRequest } from '../../core/graphql/connection.js';
+import { countSeeDocumentsByUserIds, findLatestSeeVersions, findSeeDocumentPagesByUserIds, findSeeVersionsByDocumentIds, type SeeFilter } from './see.js';
 
 export const createProfileLoaders = (db: Database) => ({
   /** Addresses, bank accounts and wallet addresses of a user share one load. */
@@ -18,7 +19,18 @@ export const createProfileLoaders = (db: Database) => ({
   /** Avatars without their image bytes (those are read by hash, one at a time). */
   avatarsByUserId: listLoader((ids: readonly string[]) => findAvatarsByUserIds(db, ids), (a) => a.userId),
   keystoreKeysByUserId: listLoader((ids: readonly string[]) => findKeystoreKeysByUserIds(db, ids), (k) => k.userId),
-  seeDocumentsByUserId: listLoader((ids: readonly string[]) => findSeeDocumentsByUserIds(db, ids), (d) => d.userId),
+  /** A page of see documents per user (rows only, no versions), one family member per page and filter. */
+  seeDocumentPage: loaderFamily((args: { page: PageRequest; filter: SeeFilter }) => listLoader((ids: readonly string[]) => findSeeDocumentPagesByUserIds(db, ids, args.filter, args.page), (d) => d.userId)),
+  seeDocumentCount: loaderFamily(
+    (filter: SeeFilter) =>
+      new DataLoader<string, number>(async (ids) => {
+        const counts = await countSeeDocumentsByUserIds(db, ids, filter);
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+  ),
+  /** The newest version of each see document of a page, and all versions (bounded per document). */
+  latestSeeVersionByDocumentId: rowLoader((ids: readonly string[]) => findLatestSeeVersions(db, ids), (v) => v.documentId),
+  seeVersionsByDocumentId: listLoader((ids: readonly string[]) => findSeeVersionsByDocumentIds(db, ids), (v) => v.documentId),
   /** A page of contracts per user, one family member per page shape (includeExpired, offset, limit). */
   contractPage: loaderFamily((page: ContractPage) => new DataLoader<string, ContractRow[]>((userIds) => findContractPagesOfUsers(db, userIds, page, new Date()))),
   registryEntriesByUserId: listLoader((ids: readonly string[]) => findRegistryEntriesByUserIds(db, ids), (e) => e.userId),

@@ -1,0 +1,1 @@
+CREATE INDEX "see_documents_user_id_idx" ON "see_documents" USING btree ("user_id","id");
