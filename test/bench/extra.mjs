@@ -26,7 +26,7 @@
 // Environment: AUTOCANNON (autocannon's package dir; default $ANCHOR_DIR/node_modules/autocannon, where
 // the anchors' run.sh installs its pinned packages; ANCHOR_DIR defaults to $TMPDIR/anchor-bench as there),
 // EXTRA_PORT (4001), BENCH_DB (gw), PGHOST/PGPORT/PGUSER, ADMIN_TOKEN, ROUNDS (3), WARMUP_S (3),
-// DURATION_S (10), CONNECTIONS (10), COLD_STARTS (5), EXTRA_SECTIONS (rest,page,writes,cold), REST_PAIRS (gitlab,seald,iyo),
+// DURATION_S (10), CONNECTIONS (10), COLD_STARTS (5), EXTRA_SECTIONS (rest,page,writes,cold), REST_PAIRS (gitlab,seald,iyo,iyo-org),
 // RESULTS_DIR (default $ANCHOR_DIR/results/extra-<UTC stamp>), KEEP_WRITES=1 (skip the clean-up).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -240,7 +240,8 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 //   seald   GET /dashboardapi/v2/users/?page_size=20 (a team of 40 members, the admin's API token
 //           bound to it; `sealdUsers`)
 //   iyo     GET /api/users/admin (the user with every labelled collection; `iyo_user`)
-// REST_PAIRS (default all three) picks some.
+//   iyo-org GET /api/organizations/zz-benchr-team (the Seald pair's team; `iyo_organization`)
+// REST_PAIRS (default all four) picks some.
 const routeOf = async (file, exported, method, path) => {
   const mod = await import(new URL(`../../dist/src/rest/${file}`, import.meta.url).href);
   const route = mod[exported].find((r) => r.method === method && r.path === path);
@@ -287,6 +288,15 @@ const REST_PAIRS = {
     return { title: '`GET /dashboardapi/v2/users/?page_size=20` (Seald, a team of 40)', route, restPath, vars, token, headers: { 'x-dashboard-api-key': token },
       ids: (rest) => rest?.results?.map((u) => u.id) ?? null, twinIds: (d) => d.dashboardTeam.teamUsers.nodes.map((n) => uuidOf(n.user.id)), restOk: (b) => b.startsWith('{"count":') };
   },
+  async 'iyo-org'() {
+    // The Seald pair's team (made there when missing): 40 members, the admin its owner.
+    if (!(await gql(`query($s: String!) { organization(slug: $s) { id } }`, { s: TEAM_SLUG })).organization) await REST_PAIRS.seald();
+    const route = await routeOf('iyo/orgs.routes.js', 'orgRoutes', 'GET', '/organizations/:globalid');
+    const restPath = `/api/organizations/${TEAM_SLUG}`;
+    const vars = route.variables(restRequest(restPath, { globalid: TEAM_SLUG }, {}, { kind: 'user', isInstanceAdmin: true }));
+    return { title: `\`GET /api/organizations/${TEAM_SLUG}\` (Itsyouonline, an organization of 40 members)`, route, restPath, vars, headers: auth,
+      ids: (rest) => (rest?.globalid ? [rest.globalid] : null), twinIds: (d) => [d.organization.slug], restOk: (b) => b.startsWith('{') && b.includes('"globalid":') };
+  },
   async iyo() {
     const route = await routeOf('iyo/users.routes.js', 'userRoutes', 'GET', '/users/:username');
     const restPath = '/api/users/admin';
@@ -298,7 +308,7 @@ const REST_PAIRS = {
 
 async function sectionRest(ctx) {
   const out = {};
-  for (const name of (env.REST_PAIRS ?? 'gitlab,seald,iyo').split(',').filter(Boolean)) {
+  for (const name of (env.REST_PAIRS ?? 'gitlab,seald,iyo,iyo-org').split(',').filter(Boolean)) {
     if (!REST_PAIRS[name]) die(`unknown REST pair ${name}`);
     const p = await REST_PAIRS[name]();
     const operationName = opName(p.route.operation);
