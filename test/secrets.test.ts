@@ -1,10 +1,13 @@
 // Secrets at rest: core/auth/sealed.ts (AES-256-GCM under MASTER_KEY, bound to a purpose), the
 // JWT signing key and the validation-code key sealed when MASTER_KEY is set (and stored as they
 // are when it is not: the honest default), a key stored before MASTER_KEY sealed at the next
-// start, and a start without the key refusing a sealed database.
+// start, and a start without the key refusing a sealed database; TOTP secrets sealed too.
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { authenticator } from 'otplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signingKeys } from '../schema/auth.js';
+import { userTotp } from '../schema/dashboard.js';
 import { serverSecrets } from '../schema/secrets.js';
 import { isSealed, seal, unseal } from '../src/core/auth/sealed.js';
 import { ConfigError, loadConfig, masterKeyBytes } from '../src/config.js';
@@ -74,6 +77,37 @@ describe.each(DRIVERS)('secrets at rest on %s', (driver) => {
     // Another key, or none, cannot read the sealed key: the start stops and says why.
     await expect(startTestGateway(driver, { database: { ...database, close: async () => {} }, env: { MASTER_KEY: 'cd'.repeat(32) } })).rejects.toThrow(/does not open with this MASTER_KEY/);
     await expect(startTestGateway(driver, { database: { ...database, close: async () => {} } })).rejects.toThrow(/sealed: set MASTER_KEY/);
+  });
+
+  it('seals TOTP secrets under MASTER_KEY; a factor set up before it keeps working', async () => {
+    const codeAt = (secret: string, steps: number) => authenticator.clone({ epoch: Date.now() + steps * 30_000 }).generate(secret);
+    const database = await openTestDatabase(driver);
+    const plain = await startTestGateway(driver, { database });
+    gateways.push(plain);
+    const setUp = async (g: TestGateway, username: string) => {
+      const user = await g.createUser({ username, password: `${username}-password`, email: `${username}@example.com` });
+      const token = await g.login(username, `${username}-password`);
+      const secret = (await g.gql(`mutation { setUpTwoFactor { secret } }`, {}, { token })).body.data.setUpTwoFactor.secret as string;
+      const confirmed = await g.gql(`mutation($i: TwoFactorCodeInput!) { confirmTwoFactor(input: $i) { recoveryCodes userErrors { code } } }`, { i: { otp: codeAt(secret, 0) } }, { token });
+      expect(confirmed.body.data.confirmTwoFactor.userErrors).toEqual([]);
+      const [row] = await g.db.db.select().from(userTotp).where(eq(userTotp.userId, user.id));
+      return { secret, stored: row!.secret };
+    };
+    const signIn = (g: TestGateway, username: string, otp: string) =>
+      g.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code } } }`, { i: { login: username, password: `${username}-password`, otp } });
+    // Without MASTER_KEY: stored as it is (the honest default).
+    const before = await setUp(plain, 'totp-before');
+    expect(before.stored).toBe(before.secret);
+    // With it: a new factor's secret is sealed, and codes of both factors sign in.
+    const sealed = await startTestGateway(driver, { database, env: { MASTER_KEY: MASTER } });
+    gateways.push(sealed);
+    const after = await setUp(sealed, 'totp-after');
+    expect(isSealed(after.stored)).toBe(true);
+    expect(after.stored).not.toContain(after.secret);
+    expect((await signIn(sealed, 'totp-after', codeAt(after.secret, 1))).body.data.login.accessToken).toEqual(expect.any(String));
+    expect((await signIn(sealed, 'totp-before', codeAt(before.secret, 1))).body.data.login.accessToken).toEqual(expect.any(String));
+    // A wrong code is still refused.
+    expect((await signIn(sealed, 'totp-after', codeAt(before.secret, 1))).body.data.login.accessToken).toBeNull();
   });
 
   it('a first start with MASTER_KEY never stores the key in the clear', async () => {

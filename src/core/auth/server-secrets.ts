@@ -15,6 +15,8 @@ export interface ServerSettings {
   codeKey: Buffer;
   codeTtlMs: number;
   passwordPolicy: PasswordPolicy;
+  /** MASTER_KEY, which seals secrets the services keep (sealed.ts); undefined: stored as they are. */
+  masterKey?: Buffer;
 }
 
 const settings = new WeakMap<Database, ServerSettings>();
@@ -38,6 +40,9 @@ export function shareServerSettings(db: Database, tx: Database): void {
   const s = settings.get(db);
   if (s) settings.set(tx, s);
 }
+
+/** The master key of the gateway on this database (undefined: none set, or a tool that starts no gateway). */
+export const masterKeyOf = (db: Database): Buffer | undefined => settings.get(db)?.masterKey;
 
 /** The password policy of the gateway on this database; the defaults for tools that start none. */
 export const passwordPolicyOf = (db: Database): PasswordPolicy => settings.get(db)?.passwordPolicy ?? DEFAULT_PASSWORD_POLICY;
@@ -69,5 +74,6 @@ export async function loadServerSettings(db: Database, config: Pick<Config, 'val
     codeKey: config.validationCodeSecret ? Buffer.from(config.validationCodeSecret, 'utf8') : await loadOrCreateSecret(db, 'validation_code_hmac', config.masterKey),
     codeTtlMs: config.validationCodeTtlMs,
     passwordPolicy: config.passwordPolicy,
+    masterKey: config.masterKey,
   });
 }

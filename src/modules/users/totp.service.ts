@@ -9,10 +9,14 @@
 //   cannot be replayed within its window, not even by two concurrent requests.
 // - Recovery codes are random, stored as sha256, shown once (confirm and reset), usable once.
 // - Every change commits with its event-log row; the secret never goes into a log or an event.
+// - The secret is stored sealed under MASTER_KEY when one is set (core/auth/sealed.ts, purpose
+//   TOTP_PURPOSE), as it is otherwise; a factor set up before MASTER_KEY keeps working.
 import { randomBytes } from 'node:crypto';
 import { authenticator as defaultAuthenticator } from 'otplib';
 import type { ServiceContext } from '../../context.js';
 import { hashToken } from '../../core/auth/secrets.js';
+import { openStored, storedForm } from '../../core/auth/sealed.js';
+import { masterKeyOf } from '../../core/auth/server-secrets.js';
 import type { Database } from '../../core/db.js';
 import { conflict, DomainError, notFound, validation } from '../../core/errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
@@ -62,9 +66,14 @@ function stepOf(secret: string, code: string, now = Date.now()): number | null {
   return delta === null ? null : Math.floor(now / 1000 / STEP_SECONDS) + delta;
 }
 
-/** Checks a code of the user's factor and claims its step (no replay). */
-async function acceptCode(db: Database, userId: string, secret: string, code: string): Promise<boolean> {
-  const step = stepOf(secret, code);
+const TOTP_PURPOSE = 'totp secret';
+
+/** How a new secret is stored: sealed under the gateway's master key when it has one. */
+const storedSecret = (db: Database, secret: string) => storedForm(secret, masterKeyOf(db), TOTP_PURPOSE);
+
+/** Checks a code of the user's factor (its secret as stored, opened with the master key) and claims its step (no replay). */
+async function acceptCode(db: Database, userId: string, stored: string, code: string): Promise<boolean> {
+  const step = stepOf(openStored(stored, masterKeyOf(db), TOTP_PURPOSE), code);
   return step !== null && (await claimTotpStep(db, userId, step));
 }
 
@@ -100,8 +109,9 @@ export async function setUpTwoFactor(ctx: Ctx): Promise<{ secret: string; uri: s
   if (current?.enabledAt) throw new DomainError('PRECONDITION_FAILED', 'Two-factor authentication is already enabled; remove it first', 'otp');
   const user = await ctx.loaders.userById.load(userId);
   const secret = authenticator.generateSecret(20);
+  const stored = storedSecret(ctx.db, secret);
   await ctx.db.transaction(async (tx) => {
-    await upsertPendingTotp(tx, userId, secret);
+    await upsertPendingTotp(tx, userId, stored);
     await recordEvent(tx, ctx, { action: 'twoFactor.setUp', user2Id: userId });
   });
   return { secret, uri: authenticator.keyuri(user?.primaryEmail ?? user?.username ?? userId, TOTP_ISSUER, secret) };
@@ -173,8 +183,9 @@ export async function enableTwoFactorWithSecret(ctx: Ctx, userId: string, secret
   if (!BASE32.test(s)) throw validation('secret', 'The secret must be 16 to 128 base32 characters');
   const step = stepOf(s, otp.trim());
   if (step === null) throw validation('otp', 'Invalid code');
+  const stored = storedSecret(ctx.db, s);
   return enableWithCodes(ctx, userId, 'twoFactor.enable', async (tx) => {
-    await upsertPendingTotp(tx, userId, s);
+    await upsertPendingTotp(tx, userId, stored);
     await claimTotpStep(tx, userId, step);
   });
 }
