@@ -4,7 +4,9 @@
 // real codes; recovery codes once; bad input always a DRF-shaped 4xx.
 import { authenticator } from 'otplib';
 import { SignJWT } from 'jose';
-import { sigchainTransactions } from '../schema/dashboard.js';
+import { randomBytes } from 'node:crypto';
+import { jwtSharedSecrets, sigchainTransactions } from '../schema/dashboard.js';
+import { isSealed } from '../src/core/auth/sealed.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
@@ -63,7 +65,8 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
   }
 
   beforeAll(async () => {
-    t = await startTestGateway(driver);
+    // With MASTER_KEY: team JWT secrets (and TOTP secrets) are stored sealed, and every flow below still works.
+    t = await startTestGateway(driver, { env: { MASTER_KEY: randomBytes(32).toString('hex') } });
     const s = seed(t);
     adminA = await s.user('sld-admin-a');
     memberA = await s.user('sld-member-a');
@@ -371,6 +374,10 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
       const created = await call('POST', `${V2}/jwtsharedsecret/`, key.a, { permissions: [2] });
       expect(created).toMatchObject({ status: 201, body: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), created: expect.any(String), shared_secret: expect.stringMatching(/^.{16,}$/), permissions: [2] } });
       const secret = created.body;
+      // Stored sealed under MASTER_KEY; the team still reads it in the clear, as Seald's dashboard shows it.
+      const [stored] = await t.db.db.select().from(jwtSharedSecrets).where(eq(jwtSharedSecrets.id, secret.id));
+      expect(isSealed(stored!.sharedSecret)).toBe(true);
+      expect(stored!.sharedSecret).not.toContain(secret.shared_secret);
       expect((await call('GET', `${V2}/jwtsharedsecret/`, key.a)).body).toMatchObject({ count: 1, results: [secret] });
       expect((await call('GET', `${V2}/jwtsharedsecret/`, key.b)).body).toMatchObject({ count: 0 });
       expect(await call('POST', `${V2}/jwtsharedsecret/`, key.a, { permissions: [7] })).toMatchObject({ status: 400, body: { permissions: [expect.any(String)] } });

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { outbox } from '../schema/outbox.js';
+import { webhooks } from '../schema/webhooks.js';
+import { isSealed } from '../src/core/auth/sealed.js';
 import { eventLogs } from '../schema/logs.js';
 import { openDatabase } from '../src/core/db.js';
 import { isPrivateAddress } from '../src/core/net/outbound.js';
@@ -40,7 +42,8 @@ async function receiver(answer: (path: string, n: number) => number = () => 200)
   return { hits, base, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const ENV = { WEBHOOK_DELIVERY: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', OUTBOX_INTERVAL_MS: '100', OUTBOX_RETRY_BASE_MS: '20', WEBHOOK_DISABLE_AFTER: '2' };
+// MASTER_KEY: signing secrets are stored sealed, and deliveries are still signed with the secret shown once.
+const ENV = { MASTER_KEY: 'ab'.repeat(32), WEBHOOK_DELIVERY: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', OUTBOX_INTERVAL_MS: '100', OUTBOX_RETRY_BASE_MS: '20', WEBHOOK_DISABLE_AFTER: '2' };
 const CREATE_ORG = `mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } userErrors { code message } } }`;
 const CREATE_HOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id url actions enabled } secret userErrors { code field message } } }`;
 const RENAME = `mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { userErrors { code message } } }`;
@@ -101,6 +104,10 @@ describe.each(DRIVERS)('webhooks (%s)', (driver) => {
     const ok = await t.gql(CREATE_HOOK, { i: { organizationId: orgId, url: `${rx.base}/all` } }, { token: ADMIN.token });
     expect(ok.body.data.createWebhook.userErrors).toEqual([]);
     expect(ok.body.data.createWebhook.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // At rest it is sealed under MASTER_KEY (ENV), never the secret shown.
+    const [stored] = await t.db.db.select().from(webhooks);
+    expect(isSealed(stored!.secret)).toBe(true);
+    expect(stored!.secret).not.toContain(ok.body.data.createWebhook.secret);
     const listed = await t.gql(`query($id: ID!) { node(id: $id) { ... on Organization { webhooks { url enabled } } } }`, { id: orgId }, { token: ADMIN.token });
     expect(listed.body.data.node.webhooks).toEqual([{ url: `${rx.base}/all`, enabled: true }]);
     expect(JSON.stringify(listed.body)).not.toContain('whsec_');

@@ -44,6 +44,16 @@ export function shareServerSettings(db: Database, tx: Database): void {
 /** The master key of the gateway on this database (undefined: none set, or a tool that starts no gateway). */
 export const masterKeyOf = (db: Database): Buffer | undefined => settings.get(db)?.masterKey;
 
+/**
+ * A secret the services keep (TOTP secrets, team JWT secrets, webhook signing secrets), as the
+ * gateway on `db` stores it: sealed under its master key when it has one (sealed.ts), bound to
+ * `purpose`. Call with the request's handle, not a transaction opened on it.
+ */
+export const storeSecret = (db: Database, plaintext: string, purpose: string): string => storedForm(plaintext, masterKeyOf(db), purpose);
+
+/** The plaintext of a secret stored by storeSecret (or before MASTER_KEY was set: as it is). */
+export const openSecret = (db: Database, stored: string, purpose: string): string => openStored(stored, masterKeyOf(db), purpose);
+
 /** The password policy of the gateway on this database; the defaults for tools that start none. */
 export const passwordPolicyOf = (db: Database): PasswordPolicy => settings.get(db)?.passwordPolicy ?? DEFAULT_PASSWORD_POLICY;
 

@@ -8,11 +8,14 @@ import { decodeJwt, errors, jwtVerify } from 'jose';
 import { and, eq, lt } from 'drizzle-orm';
 import { jwtSharedSecrets, jwtUsedIds } from '../../../schema/dashboard.js';
 import type { Principal } from '../../core/auth/principal.js';
+import { openSecret } from '../../core/auth/server-secrets.js';
 import type { Database } from '../../core/db.js';
 import { unauthenticated } from '../../core/errors.js';
 import { isUuid } from '../../core/validation.js';
 
 export const MAX_LIFETIME_S = 3600;
+/** What a team's shared secret is sealed for under MASTER_KEY (core/auth/server-secrets.ts storeSecret). */
+export const JWT_SECRET_PURPOSE = 'team jwt secret';
 const CLOCK_TOLERANCE_S = 30;
 
 export async function authenticateTeamJwt(db: Database, token: string): Promise<Principal> {
@@ -27,7 +30,7 @@ export async function authenticateTeamJwt(db: Database, token: string): Promise<
   if (!secret) throw unauthenticated('Invalid JWT issuer');
   let claims;
   try {
-    ({ payload: claims } = await jwtVerify(token, new TextEncoder().encode(secret.sharedSecret), {
+    ({ payload: claims } = await jwtVerify(token, new TextEncoder().encode(openSecret(db, secret.sharedSecret, JWT_SECRET_PURPOSE)), {
       algorithms: ['HS256'],
       issuer: iss,
       requiredClaims: ['iat', 'exp', 'jti'],

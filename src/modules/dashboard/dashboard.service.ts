@@ -16,9 +16,11 @@ import { hashPassword, verifyPassword } from '../../core/auth/passwords.js';
 import { JWT_PERMISSIONS, teamJwtMay } from '../../core/auth/principal.js';
 import { tokenOrganizationOf } from '../../core/auth/tenant.js';
 import { hashToken, newPersonalToken } from '../../core/auth/secrets.js';
+import { openSecret, storeSecret } from '../../core/auth/server-secrets.js';
 import { DomainError, forbidden, notFound, validation } from '../../core/errors.js';
 import { isEmail } from '../../core/validation.js';
 import { issueToken, login } from '../auth/auth.service.js';
+import { JWT_SECRET_PURPOSE } from '../auth/team-jwt.js';
 import { findTokenById, insertToken, revokeToken } from '../auth/token.repo.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { inviteToOrganization } from '../invitations/invitation.service.js';
@@ -350,17 +352,22 @@ export async function createJwtSharedSecret(ctx: Ctx, permissions: number[]): Pr
   if (perms.length === 0 || perms.some((p) => !(JWT_PERMISSIONS as readonly number[]).includes(p))) {
     throw validation('permissions', `Permissions must be among ${JWT_PERMISSIONS.join(', ')}`);
   }
+  // 256 random bits: HS256's key size (43 characters, above Seald's minimum of 16); stored sealed under MASTER_KEY when set.
+  const plain = randomBytes(32).toString('base64url');
+  const stored = storeSecret(ctx.db, plain, JWT_SECRET_PURPOSE);
   return ctx.db.transaction(async (tx) => {
-    // 256 random bits: HS256's key size (43 characters, above Seald's minimum of 16).
-    const row = await insertJwtSecret(tx, { organizationId: team, sharedSecret: randomBytes(32).toString('base64url'), permissions: perms, createdById: ctx.authz.userId });
+    const row = await insertJwtSecret(tx, { organizationId: team, sharedSecret: stored, permissions: perms, createdById: ctx.authz.userId });
     await recordEvent(tx, ctx, { action: 'jwtSharedSecret.create', organizationId: team, data: { jwtSharedSecretId: row.id, permissions: perms } });
-    return row;
+    return { ...row, sharedSecret: plain };
   });
 }
 
+/** A secret's row as the team sees it: the shared secret opened (the dashboard shows it, as Seald's does). */
+const opened = (ctx: Ctx, r: JwtSecretRow): JwtSecretRow => ({ ...r, sharedSecret: openSecret(ctx.db, r.sharedSecret, JWT_SECRET_PURPOSE) });
+
 export async function teamJwtSharedSecrets(ctx: Ctx, team: string, limit: number, offset: number): Promise<{ rows: JwtSecretRow[]; count: () => Promise<number> }> {
   if (!(await ctx.authz.can('membership:manage', { organizationId: team }))) return { rows: [], count: async () => 0 };
-  return { rows: await listJwtSecrets(ctx.db, team, limit, offset), count: () => countJwtSecrets(ctx.db, team) };
+  return { rows: (await listJwtSecrets(ctx.db, team, limit, offset)).map((r) => opened(ctx, r)), count: () => countJwtSecrets(ctx.db, team) };
 }
 
 /** Deletes a secret of the team: JWTs signed with it stop working at once. */
@@ -370,7 +377,7 @@ export async function deleteJwtSharedSecret(ctx: Ctx, id: string): Promise<JwtSe
     const row = await deleteJwtSecret(tx, team, id);
     if (!row) throw notFound('JWT shared secret not found');
     await recordEvent(tx, ctx, { action: 'jwtSharedSecret.delete', organizationId: team, data: { jwtSharedSecretId: id } });
-    return row;
+    return opened(ctx, row);
   });
 }
 

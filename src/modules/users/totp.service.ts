@@ -15,8 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { authenticator as defaultAuthenticator } from 'otplib';
 import type { ServiceContext } from '../../context.js';
 import { hashToken } from '../../core/auth/secrets.js';
-import { openStored, storedForm } from '../../core/auth/sealed.js';
-import { masterKeyOf } from '../../core/auth/server-secrets.js';
+import { openSecret, storeSecret } from '../../core/auth/server-secrets.js';
 import type { Database } from '../../core/db.js';
 import { conflict, DomainError, notFound, validation } from '../../core/errors.js';
 import { recordEvent } from '../logs/event-log.service.js';
@@ -68,12 +67,10 @@ function stepOf(secret: string, code: string, now = Date.now()): number | null {
 
 const TOTP_PURPOSE = 'totp secret';
 
-/** How a new secret is stored: sealed under the gateway's master key when it has one. */
-const storedSecret = (db: Database, secret: string) => storedForm(secret, masterKeyOf(db), TOTP_PURPOSE);
 
 /** Checks a code of the user's factor (its secret as stored, opened with the master key) and claims its step (no replay). */
 async function acceptCode(db: Database, userId: string, stored: string, code: string): Promise<boolean> {
-  const step = stepOf(openStored(stored, masterKeyOf(db), TOTP_PURPOSE), code);
+  const step = stepOf(openSecret(db, stored, TOTP_PURPOSE), code);
   return step !== null && (await claimTotpStep(db, userId, step));
 }
 
@@ -109,7 +106,7 @@ export async function setUpTwoFactor(ctx: Ctx): Promise<{ secret: string; uri: s
   if (current?.enabledAt) throw new DomainError('PRECONDITION_FAILED', 'Two-factor authentication is already enabled; remove it first', 'otp');
   const user = await ctx.loaders.userById.load(userId);
   const secret = authenticator.generateSecret(20);
-  const stored = storedSecret(ctx.db, secret);
+  const stored = storeSecret(ctx.db, secret, TOTP_PURPOSE);
   await ctx.db.transaction(async (tx) => {
     await upsertPendingTotp(tx, userId, stored);
     await recordEvent(tx, ctx, { action: 'twoFactor.setUp', user2Id: userId });
@@ -183,7 +180,7 @@ export async function enableTwoFactorWithSecret(ctx: Ctx, userId: string, secret
   if (!BASE32.test(s)) throw validation('secret', 'The secret must be 16 to 128 base32 characters');
   const step = stepOf(s, otp.trim());
   if (step === null) throw validation('otp', 'Invalid code');
-  const stored = storedSecret(ctx.db, s);
+  const stored = storeSecret(ctx.db, s, TOTP_PURPOSE);
   return enableWithCodes(ctx, userId, 'twoFactor.enable', async (tx) => {
     await upsertPendingTotp(tx, userId, stored);
     await claimTotpStep(tx, userId, step);

@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { openSecret } from '../../core/auth/server-secrets.js';
 import type { Database } from '../../core/db.js';
 import { toGlobalId } from '../../core/graphql/node.js';
 import { guardedLookup } from '../../core/net/outbound.js';
@@ -19,6 +20,9 @@ import type { OutboxRow } from '../outbox/outbox.repo.js';
 import { findWebhook } from './webhook.repo.js';
 
 const permanent = (message: string) => Object.assign(new Error(message), { permanent: true });
+
+/** What a webhook's signing secret is sealed for under MASTER_KEY (core/auth/server-secrets.ts storeSecret). */
+export const WEBHOOK_SECRET_PURPOSE = 'webhook secret';
 
 export const signature = (secret: string, timestamp: number, body: string) => `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
@@ -55,7 +59,7 @@ export function webhookSender(db: Database, opts: { allowedHosts: readonly strin
             'user-agent': 'identity-graph-gateway-webhooks',
             'x-webhook-id': row.id,
             'x-webhook-event': e.action,
-            'x-webhook-signature': signature(hook.secret, t, body),
+            'x-webhook-signature': signature(openSecret(db, hook.secret, WEBHOOK_SECRET_PURPOSE), t, body),
           },
         },
         (res) => {

@@ -2,10 +2,11 @@
 // register endpoints that receive its events and those of the organizations below it. URLs must
 // be http(s) and reach a public address unless WEBHOOK_ALLOWED_HOSTS allows the host (checked
 // here and again on every delivery, core/net/outbound.ts). The signing secret is made here and
-// shown once. Each change commits with its event-log row.
+// shown once (stored sealed under MASTER_KEY when set). Each change commits with its event-log row.
 import { randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../../context.js';
 import { ANONYMOUS } from '../../core/auth/principal.js';
+import { storeSecret } from '../../core/auth/server-secrets.js';
 import type { Database } from '../../core/db.js';
 import { DomainError, notFound, validation } from '../../core/errors.js';
 import { pageRequest, toConnection, type Connection, type ConnectionArgs } from '../../core/graphql/connection.js';
@@ -15,6 +16,7 @@ import { enqueue } from '../outbox/outbox.service.js';
 import type { OutboxRow } from '../outbox/outbox.repo.js';
 import { readableOrganization } from '../organizations/organization.service.js';
 import { findUserById } from '../users/user.repo.js';
+import { WEBHOOK_SECRET_PURPOSE } from './webhook.sender.js';
 import { countDeliveries, countGivenUpDelivery, countWebhooksOf, deleteWebhook, findWebhook, insertWebhook, listDeliveries, listWebhooksOf, resetFailures, updateWebhook, type WebhookRow } from './webhook.repo.js';
 
 type Ctx = ServiceContext;
@@ -68,9 +70,10 @@ export async function createWebhookService(
   const url = await checkUrl(input.url, allowedHosts);
   if ((await countWebhooksOf(ctx.db, org.id)) >= MAX_WEBHOOKS_PER_ORGANIZATION) throw new DomainError('PRECONDITION_FAILED', `At most ${MAX_WEBHOOKS_PER_ORGANIZATION} webhooks per organization`);
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  const stored = storeSecret(ctx.db, secret, WEBHOOK_SECRET_PURPOSE);
   const createdByUserId = ctx.principal.kind === 'user' ? ctx.principal.userId : null;
   const row = await ctx.db.transaction(async (tx) => {
-    const w = await insertWebhook(tx, { organizationId: org.id, url, secret, actions, createdByUserId });
+    const w = await insertWebhook(tx, { organizationId: org.id, url, secret: stored, actions, createdByUserId });
     await recordEvent(tx, ctx, { action: 'webhook.create', organizationId: org.id, data: { webhookId: w.id, url, actions } });
     return w;
   });
