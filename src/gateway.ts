@@ -9,6 +9,7 @@ import { AccessTokens } from './core/auth/jwt.js';
 import { openDatabase, type DbHandle } from './core/db.js';
 import { RateLimits } from './core/rate-limit/index.js';
 import { recordLiftedLocks } from './modules/auth/auth.service.js';
+import { sealStoredSecrets } from './modules/bootstrap/seal-secrets.js';
 import { bootstrap } from './modules/bootstrap/bootstrap.service.js';
 import { startOutboxWorker } from './modules/outbox/outbox.worker.js';
 import { NotificationFeed } from './core/events/feed.js';
@@ -39,6 +40,8 @@ export async function startGateway(config: Config, logger: Logger, opts: StartOp
     // validation codes, how long a code lives, the password policy.
     await loadServerSettings(database.db, config);
     await bootstrap(database.db, config, opts.print);
+    // With MASTER_KEY, the services' secrets stored before it was set are sealed now.
+    await sealStoredSecrets(database.db, config.masterKey);
     const accessTokens = await AccessTokens.load(database.db, {
       masterKey: config.masterKey,
       privateKeyPem: config.jwt.privateKeyPem,

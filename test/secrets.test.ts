@@ -1,13 +1,18 @@
 // Secrets at rest: core/auth/sealed.ts (AES-256-GCM under MASTER_KEY, bound to a purpose), the
 // JWT signing key and the validation-code key sealed when MASTER_KEY is set (and stored as they
 // are when it is not: the honest default), a key stored before MASTER_KEY sealed at the next
-// start, and a start without the key refusing a sealed database; TOTP secrets sealed too.
+// start, and a start without the key refusing a sealed database; TOTP, team JWT and webhook
+// secrets sealed too (new ones at once, those stored in the clear at the next start).
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { authenticator } from 'otplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signingKeys } from '../schema/auth.js';
-import { userTotp } from '../schema/dashboard.js';
+import { jwtSharedSecrets, userTotp } from '../schema/dashboard.js';
+import { organizations } from '../schema/organizations.js';
+import { webhooks } from '../schema/webhooks.js';
+import { insertJwtSecret } from '../src/modules/dashboard/dashboard.repo.js';
+import { insertWebhook } from '../src/modules/webhooks/webhook.repo.js';
 import { serverSecrets } from '../schema/secrets.js';
 import { isSealed, seal, unseal } from '../src/core/auth/sealed.js';
 import { ConfigError, loadConfig, masterKeyBytes } from '../src/config.js';
@@ -95,12 +100,21 @@ describe.each(DRIVERS)('secrets at rest on %s', (driver) => {
     };
     const signIn = (g: TestGateway, username: string, otp: string) =>
       g.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code } } }`, { i: { login: username, password: `${username}-password`, otp } });
-    // Without MASTER_KEY: stored as it is (the honest default).
+    // Without MASTER_KEY: stored as it is (the honest default) — a factor, a team's JWT secret, a webhook's.
     const before = await setUp(plain, 'totp-before');
     expect(before.stored).toBe(before.secret);
-    // With it: a new factor's secret is sealed, and codes of both factors sign in.
+    const [org] = await plain.db.db.select().from(organizations).where(eq(organizations.slug, 'default'));
+    const jwt = await insertJwtSecret(plain.db.db, { organizationId: org!.id, sharedSecret: 'a-team-jwt-secret-in-the-clear', permissions: [-1] });
+    const hook = await insertWebhook(plain.db.db, { organizationId: org!.id, url: 'https://hooks.example.com/in', secret: 'whsec_in_the_clear' });
+    // With it: what was stored in the clear is sealed at the start, a new factor's secret is sealed, and codes of both factors sign in.
     const sealed = await startTestGateway(driver, { database, env: { MASTER_KEY: MASTER } });
     gateways.push(sealed);
+    const [beforeRow] = await sealed.db.db.select().from(userTotp).where(eq(userTotp.secret, before.stored));
+    expect(beforeRow, 'the clear TOTP secret is gone').toBeUndefined();
+    const [jwtRow] = await sealed.db.db.select().from(jwtSharedSecrets).where(eq(jwtSharedSecrets.id, jwt.id));
+    expect(isSealed(jwtRow!.sharedSecret) && unseal(jwtRow!.sharedSecret, Buffer.from(MASTER, 'hex'), 'team jwt secret').toString()).toBe('a-team-jwt-secret-in-the-clear');
+    const [hookRow] = await sealed.db.db.select().from(webhooks).where(eq(webhooks.id, hook.id));
+    expect(isSealed(hookRow!.secret) && unseal(hookRow!.secret, Buffer.from(MASTER, 'hex'), 'webhook secret').toString()).toBe('whsec_in_the_clear');
     const after = await setUp(sealed, 'totp-after');
     expect(isSealed(after.stored)).toBe(true);
     expect(after.stored).not.toContain(after.secret);

@@ -6,7 +6,9 @@
 // tell old values apart.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-const PREFIX = 'sealed:v1:';
+/** How every sealed value begins (its scheme and version). */
+export const SEALED_PREFIX = 'sealed:v1:';
+const PREFIX = SEALED_PREFIX;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 

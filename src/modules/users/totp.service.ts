@@ -10,7 +10,8 @@
 // - Recovery codes are random, stored as sha256, shown once (confirm and reset), usable once.
 // - Every change commits with its event-log row; the secret never goes into a log or an event.
 // - The secret is stored sealed under MASTER_KEY when one is set (core/auth/sealed.ts, purpose
-//   TOTP_PURPOSE), as it is otherwise; a factor set up before MASTER_KEY keeps working.
+//   TOTP_PURPOSE), as it is otherwise; one stored before MASTER_KEY is sealed at the next start
+//   (modules/bootstrap/seal-secrets.ts).
 import { randomBytes } from 'node:crypto';
 import { authenticator as defaultAuthenticator } from 'otplib';
 import type { ServiceContext } from '../../context.js';
@@ -65,7 +66,8 @@ function stepOf(secret: string, code: string, now = Date.now()): number | null {
   return delta === null ? null : Math.floor(now / 1000 / STEP_SECONDS) + delta;
 }
 
-const TOTP_PURPOSE = 'totp secret';
+/** What a TOTP secret is sealed for under MASTER_KEY (core/auth/server-secrets.ts storeSecret). */
+export const TOTP_PURPOSE = 'totp secret';
 
 
 /** Checks a code of the user's factor (its secret as stored, opened with the master key) and claims its step (no replay). */
