@@ -6,6 +6,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { sealdCall } from './helpers/seald.js';
 import { seed } from './helpers/seed.js';
 import { uncoveredRoutes } from './helpers/routes.js';
 import { keyRoutes } from '../src/rest/seald/keys.routes.js';
@@ -33,13 +34,7 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
   const jwt: Record<string, string> = {};
   const dev: Record<string, string> = {};
 
-  async function apiKey(user: UserRow, org: OrganizationRow): Promise<string> {
-    const token = await t.login(user.username, `${user.username}-password`);
-    const r = await t.gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token } }`, {
-      i: { username: user.username, name: 'test key', scopes: ['API'], organizationId: seed(t).gid('Organization', org) },
-    }, { token });
-    return r.body.data.createPersonalAccessToken.token;
-  }
+  const apiKey = (user: UserRow, org: OrganizationRow) => seed(t).apiKey(user, org);
 
   /** Registers a device of `user` through the graph; its uuid. */
   async function register(user: UserRow, name: string): Promise<string> {
@@ -50,15 +45,7 @@ describe.each(DRIVERS)('seald keys and groups on %s', (driver) => {
     return uuidOf(r.body.data.registerDevice.device.id);
   }
 
-  const call = async (method: string, url: string, credential?: string, body?: unknown) => {
-    const res = await t.gw.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...(credential ? { 'x-dashboard-api-key': credential } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.statusCode, body: res.body ? res.json() : undefined };
-  };
+  const call = sealdCall(() => t);
 
   /** Statements one request runs. */
   async function statementsOf(run: () => Promise<{ status: number }>): Promise<number> {

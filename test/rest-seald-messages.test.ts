@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devices } from '../schema/users.js';
 import { DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { uncoveredRoutes } from './helpers/routes.js';
+import { sealdCall } from './helpers/seald.js';
 import { seed } from './helpers/seed.js';
 import { messageRoutes } from '../src/rest/seald/messages.routes.js';
 import type { OrganizationRow } from '../src/modules/organizations/organization.repo.js';
@@ -31,13 +32,7 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
   const key: Record<string, string> = {};
   const jwt: Record<string, string> = {};
 
-  async function apiKey(user: UserRow, org: OrganizationRow): Promise<string> {
-    const token = await t.login(user.username, `${user.username}-password`);
-    const r = await t.gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token } }`, {
-      i: { username: user.username, name: 'test key', scopes: ['API'], organizationId: seed(t).gid('Organization', org) },
-    }, { token });
-    return r.body.data.createPersonalAccessToken.token;
-  }
+  const apiKey = (user: UserRow, org: OrganizationRow) => seed(t).apiKey(user, org);
 
   /** A device of `user` with public keys, registered through the graph (registerDevice). */
   const makeDevice = (user: UserRow, name: string) => seed(t).device(user, name);
@@ -58,15 +53,7 @@ describe.each(DRIVERS)('seald messages on %s', (driver) => {
     return Buffer.from(r.body.data.createMessage.message.id, 'base64url').toString().split(':')[1]!;
   }
 
-  const call = async (method: string, url: string, credential?: string, body?: unknown) => {
-    const res = await t.gw.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...(credential ? { 'x-dashboard-api-key': credential } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.statusCode, body: res.body ? res.json() : undefined, headers: res.headers };
-  };
+  const call = sealdCall(() => t, { headers: true });
 
   /** bob's keys of a message as the graph gives them to him (login token: his own request). */
   const keysOf = async (user: UserRow, messageId: string) => {

@@ -8,6 +8,7 @@ import { sigchainTransactions } from '../schema/dashboard.js';
 import { devices } from '../schema/users.js';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { uncoveredRoutes } from './helpers/routes.js';
+import { sealdCall } from './helpers/seald.js';
 import { seed } from './helpers/seed.js';
 import { recoveryRoutes } from '../src/rest/seald/recovery.routes.js';
 import type { OrganizationRow } from '../src/modules/organizations/organization.repo.js';
@@ -32,26 +33,12 @@ describe.each(DRIVERS)('seald recovery on %s', (driver) => {
   const jwt: Record<string, string> = {};
   let n = 0;
 
-  async function apiKey(user: UserRow, org: OrganizationRow): Promise<string> {
-    const token = await t.login(user.username, `${user.username}-password`);
-    const r = await t.gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token } }`, {
-      i: { username: user.username, name: 'test key', scopes: ['API'], organizationId: seed(t).gid('Organization', org) },
-    }, { token });
-    return r.body.data.createPersonalAccessToken.token;
-  }
+  const apiKey = (user: UserRow, org: OrganizationRow) => seed(t).apiKey(user, org);
 
   /** A device of `user` with public keys, registered through the graph (registerDevice). */
   const makeDevice = (user: UserRow, name: string) => seed(t).device(user, name);
 
-  const call = async (method: string, url: string, credential?: string, body?: unknown) => {
-    const res = await t.gw.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...(credential ? { 'x-dashboard-api-key': credential } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.statusCode, body: res.body ? res.json() : undefined };
-  };
+  const call = sealdCall(() => t);
 
   /** A message of adminA in team A for `recipient`, with a key for each given device. */
   async function message(recipient: UserRow, deviceIds: string[]): Promise<string> {

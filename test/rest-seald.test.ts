@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { ADMIN, DRIVERS, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { uncoveredRoutes } from './helpers/routes.js';
+import { sealdCall } from './helpers/seald.js';
 import { seed } from './helpers/seed.js';
 import { seald } from '../src/rest/seald/index.js';
 import { messageRoutes } from '../src/rest/seald/messages.routes.js';
@@ -56,13 +57,7 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
   const key: Record<string, string> = {};
 
   /** An API key of `user` bound to `org`, created through the graph. */
-  async function apiKey(user: UserRow, org: OrganizationRow): Promise<string> {
-    const jwt = await t.login(user.username, `${user.username}-password`);
-    const r = await t.gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token userErrors { message } } }`, {
-      i: { username: user.username, name: 'test key', scopes: ['API'], organizationId: seed(t).gid('Organization', org) },
-    }, { token: jwt });
-    return r.body.data.createPersonalAccessToken.token;
-  }
+  const apiKey = (user: UserRow, org: OrganizationRow) => seed(t).apiKey(user, org);
 
   beforeAll(async () => {
     // With MASTER_KEY: team JWT secrets (and TOTP secrets) are stored sealed, and every flow below still works.
@@ -86,15 +81,7 @@ describe.each(DRIVERS)('seald dialect on %s', (driver) => {
     return r.body.data.outboxMessages.nodes.find((m: { template: string; recipient: string }) => m.template === template && m.recipient === recipient);
   }
 
-  const call = async (method: string, url: string, credential?: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await t.gw.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...(credential ? { 'x-dashboard-api-key': credential } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.statusCode, body: res.body ? res.json() : undefined, headers: res.headers };
-  };
+  const call = sealdCall(() => t, { headers: true });
 
   describe('credentials', () => {
     it('answers anonymous callers 401 on every route but sign-in and the password reset', async () => {

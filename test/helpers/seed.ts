@@ -14,6 +14,8 @@ export interface Seed {
   member(org: OrganizationRow, user: UserRow, role?: Role): Promise<void>;
   /** A fresh access token for the user (through the real login mutation). */
   tokenFor(user: UserRow): Promise<string>;
+  /** An API token of the user bound to `org` (a team's API key in the Seald dialect), through the graph. */
+  apiKey(user: UserRow, org: OrganizationRow): Promise<string>;
   /** A device of the user with (distinct, base64) public keys, registered as the SDK does: the graph's registerDevice. */
   device(user: UserRow, name: string): Promise<{ id: string }>;
   gid(type: string, row: { id: string }): string;
@@ -42,6 +44,15 @@ export function seed(t: TestGateway): Seed {
       await insertMembership(t.db.db, { userId: user.id, organizationId: org.id, role });
     },
     tokenFor: (user) => t.login(user.username, `${user.username}-password`),
+    async apiKey(user, org) {
+      const token = await t.login(user.username, `${user.username}-password`);
+      const r = await t.gql(`mutation($i: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $i) { token userErrors { message } } }`, {
+        i: { username: user.username, name: 'test key', scopes: ['API'], organizationId: toGlobalId('Organization', org.id) },
+      }, { token });
+      const made = r.body.data?.createPersonalAccessToken;
+      if (!made?.token) throw new Error(`createPersonalAccessToken failed: ${JSON.stringify(r.body)}`);
+      return made.token as string;
+    },
     async device(user, name) {
       const token = await t.login(user.username, `${user.username}-password`);
       const r = await t.gql(`mutation($i: RegisterDeviceInput!) { registerDevice(input: $i) { device { id } userErrors { code field message } } }`, {

@@ -59,8 +59,9 @@ export async function teamMessage(ctx: Ctx, id: string): Promise<MessageRow | nu
 
 async function requireTeamMessage(ctx: Ctx, id: string): Promise<MessageRow & { organizationId: string }> {
   const m = await teamMessage(ctx, id);
-  if (!m) throw notFound('Message not found');
-  return m as MessageRow & { organizationId: string };
+  // (A team message always has its team: teamMessage matched it.)
+  if (!m?.organizationId) throw notFound('Message not found');
+  return { ...m, organizationId: m.organizationId };
 }
 
 /** Accesses of a team message, by page; the caller must administer the message's team. */

@@ -14,13 +14,11 @@ import {
   addDnsName,
   addRequiredScope,
   changeOrganizationLinkRole,
-  changeRoleByName,
   createOrganizationFull,
   deleteOrganizationTree,
   hasMember,
   missingScopesOf,
   missingScopesOfUser,
-  removeByName,
   removeDns,
   removeRequiredScope,
   renameDns,
@@ -29,6 +27,7 @@ import {
   unlinkOrganization,
   updateRequiredScopeOf,
 } from './iyo-orgs.service.js';
+import { changeRoleByName, removeByName } from './iyo-org-people.service.js';
 import {
   OrganizationCreateFullInput,
   OrganizationDnsNameInput,

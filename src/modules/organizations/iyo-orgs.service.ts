@@ -1,24 +1,23 @@
 // Rules for what Itsyouonline adds to organizations: creating one from the whole documented
 // body (or a sub-organization `<parent>.<local>`), deleting a whole subtree, the tree, DNS
 // names, required scopes (and which of them a member has not granted), organizations as
-// org-owners / org-members of others, and people named by username. Owners decide (the
+// org-owners / org-members of others (people named by username: iyo-org-people.service.ts). Owners decide (the
 // documented `organization:owner`); every change commits with its event-log row, and a change
 // made of several (the full create) commits or rolls back as one.
 import { transactionContext, type ServiceContext } from '../../context.js';
 import type { Role } from '../../core/auth/policy.js';
 import { DomainError, conflict, notFound, validation } from '../../core/errors.js';
 import { isUniqueViolation } from '../../core/sql-errors.js';
-import { isE164Phone, isEmail, isSlug, normalizePhone, SLUG_MAX_LENGTH } from '../../core/validation.js';
+import { isSlug, SLUG_MAX_LENGTH } from '../../core/validation.js';
 import type { AuthorizationGrants } from '../../../schema/index.js';
 import { recordEvent } from '../logs/event-log.service.js';
 import { inviteToOrganization } from '../invitations/invitation.service.js';
 import type { InvitationRow } from '../invitations/invitation.repo.js';
 import { userByUsername } from '../users/user.service.js';
-import { changeMemberRole, createOrganization, readableOrganization, removeMember } from './organization.service.js';
+import { createOrganization, readableOrganization } from './organization.service.js';
 import {
   deleteOrganizationMembership,
   findEffectiveRoles,
-  findMembership,
   findOrganizationBySlug,
   findOrganizationMembership,
   insertOrganizationMembership,
@@ -61,7 +60,7 @@ export async function requireOrganizationBySlug(ctx: Ctx, slug: string): Promise
 }
 
 /** The organization, once the caller owns it (inherited and org-owner roles count): else FORBIDDEN. */
-async function requireOwned(ctx: Ctx, slug: string): Promise<OrganizationRow> {
+export async function requireOwned(ctx: Ctx, slug: string): Promise<OrganizationRow> {
   const org = await requireOrganizationBySlug(ctx, slug);
   await ctx.authz.assert('organization:update', { organizationId: org.id }, { message: 'Only owners of the organization may do this' });
   return org;
@@ -454,48 +453,4 @@ export async function setIncludeSubOrganizations(ctx: Ctx, slug: string, otherSl
   if (!on && !link.includeSubOrganizations) throw notFound('Organization not found');
   await setIncludeFlag(ctx, ctx.db, org, target, on);
   return org;
-}
-
-// ---- people, named by username ----
-
-/** Who `searchstring` names: an email address, a phone number, else a username. */
-export function inviteeOf(searchstring: string): { username?: string; email?: string; phone?: string } {
-  const s = searchstring.trim();
-  if (s.includes('@')) {
-    if (!isEmail(s)) throw validation('searchstring', 'Not an email address');
-    return { email: s };
-  }
-  if (/^\+?[0-9][0-9 ()-]{5,}$/.test(s)) {
-    const phone = normalizePhone(s, { plusOptional: true });
-    if (!isE164Phone(phone)) throw validation('searchstring', 'Not a phone number');
-    return { phone };
-  }
-  return { username: s };
-}
-
-/** Invites a user (by username, email or phone) into the organization with a role (owners). */
-export async function inviteByName(ctx: Ctx, slug: string, searchstring: string, role: 'owner' | 'member', notify: boolean): Promise<InvitationRow> {
-  const org = await requireOwned(ctx, slug);
-  return inviteToOrganization(ctx, { organizationId: org.id, ...inviteeOf(searchstring), role, notify });
-}
-
-async function memberNamed(ctx: Ctx, slug: string, username: string) {
-  const org = await requireOwned(ctx, slug);
-  const user = await userByUsername(ctx, username);
-  const membership = user ? await findMembership(ctx.db, org.id, user.id) : undefined;
-  if (!user || !membership) throw notFound('Member not found');
-  return { org, user, membership };
-}
-
-/** Changes a member's role (owners). */
-export async function changeRoleByName(ctx: Ctx, slug: string, username: string, role: Role): Promise<OrganizationRow> {
-  const { org, user } = await memberNamed(ctx, slug, username);
-  return (await changeMemberRole(ctx, org.id, user.id, role)).org;
-}
-
-/** Removes a member (any role) or, with `onlyRole`, only one with that role (owners; the last owner stays). */
-export async function removeByName(ctx: Ctx, slug: string, username: string, onlyRole: Role | null): Promise<OrganizationRow> {
-  const { org, user, membership } = await memberNamed(ctx, slug, username);
-  if (onlyRole && membership.role !== onlyRole) throw notFound('Member not found');
-  return removeMember(ctx, org.id, user.id);
 }

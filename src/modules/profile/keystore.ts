@@ -5,7 +5,7 @@
 // Key data is a JSON object of at most KEYSTORE_DATA_MAX bytes and the key at most
 // KEYSTORE_KEY_MAX characters (larger: PAYLOAD_TOO_LARGE). Repository, rule and GraphQL in one
 // file: the keystore is small and has no other reader.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { JSONObjectScalar } from '../../core/graphql/json-object.js';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { keystoreKeys, organizations } from '../../../schema/index.js';
@@ -33,8 +33,8 @@ export type KeyRow = typeof keystoreKeys.$inferSelect & { organizationSlug: stri
 
 // ---- SQL ----
 
-/** Every key of each user, with its organization's slug (one statement per batch of users). */
-export const findKeystoreKeysByUserIds = (db: Database, userIds: readonly string[]): Promise<KeyRow[]> =>
+/** Keys with their organization's slug (`where` picks which). */
+const keysWhere = (db: Database, where: SQL | undefined) =>
   db
     .select({
       id: keystoreKeys.id,
@@ -50,27 +50,15 @@ export const findKeystoreKeysByUserIds = (db: Database, userIds: readonly string
     })
     .from(keystoreKeys)
     .innerJoin(organizations, eq(organizations.id, keystoreKeys.organizationId))
-    .where(inArray(keystoreKeys.userId, [...userIds]))
+    .where(where)
     .orderBy(asc(keystoreKeys.createdAt), asc(keystoreKeys.id));
 
+/** Every key of each user, with its organization's slug (one statement per batch of users). */
+export const findKeystoreKeysByUserIds = (db: Database, userIds: readonly string[]): Promise<KeyRow[]> =>
+  keysWhere(db, inArray(keystoreKeys.userId, [...userIds]));
+
 const findKeys = (db: Database, userId: string, organizationId: string): Promise<KeyRow[]> =>
-  db
-    .select({
-      id: keystoreKeys.id,
-      userId: keystoreKeys.userId,
-      organizationId: keystoreKeys.organizationId,
-      label: keystoreKeys.label,
-      key: keystoreKeys.key,
-      keyData: keystoreKeys.keyData,
-      comment: keystoreKeys.comment,
-      algorithm: keystoreKeys.algorithm,
-      createdAt: keystoreKeys.createdAt,
-      organizationSlug: organizations.slug,
-    })
-    .from(keystoreKeys)
-    .innerJoin(organizations, eq(organizations.id, keystoreKeys.organizationId))
-    .where(and(eq(keystoreKeys.userId, userId), eq(keystoreKeys.organizationId, organizationId)))
-    .orderBy(asc(keystoreKeys.createdAt), asc(keystoreKeys.id));
+  keysWhere(db, and(eq(keystoreKeys.userId, userId), eq(keystoreKeys.organizationId, organizationId)));
 
 // ---- the rule ----
 
